@@ -1,0 +1,110 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "ReportRelay",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "relayd", targets: ["relayd"]),
+        .executable(name: "relay", targets: ["relay"]),
+        .executable(name: "relayctl", targets: ["relayctl"]),
+        .library(name: "RelayCore", targets: ["RelayCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // Pure domain: Foundation and swift-crypto only.
+        .target(
+            name: "RelayCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // Certificate issuance for the dev PKI and for tests (swift-certificates).
+        .target(
+            name: "RelayPKI",
+            dependencies: [
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "RelayStore",
+            dependencies: [
+                "RelayCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "RelayServer",
+            dependencies: [
+                "RelayCore", "RelayStore", "RelayPKI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(
+            name: "RelayClient",
+            dependencies: [
+                "RelayCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "relayd",
+            dependencies: [
+                "RelayServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "relay",
+            dependencies: [
+                "RelayClient", "RelayCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "relayctl",
+            dependencies: [
+                "RelayServer", "RelayPKI", "RelayCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Shared test support: certificate minting and a live mTLS server harness.
+        .target(
+            name: "RelayTestSupport",
+            dependencies: [
+                "RelayCore", "RelayStore", "RelayServer", "RelayPKI", "RelayClient",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Tests/RelayTestSupport"
+        ),
+        .testTarget(name: "RelayCoreTests", dependencies: ["RelayCore", "RelayTestSupport"]),
+        .testTarget(name: "RelayStoreTests", dependencies: ["RelayStore", "RelayCore", "RelayTestSupport"]),
+        .testTarget(name: "RelayServerTests", dependencies: ["RelayServer", "RelayTestSupport", "RelayClient"]),
+        .testTarget(name: "RelayClientTests", dependencies: ["RelayClient", "RelayTestSupport"]),
+        .testTarget(name: "RelayEndToEndTests", dependencies: ["RelayTestSupport", "RelayClient"]),
+    ]
+)

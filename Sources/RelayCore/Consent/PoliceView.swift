@@ -1,0 +1,181 @@
+import Foundation
+
+/// Facts the redaction needs that are not in the report itself.
+public struct PoliceViewContext: Sendable {
+    public var reportID: UUID
+    public var centreID: String
+    public var centreName: String
+    /// Earlier reports of the same victim through the relay (0 when the victim is not identifiable).
+    public var previousReports: Int
+    /// The repeat-victim pseudonym, when one could be derived.
+    public var pseudonym: String?
+
+    public init(reportID: UUID, centreID: String, centreName: String, previousReports: Int = 0, pseudonym: String? = nil) {
+        self.reportID = reportID
+        self.centreID = centreID
+        self.centreName = centreName
+        self.previousReports = previousReports
+        self.pseudonym = pseudonym
+    }
+}
+
+/// What police receive: the redacted report and the summary of what was withheld.
+public struct PoliceView: Sendable {
+    public static let schema = "reportrelay/police-view/v1"
+
+    /// The view document (schema `reportrelay/police-view/v1`), `redactions` included.
+    public var document: JSONValue
+    public var redactions: [Redaction]
+}
+
+/// The consent table of DESIGN.md as a pure function of (report, consent, context).
+public enum PoliceViewBuilder {
+    /// The police view for `consent`, or `nil` for `stats_only` (never forwarded).
+    public static func build(report: Report, consent: Consent, context: PoliceViewContext) -> PoliceView? {
+        guard consent.level.isForwarded else { return nil }
+        var editor = DocumentEditor(document: report.document)
+        let level = consent.level
+        let identityWithheld = level < .identity
+        let contactWithheld = level < .identityAndContact
+
+        // Victim identity.
+        if identityWithheld {
+            editor.remove("/victim/name")
+            editor.remove("/victim/other_names")
+            if let dob = report.victim.dateOfBirth, editor.has("/victim/date_of_birth") {
+                editor.remove("/victim/date_of_birth", action: .coarsened)
+                editor.set("/victim/age_band", .string(AgeBand.band(dateOfBirth: dob, on: RFC3339.civilDate(report.occurredAt))))
+            }
+        }
+        if contactWithheld {
+            editor.remove("/victim/address")
+            editor.remove("/victim/phone")
+            editor.remove("/victim/email")
+            editor.remove("/victim/needs/preferred_contact")
+        }
+        if !consent.shareDemographics {
+            editor.remove("/victim/demographics")
+        }
+
+        // Location.
+        if identityWithheld {
+            if let postcode = editor.value("/incident/location/postcode")?.stringValue, let outward = UKPostcode.outwardCode(of: postcode) {
+                editor.replace("/incident/location/postcode", with: .string(outward))
+            }
+            for axis in ["latitude", "longitude"] {
+                if let number = editor.value("/incident/location/\(axis)")?.numberValue {
+                    editor.replace("/incident/location/\(axis)", with: .number((number * 100).rounded() / 100))
+                }
+            }
+        }
+
+        // Free text.
+        let policy = Scrubber.Policy(removeIdentity: identityWithheld, removeContact: contactWithheld, generic: true)
+        let ownOnly = Scrubber.Policy(removeIdentity: identityWithheld, removeContact: contactWithheld, generic: false)
+        let scrubber = Scrubber(identity: report.victim, policy: policy)
+        // Offender descriptions are evidence: only the victim's own details come out of them.
+        let offenderScrubber = Scrubber(identity: report.victim, policy: ownOnly)
+        editor.scrub("/incident/narrative", with: scrubber)
+        editor.scrub("/incident/location/description", with: scrubber)
+        for index in 0..<(editor.value("/incident/witnesses")?.arrayValue?.count ?? 0) {
+            editor.scrub("/incident/witnesses/\(index)/description", with: scrubber)
+        }
+        for index in 0..<(editor.value("/incident/offenders")?.arrayValue?.count ?? 0) {
+            editor.scrub("/incident/offenders/\(index)/description", with: offenderScrubber)
+        }
+
+        // Recordability: with no victim to engage, police can at most record an incident.
+        let assessed = report.recordability ?? "incident"
+        let recordability = identityWithheld ? "incident" : assessed
+        if identityWithheld && assessed == "crime" {
+            editor.replace("/incident/recordability", with: "incident")
+        }
+
+        // The consent in force (it may have been varied since submission).
+        var consentObject = report.document["consent"]?.objectValue ?? [:]
+        consentObject["level"] = .string(level.rawValue)
+        consentObject["share_demographics"] = .bool(consent.shareDemographics)
+        if let method = consent.method { consentObject["method"] = .string(method) }
+        if let recordedAt = consent.recordedAt { consentObject["recorded_at"] = .string(RFC3339.format(recordedAt)) }
+        consentObject.removeValue(forKey: "recorded_by")
+
+        var root = editor.document.objectValue ?? [:]
+        root["schema"] = .string(PoliceView.schema)
+        root["report_id"] = .string(context.reportID.lowercasedString)
+        root["centre"] = ["id": .string(context.centreID), "name": .string(context.centreName)]
+        root["contact_via"] = .string(contactWithheld ? "centre" : "direct")
+        root["previous_reports_via_relay"] = .integer(context.previousReports)
+        if !identityWithheld, let pseudonym = context.pseudonym { root["victim_pseudonym"] = .string(pseudonym) }
+        root["recordability"] = .string(recordability)
+        root["consent"] = .object(consentObject)
+        root["redactions"] = .array(editor.redactions.map(\.jsonValue))
+        return PoliceView(document: .object(root), redactions: editor.redactions)
+    }
+}
+
+/// Edits a JSON document by pointer, recording each change as a ``Redaction``.
+struct DocumentEditor {
+    var document: JSONValue
+    var redactions: [Redaction] = []
+
+    func value(_ pointer: String) -> JSONValue? {
+        var current = document
+        for token in pointer.split(separator: "/").map(String.init) {
+            if let index = Int(token), let elements = current.arrayValue {
+                guard index < elements.count else { return nil }
+                current = elements[index]
+            } else {
+                guard let next = current[token] else { return nil }
+                current = next
+            }
+        }
+        return current == .null ? nil : current
+    }
+
+    func has(_ pointer: String) -> Bool { value(pointer) != nil }
+
+    mutating func remove(_ pointer: String, action: Redaction.Action = .removed) {
+        guard has(pointer) else { return }
+        document = Self.updating(document, path: pointer.split(separator: "/").map(String.init)[...], with: nil)
+        redactions.append(Redaction(path: pointer, action: action))
+    }
+
+    mutating func replace(_ pointer: String, with value: JSONValue) {
+        guard let old = self.value(pointer), old != value else { return }
+        document = Self.updating(document, path: pointer.split(separator: "/").map(String.init)[...], with: value)
+        redactions.append(Redaction(path: pointer, action: .coarsened))
+    }
+
+    /// Sets a value without recording a redaction (for fields the view adds).
+    mutating func set(_ pointer: String, _ value: JSONValue) {
+        document = Self.updating(document, path: pointer.split(separator: "/").map(String.init)[...], with: value)
+    }
+
+    mutating func scrub(_ pointer: String, with scrubber: Scrubber) {
+        guard let text = value(pointer)?.stringValue else { return }
+        let (scrubbed, counts) = scrubber.scrub(text)
+        guard !counts.isEmpty else { return }
+        document = Self.updating(document, path: pointer.split(separator: "/").map(String.init)[...], with: .string(scrubbed))
+        redactions.append(Redaction(path: pointer, action: .scrubbed, counts: counts))
+    }
+
+    private static func updating(_ node: JSONValue, path: ArraySlice<String>, with value: JSONValue?) -> JSONValue {
+        guard let head = path.first else { return value ?? .null }
+        let rest = path.dropFirst()
+        switch node {
+        case .object(var members):
+            if rest.isEmpty {
+                members[head] = value
+            } else {
+                members[head] = updating(members[head] ?? .object([:]), path: rest, with: value)
+            }
+            return .object(members)
+        case .array(var elements):
+            guard let index = Int(head), index < elements.count else { return node }
+            elements[index] = rest.isEmpty ? (value ?? .null) : updating(elements[index], path: rest, with: value)
+            return .array(elements)
+        default:
+            return node
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+
+extension JSONValue {
+    /// The RFC 8785 (JSON Canonicalization Scheme) encoding: members sorted by their UTF-16
+    /// code units, no insignificant white space, ECMAScript number formatting, minimal escaping.
+    /// Receipts are signed over these bytes and audit leaves are these bytes.
+    public var canonicalBytes: [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(256)
+        appendCanonical(to: &output)
+        return output
+    }
+
+    /// ``canonicalBytes`` as `Data`.
+    public var canonicalData: Data { Data(canonicalBytes) }
+
+    /// ``canonicalBytes`` as a `String`.
+    public var canonicalString: String { String(decoding: canonicalBytes, as: UTF8.self) }
+
+    private func appendCanonical(to output: inout [UInt8]) {
+        switch self {
+        case .null: output.append(contentsOf: Array("null".utf8))
+        case .bool(let flag): output.append(contentsOf: Array((flag ? "true" : "false").utf8))
+        case .number(let number): output.append(contentsOf: Array(Self.ecmaScriptString(number).utf8))
+        case .string(let text): Self.appendQuoted(text, to: &output)
+        case .array(let elements):
+            output.append(UInt8(ascii: "["))
+            for (position, element) in elements.enumerated() {
+                if position > 0 { output.append(UInt8(ascii: ",")) }
+                element.appendCanonical(to: &output)
+            }
+            output.append(UInt8(ascii: "]"))
+        case .object(let members):
+            output.append(UInt8(ascii: "{"))
+            let keys = members.keys.sorted { $0.utf16.lexicographicallyPrecedes($1.utf16) }
+            for (position, key) in keys.enumerated() {
+                if position > 0 { output.append(UInt8(ascii: ",")) }
+                Self.appendQuoted(key, to: &output)
+                output.append(UInt8(ascii: ":"))
+                members[key]!.appendCanonical(to: &output)
+            }
+            output.append(UInt8(ascii: "}"))
+        }
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    private static func appendQuoted(_ text: String, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case 0x22: output.append(contentsOf: [0x5C, 0x22])
+            case 0x5C: output.append(contentsOf: [0x5C, 0x5C])
+            case 0x08: output.append(contentsOf: [0x5C, UInt8(ascii: "b")])
+            case 0x09: output.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case 0x0A: output.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case 0x0C: output.append(contentsOf: [0x5C, UInt8(ascii: "f")])
+            case 0x0D: output.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case 0x00..<0x20:
+                output.append(contentsOf: Array("\\u00".utf8))
+                output.append(hexDigits[Int(byte >> 4)])
+                output.append(hexDigits[Int(byte & 0x0F)])
+            default: output.append(byte)
+            }
+        }
+        output.append(UInt8(ascii: "\""))
+    }
+
+    /// ECMAScript `Number.prototype.toString` for a finite double, as RFC 8785 §3.2.2.3 requires.
+    /// Swift's `description` already yields the shortest round-tripping digits; only the layout
+    /// (where the point goes, when to use an exponent) differs, so the digits are re-laid here.
+    static func ecmaScriptString(_ value: Double) -> String {
+        if value == 0 { return "0" }
+        if value < 0 { return "-" + ecmaScriptString(-value) }
+        let (digits, pointPosition) = shortestDigits(value)
+        let k = digits.count
+        let n = pointPosition
+        if k <= n && n <= 21 {
+            return digits + String(repeating: "0", count: n - k)
+        }
+        if 0 < n && n <= 21 {
+            return String(digits.prefix(n)) + "." + String(digits.dropFirst(n))
+        }
+        if -6 < n && n <= 0 {
+            return "0." + String(repeating: "0", count: -n) + digits
+        }
+        let exponent = n - 1
+        let sign = exponent < 0 ? "-" : "+"
+        let mantissa = k == 1 ? digits : String(digits.prefix(1)) + "." + String(digits.dropFirst())
+        return mantissa + "e" + sign + String(abs(exponent))
+    }
+
+    /// The shortest decimal digits `d1…dk` and the position `n` such that value = 0.d1…dk × 10^n.
+    private static func shortestDigits(_ value: Double) -> (String, Int) {
+        let text = value.description  // e.g. "1234.5", "1e-07", "1.5e+20"
+        var mantissa = Substring(text)
+        var exponent = 0
+        if let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+            mantissa = text[..<e]
+            exponent = Int(text[text.index(after: e)...])!
+        }
+        var integerPart = mantissa
+        var fractionPart: Substring = ""
+        if let dot = mantissa.firstIndex(of: ".") {
+            integerPart = mantissa[..<dot]
+            fractionPart = mantissa[mantissa.index(after: dot)...]
+        }
+        var digits = String(integerPart) + String(fractionPart)
+        var pointPosition = integerPart.count + exponent
+        while digits.hasPrefix("0") && digits.count > 1 {
+            digits.removeFirst()
+            pointPosition -= 1
+        }
+        while digits.hasSuffix("0") && digits.count > 1 { digits.removeLast() }
+        return (digits, pointPosition)
+    }
+}
