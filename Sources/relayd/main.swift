@@ -1,1 +1,56 @@
-print("x")
+import ArgumentParser
+import Foundation
+import Logging
+import RelayServer
+
+@main
+struct Relayd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "relayd",
+        abstract: "The ReportRelay daemon: mutual-TLS API, durable SQLite forwarding queue, signed receipts.",
+        subcommands: [Serve.self, CheckConfig.self],
+        defaultSubcommand: Serve.self)
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the daemon (the default).")
+
+    @Option(name: .long, help: "Configuration file (YAML).")
+    var config = "config/relayd.example.yaml"
+
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    func run() async throws {
+        var logger = Logger(label: "relayd")
+        logger.logLevel = logLevel
+        do {
+            try await RelayDaemon.run(configPath: config, logger: logger)
+        } catch let error as ConfigurationError {
+            FileHandle.standardError.write(Data("relayd: \(error)\n".utf8))
+            throw ExitCode(78)  // EX_CONFIG
+        }
+    }
+}
+
+struct CheckConfig: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "check-config", abstract: "Validate a configuration file and the files it names.")
+
+    @Argument(help: "Configuration file (YAML).")
+    var file: String
+
+    func run() async throws {
+        do {
+            var configuration = try RelayConfiguration.load(path: file)
+            configuration = try configuration.resolvingIntakeKeys()
+            _ = try RelayKeys.load(directory: configuration.keyDirectory)
+            _ = try TLSSetup.serverConfiguration(configuration.tls)
+            print("relayd: \(file) is valid (\(configuration.principals.count) principals)")
+        } catch let error as ConfigurationError {
+            FileHandle.standardError.write(Data("relayd: \(error)\n".utf8))
+            throw ExitCode(78)
+        }
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -1,0 +1,82 @@
+import Foundation
+import Hummingbird
+import HummingbirdTLS
+import Logging
+import NIOCore
+import NIOSSL
+import RelayCore
+import RelayStore
+
+/// Callbacks fired once each listener is bound, with its port (tests bind port 0).
+public struct ListenerHooks: Sendable {
+    public var apiRunning: @Sendable (Int) async -> Void
+    public var opsRunning: @Sendable (Int) async -> Void
+
+    public init(apiRunning: @escaping @Sendable (Int) async -> Void = { _ in }, opsRunning: @escaping @Sendable (Int) async -> Void = { _ in }) {
+        self.apiRunning = apiRunning
+        self.opsRunning = opsRunning
+    }
+}
+
+/// Builds the relay: the mutual-TLS API application, with the plain-HTTP operations listener
+/// running as one of its services. `relayd` and the tests both use this one builder.
+public func buildApplication(services: RelayServices, hooks: ListenerHooks = .init(), logger: Logger) throws -> some ApplicationProtocol {
+    let router = Router(context: RelayRequestContext.self)
+    router.add(middleware: ProblemMiddleware())
+    let v1 = router.group("v1")
+    v1.add(middleware: PrincipalMiddleware(registry: services.registry))
+    KeysController(services: services).addRoutes(to: v1.group(context: AnyPrincipalContext.self))
+    CentreController(services: services).addRoutes(to: v1.group(context: RoleContext<CentreRole>.self))
+    IntakeController(services: services).addRoutes(to: v1.group("intake", context: RoleContext<IntakeRole>.self))
+
+    let configuration = services.configuration
+    let ops = Application(
+        router: OpsController(services: services).router(),
+        configuration: .init(address: .hostname(configuration.opsListen.host, port: configuration.opsListen.port), serverName: "relayd-ops"),
+        onServerRunning: { channel in await hooks.opsRunning(channel.localAddress?.port ?? 0) },
+        logger: logger)
+    return Application(
+        router: router,
+        server: try .tls(.http1(), tlsConfiguration: try TLSSetup.serverConfiguration(configuration.tls)),
+        configuration: .init(address: .hostname(configuration.listen.host, port: configuration.listen.port), serverName: "relayd"),
+        services: [ops],
+        onServerRunning: { channel in await hooks.apiRunning(channel.localAddress?.port ?? 0) },
+        logger: logger)
+}
+
+/// The API listener's TLS: TLS 1.2 or newer, a client certificate required and verified against
+/// the configured client CA bundle only (never the system store).
+public enum TLSSetup {
+    public static func serverConfiguration(_ files: RelayConfiguration.TLSFiles) throws -> TLSConfiguration {
+        try SecretFile.checkPermissions(files.privateKey, key: "tls.private_key")
+        let chain: [NIOSSLCertificate]
+        let key: NIOSSLPrivateKey
+        let clientCAs: [NIOSSLCertificate]
+        do {
+            chain = try NIOSSLCertificate.fromPEMFile(files.certificate)
+        } catch {
+            throw ConfigurationError(key: "tls.certificate", problem: "cannot read a PEM certificate chain from \(files.certificate)", fix: "point it at the server certificate (PEM)")
+        }
+        do {
+            key = try NIOSSLPrivateKey(file: files.privateKey, format: .pem)
+        } catch {
+            throw ConfigurationError(key: "tls.private_key", problem: "cannot read a PEM private key from \(files.privateKey)", fix: "point it at the server key (PEM, unencrypted)")
+        }
+        do {
+            clientCAs = try NIOSSLCertificate.fromPEMFile(files.clientCA)
+        } catch {
+            throw ConfigurationError(key: "tls.client_ca", problem: "cannot read PEM certificates from \(files.clientCA)", fix: "point it at the client CA bundle (PEM)")
+        }
+        guard !chain.isEmpty, !clientCAs.isEmpty else {
+            throw ConfigurationError(key: chain.isEmpty ? "tls.certificate" : "tls.client_ca", problem: "the file holds no certificate", fix: "check the file")
+        }
+        var tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+        tls.minimumTLSVersion = .tlsv12
+        // `.fullVerification` on a server checks the client's certificate against its IP address
+        // and refuses every client; NIOSSL's server default is `.none` (SWIFT-NOTES.md).
+        tls.certificateVerification = .noHostnameVerification
+        tls.trustRoots = .certificates(clientCAs)
+        tls.sendCANameList = true
+        return tls
+    }
+}

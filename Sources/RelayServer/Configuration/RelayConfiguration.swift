@@ -1,0 +1,67 @@
+import Foundation
+import RelayCore
+
+/// The daemon's configuration, validated at start. Every key is documented in
+/// `config/relayd.example.yaml`. Relative paths are resolved against the working directory.
+public struct RelayConfiguration: Sendable {
+    /// The mutual-TLS API listener.
+    public var listen: ListenAddress
+    /// The plain-HTTP operations listener (`/healthz`, `/readyz`); loopback by default.
+    public var opsListen: ListenAddress
+    public var tls: TLSFiles
+    /// The SQLite database file.
+    public var databasePath: String
+    /// Where the relay's own keys live (mode 0600 files).
+    public var keyDirectory: String
+    /// Generate a development PKI and keys when absent (never in production).
+    public var devPKI: DevPKISettings?
+    /// The origin line of audit checkpoints.
+    public var checkpointOrigin: String
+    public var limits: Limits
+    public var queue: QueueSettings
+    /// Where reports go when no intake's areas match.
+    public var defaultIntake: String?
+    public var principals: [Principal]
+
+    public struct ListenAddress: Sendable, Equatable {
+        public var host: String
+        public var port: Int
+    }
+
+    public struct TLSFiles: Sendable {
+        public var certificate: String
+        public var privateKey: String
+        public var clientCA: String
+    }
+
+    public struct DevPKISettings: Sendable {
+        public var directory: String
+        /// Extra DNS names for the server certificate (localhost is always included).
+        public var serverNames: [String]
+    }
+
+    public struct Limits: Sendable {
+        public var maxBodyBytes: Int
+    }
+
+    public struct QueueSettings: Sendable {
+        public var defaultLeaseSeconds: Int
+        public var maxLeaseSeconds: Int
+        public var maxAttempts: Int
+    }
+}
+
+/// A configuration problem: which key, what is wrong, and how to fix it.
+public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
+    public var key: String
+    public var problem: String
+    public var fix: String
+
+    public init(key: String, problem: String, fix: String) {
+        self.key = key
+        self.problem = problem
+        self.fix = fix
+    }
+
+    public var description: String { "configuration key '\(key)': \(problem). Fix: \(fix)" }
+}

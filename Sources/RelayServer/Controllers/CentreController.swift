@@ -1,0 +1,98 @@
+import Foundation
+import Hummingbird
+import RelayCore
+import RelayStore
+
+/// The centre's endpoints: submit, status, listing and receipts. A centre sees only its own
+/// reports; another centre's report answers `404` so that existence does not leak.
+struct CentreController {
+    typealias Context = RoleContext<CentreRole>
+    let services: RelayServices
+
+    func addRoutes(to group: RouterGroup<Context>) {
+        group.post("reports") { request, context in try await self.submit(request, context) }
+        group.get("reports/:id") { _, context in try await self.status(context) }
+        group.get("reports") { request, context in try await self.list(request, context) }
+        group.get("receipts") { request, context in try await self.receipts(request, context) }
+    }
+
+    func submit(_ request: Request, _ context: Context) async throws -> Response {
+        var request = request
+        let body = try await request.jsonBody(limit: services.configuration.limits.maxBodyBytes).value
+        let parsed = try SubmissionPreparer.parse(body)
+        // A retry is answered before any cryptography.
+        if let earlier = try await services.database.existingSubmission(
+            reportID: parsed.reportID, centreID: context.principal.id, envelopeSHA256: parsed.envelopeSHA256) {
+            return Self.response(for: earlier)
+        }
+        let submission = try await SubmissionPreparer(services: services).prepare(parsed, centre: context.principal)
+        let outcome = try await services.database.submit(submission)
+        context.logger.info("report accepted", metadata: [
+            "relay.report_id": "\(parsed.reportID.lowercasedString)", "relay.consent": "\(submission.report.consent.level.rawValue)",
+        ])
+        return Self.response(for: outcome)
+    }
+
+    static func response(for outcome: SubmitOutcome) -> Response {
+        switch outcome {
+        case .created(let body): return .json(body, status: .created)
+        case .duplicate(let body): return .json(body, status: .ok)
+        case .conflict:
+            return Problem.conflict("idempotency", "This report_id was already submitted with a different envelope.").response
+        }
+    }
+
+    func status(_ context: Context) async throws -> Response {
+        guard let id = context.parameters.get("id").flatMap(UUID.init(canonical:)),
+              let record = try await services.database.reportStatus(reportID: id, centreID: context.principal.id) else {
+            throw Problem.notFound
+        }
+        return .json(record.jsonValue)
+    }
+
+    func list(_ request: Request, _ context: Context) async throws -> Response {
+        let query = request.uri.queryParameters
+        var violations: [FieldViolation] = []
+        var status: ReportStatus?
+        if let text = query["status"].map(String.init), !text.isEmpty {
+            status = ReportStatus(rawValue: text)
+            if status == nil { violations.append(FieldViolation(pointer: "/status", detail: "must be one of \(ReportStatus.allCases.map(\.rawValue).joined(separator: ", "))")) }
+        }
+        let after = Self.cursor(query["after"].map(String.init), &violations)
+        let limit = Self.limit(query["limit"].map(String.init), &violations)
+        if !violations.isEmpty { throw Problem.validation(violations) }
+        let records = try await services.database.reports(centreID: context.principal.id, status: status, after: after, limit: limit)
+        let next: JSONValue = records.count == limit ? .string(String(records.last!.seq)) : .null
+        return .json(["reports": .array(records.map(\.jsonValue)), "next": next])
+    }
+
+    func receipts(_ request: Request, _ context: Context) async throws -> Response {
+        let query = request.uri.queryParameters
+        var violations: [FieldViolation] = []
+        let after = Self.cursor(query["after"].map(String.init), &violations) ?? 0
+        let limit = Self.limit(query["limit"].map(String.init), &violations)
+        if !violations.isEmpty { throw Problem.validation(violations) }
+        let rows = try await services.database.receipts(centreID: context.principal.id, after: after, limit: limit)
+        // `next` is always the position to continue from, so a client can poll with it.
+        let next = rows.last.map { String($0.seq) } ?? String(after)
+        return .json(["receipts": .array(rows.map(\.receipt)), "next": .string(next)])
+    }
+
+    static func cursor(_ text: String?, _ violations: inout [FieldViolation]) -> Int64? {
+        guard let text, !text.isEmpty else { return nil }
+        guard let value = Int64(text), value >= 0 else {
+            violations.append(FieldViolation(pointer: "/after", detail: "must be a cursor returned as next"))
+            return nil
+        }
+        return value
+    }
+
+    static func limit(_ text: String?, _ violations: inout [FieldViolation]) -> Int {
+        guard let text, !text.isEmpty else { return 100 }
+        guard let value = Int(text), (1...1000).contains(value) else {
+            violations.append(FieldViolation(pointer: "/limit", detail: "must be a whole number from 1 to 1000"))
+            return 100
+        }
+        return value
+    }
+}

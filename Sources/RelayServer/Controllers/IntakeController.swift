@@ -1,0 +1,94 @@
+import Foundation
+import Hummingbird
+import RelayCore
+import RelayStore
+
+/// The police intake's endpoints: lease, ack, nack, extend. An intake sees only its own queue.
+struct IntakeController {
+    typealias Context = RoleContext<IntakeRole>
+    let services: RelayServices
+
+    func addRoutes(to group: RouterGroup<Context>) {
+        group.post("lease") { request, context in try await self.lease(request, context) }
+        group.post("ack") { request, context in try await self.ack(request, context) }
+        group.post("nack") { request, context in try await self.nack(request, context) }
+        group.post("extend") { request, context in try await self.extend(request, context) }
+    }
+
+    private var limit: Int { services.configuration.limits.maxBodyBytes }
+
+    func lease(_ request: Request, _ context: Context) async throws -> Response {
+        var request = request
+        let body = try await request.jsonBody(limit: limit).value
+        var reader = BodyReader(body, allowed: ["max", "lease_seconds"])
+        let max = reader.int("max", range: 1...100, default: 10)
+        let seconds = reader.int("lease_seconds", range: 5...services.configuration.queue.maxLeaseSeconds,
+                                 default: services.configuration.queue.defaultLeaseSeconds)
+        try reader.finish()
+        let items = try await services.database.lease(intakeID: context.principal.id, max: max!, duration: TimeInterval(seconds!),
+                                                      now: services.now(), policy: services.queuePolicy)
+        let json: [JSONValue] = items.map { item in
+            [
+                "delivery_id": .string(item.deliveryID), "report_id": .string(item.reportID), "kind": .string(item.kind.rawValue),
+                "lease_token": .string(item.leaseToken), "lease_expires_at": .string(RFC3339.format(item.leaseExpiresAt, milliseconds: true)),
+                "attempts": .integer(item.attempts), "risk": .string(item.risk.rawValue),
+                "envelope": (try? JSONParser.parse(Array(item.envelope.utf8))) ?? .null,
+            ]
+        }
+        return .json(["items": .array(json)])
+    }
+
+    func ack(_ request: Request, _ context: Context) async throws -> Response {
+        var request = request
+        let body = try await request.jsonBody(limit: limit).value
+        var reader = BodyReader(body, allowed: ["acks"])
+        var acks: [(deliveryID: String, leaseToken: String, policeReference: String?)] = []
+        if let elements = body["acks"]?.arrayValue, (1...100).contains(elements.count) {
+            for (index, element) in elements.enumerated() {
+                var item = BodyReader(element, allowed: ["delivery_id", "lease_token", "police_reference"])
+                let id = item.uuid("delivery_id")
+                let token = item.string("lease_token", required: true, maxLength: 200)
+                let reference = item.string("police_reference", required: false, maxLength: 100)
+                reader.violations += item.violations.map { FieldViolation(pointer: "/acks/\(index)\($0.pointer)", detail: $0.detail) }
+                if let id, let token { acks.append((id.lowercasedString, token, reference)) }
+            }
+        } else {
+            reader.violations.append(FieldViolation(pointer: "/acks", detail: "must be an array of 1 to 100 acks"))
+        }
+        try reader.finish()
+        let results = try await services.database.ack(intakeID: context.principal.id, acks: acks, now: services.now())
+        return .json(["results": .array(results.map { result in
+            var members: [String: JSONValue] = ["delivery_id": .string(result.deliveryID), "status": .string(result.outcome.rawValue)]
+            if let receipt = result.receipt { members["receipt"] = receipt }
+            return .object(members)
+        })])
+    }
+
+    func nack(_ request: Request, _ context: Context) async throws -> Response {
+        var request = request
+        let body = try await request.jsonBody(limit: limit).value
+        var reader = BodyReader(body, allowed: ["delivery_id", "lease_token", "retry_after_seconds", "reason"])
+        let id = reader.uuid("delivery_id")
+        let token = reader.string("lease_token", required: true, maxLength: 200)
+        let retryAfter = reader.int("retry_after_seconds", range: 0...86_400, default: 0)
+        // The reason is the intake's own words: accepted but never stored or logged, as it may quote the report.
+        _ = reader.string("reason", required: false, maxLength: 1000)
+        try reader.finish()
+        try await services.database.nack(intakeID: context.principal.id, deliveryID: id!.lowercasedString, leaseToken: token!,
+                                         retryAfter: TimeInterval(retryAfter!), now: services.now(), policy: services.queuePolicy)
+        return .json(["delivery_id": .string(id!.lowercasedString)])
+    }
+
+    func extend(_ request: Request, _ context: Context) async throws -> Response {
+        var request = request
+        let body = try await request.jsonBody(limit: limit).value
+        var reader = BodyReader(body, allowed: ["delivery_id", "lease_token", "lease_seconds"])
+        let id = reader.uuid("delivery_id")
+        let token = reader.string("lease_token", required: true, maxLength: 200)
+        let seconds = reader.int("lease_seconds", range: 5...services.configuration.queue.maxLeaseSeconds, default: nil)
+        try reader.finish()
+        let expires = try await services.database.extend(intakeID: context.principal.id, deliveryID: id!.lowercasedString,
+                                                         leaseToken: token!, duration: TimeInterval(seconds!), now: services.now())
+        return .json(["lease_expires_at": .string(RFC3339.format(expires, milliseconds: true))])
+    }
+}

@@ -1,0 +1,21 @@
+import Hummingbird
+import RelayCore
+
+/// The operations listener: `/healthz` (process up) and `/readyz` (store writable, keys loaded).
+struct OpsController {
+    let services: RelayServices
+
+    func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("healthz") { _, _ in Response.json(["status": "ok"]) }
+        router.get("readyz") { _, _ in
+            let writable = await services.database.isWritable()
+            let keysLoaded = !services.keys.envelopeKeys.isEmpty
+            let ready = writable && keysLoaded
+            return Response.json(["status": .string(ready ? "ready" : "not_ready"), "store_writable": .bool(writable),
+                                  "keys_loaded": .bool(keysLoaded)],
+                                 status: ready ? .ok : .serviceUnavailable)
+        }
+        return router
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import RelayCore
+
+extension Response {
+    /// A JSON response (canonical encoding).
+    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"],
+                 body: .init(byteBuffer: ByteBuffer(bytes: value.canonicalBytes)))
+    }
+}
+
+extension Request {
+    /// The body as strict JSON: `415` unless the content type is JSON, `413` past `limit` bytes,
+    /// `400` with pointer `""` when it is not UTF-8 JSON. Returns the raw bytes too.
+    mutating func jsonBody(limit: Int) async throws -> (value: JSONValue, bytes: [UInt8]) {
+        let contentType = headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        guard contentType == "application/json" else {
+            throw Problem(status: .unsupportedMediaType, slug: "unsupported-media-type", title: "Unsupported media type",
+                          detail: "Send the body as application/json.")
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await collectBody(upTo: limit)
+        } catch {
+            throw Problem(status: .contentTooLarge, slug: "too-large", title: "Body too large",
+                          detail: "The request body is over the configured limit of \(limit) bytes.")
+        }
+        let bytes = Array(buffer.readableBytesView)
+        do {
+            return (try JSONParser.parse(bytes), bytes)
+        } catch {
+            throw Problem.validation([FieldViolation(pointer: "", detail: "not valid UTF-8 JSON (\(error.reason) at byte \(error.offset))")])
+        }
+    }
+}
+
+/// Reads fields of a request object, collecting violations with pointers.
+struct BodyReader {
+    let members: [String: JSONValue]
+    var violations: [FieldViolation] = []
+
+    init(_ value: JSONValue, allowed: Set<String>) {
+        members = value.objectValue ?? [:]
+        if value.objectValue == nil {
+            violations.append(FieldViolation(pointer: "", detail: "must be a JSON object"))
+        }
+        for key in members.keys.sorted() where !allowed.contains(key) {
+            violations.append(FieldViolation(pointer: "/" + jsonPointerToken(key), detail: "unknown field"))
+        }
+    }
+
+    mutating func uuid(_ key: String, pointer: String? = nil) -> UUID? {
+        let path = pointer ?? "/\(key)"
+        guard let text = members[key]?.stringValue, let id = UUID(canonical: text) else {
+            violations.append(FieldViolation(pointer: path, detail: members[key] == nil ? "is required" : "must be a UUID"))
+            return nil
+        }
+        return id
+    }
+
+    mutating func string(_ key: String, required: Bool, maxLength: Int = 500) -> String? {
+        guard let value = members[key], value != .null else {
+            if required { violations.append(FieldViolation(pointer: "/\(key)", detail: "is required")) }
+            return nil
+        }
+        guard let text = value.stringValue, !text.isEmpty, text.count <= maxLength else {
+            violations.append(FieldViolation(pointer: "/\(key)", detail: "must be a string of 1 to \(maxLength) characters"))
+            return nil
+        }
+        return text
+    }
+
+    mutating func int(_ key: String, range: ClosedRange<Int>, default fallback: Int?) -> Int? {
+        guard let value = members[key], value != .null else {
+            if fallback == nil { violations.append(FieldViolation(pointer: "/\(key)", detail: "is required")) }
+            return fallback
+        }
+        guard let number = value.numberValue, number.rounded() == number, range.contains(Int(number)) else {
+            violations.append(FieldViolation(pointer: "/\(key)", detail: "must be a whole number from \(range.lowerBound) to \(range.upperBound)"))
+            return nil
+        }
+        return Int(number)
+    }
+
+    func finish() throws {
+        if !violations.isEmpty { throw Problem.validation(violations) }
+    }
+}

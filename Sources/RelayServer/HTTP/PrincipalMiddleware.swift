@@ -1,0 +1,55 @@
+import Crypto
+import Hummingbird
+import Logging
+import NIOCore
+import NIOSSL
+import X509
+
+/// Identifies the principal from the verified client certificate (never from a header or the
+/// body). TLS has already refused connections without a certificate chaining to the client CA;
+/// a certificate that verifies but matches no enabled principal gets `403` on every request.
+struct PrincipalMiddleware: RouterMiddleware {
+    typealias Context = RelayRequestContext
+    let registry: PrincipalRegistry
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        guard let identity = try await PeerIdentity.of(channel: context.channel) else {
+            throw Problem.forbidden("The connection presented no client certificate.")
+        }
+        guard let principal = registry.directory.principal(commonName: identity.commonName, spkiSHA256: identity.spkiSHA256) else {
+            context.logger.notice("refused unknown principal", metadata: ["relay.certificate_serial": "\(identity.serialHex)"])
+            throw Problem.forbidden("The client certificate matches no enabled principal.")
+        }
+        context.principal = principal
+        context.logger[metadataKey: "relay.principal"] = "\(principal.id)"
+        return try await next(request, context)
+    }
+}
+
+/// What the relay reads from a verified client certificate.
+struct PeerIdentity: Sendable {
+    var commonName: String
+    var spkiSHA256: [UInt8]
+    var serialHex: String
+
+    /// The peer of `channel` (or, on an HTTP/2 stream, of its parent connection).
+    static func of(channel: any Channel) async throws -> PeerIdentity? {
+        var certificate = try? await channel.nioSSL_peerCertificate().get()
+        if certificate == nil, let parent = channel.parent {
+            certificate = try? await parent.nioSSL_peerCertificate().get()
+        }
+        guard let certificate else { return nil }
+        let der = try certificate.toDERBytes()
+        let parsed = try Certificate(derEncoded: der)
+        var commonName = ""
+        for rdn in parsed.subject {
+            for attribute in rdn where attribute.type == .RDNAttributeType.commonName {
+                commonName = String(attribute.value) ?? ""
+            }
+        }
+        let spki = try certificate.extractPublicKey().toSPKIBytes()
+        return PeerIdentity(commonName: commonName, spkiSHA256: Array(SHA256.hash(data: spki)),
+                            serialHex: parsed.serialNumber.bytes.map { String(format: "%02x", $0) }.joined())
+    }
+}

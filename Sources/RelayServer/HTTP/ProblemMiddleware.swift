@@ -1,0 +1,42 @@
+import GRDB
+import Hummingbird
+import Logging
+import RelayStore
+
+/// Turns every error into `application/problem+json`. Errors that are not already problems are
+/// logged by type only (never with their message, which could quote data) and answered generically.
+struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let problem as Problem {
+            return problem.response
+        } catch let error as HTTPError {
+            return Self.problem(for: error.status).response
+        } catch let error as StoreError {
+            switch error {
+            case .staleLease: return Problem.conflict("stale-lease", "The lease token is not the item's current lease.").response
+            case .unknownDelivery: return Problem.notFound.response
+            }
+        } catch is DatabaseError {
+            context.logger.error("store error", metadata: ["relay.error": "DatabaseError"])
+            return Problem.unavailable("The store is unavailable; retry later.").response
+        } catch {
+            context.logger.error("unhandled error", metadata: ["relay.error": "\(type(of: error))"])
+            return Problem(status: .internalServerError, slug: "internal", title: "Internal error",
+                           detail: "The relay could not complete the request.").response
+        }
+    }
+
+    static func problem(for status: HTTPResponse.Status) -> Problem {
+        switch status {
+        case .notFound: return .notFound
+        case .contentTooLarge:
+            return Problem(status: .contentTooLarge, slug: "too-large", title: "Body too large", detail: "The request body is over the configured limit.")
+        case .methodNotAllowed:
+            return Problem(status: .methodNotAllowed, slug: "method-not-allowed", title: "Method not allowed", detail: "This path does not accept this method.")
+        default:
+            return Problem(status: status, slug: "http-\(status.code)", title: status.reasonPhrase, detail: "The request could not be served.")
+        }
+    }
+}

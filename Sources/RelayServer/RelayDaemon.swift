@@ -1,0 +1,43 @@
+import Foundation
+import Hummingbird
+import Logging
+import RelayCore
+import RelayStore
+
+/// Start-up of `relayd`, kept out of the executable so that it is one call there.
+public enum RelayDaemon {
+    /// Loads and validates the configuration, creating the development PKI and keys first when
+    /// `dev_pki.enabled` (first run), then checking every file the daemon needs.
+    public static func prepare(configPath: String, logger: Logger) throws -> (RelayConfiguration, RelayKeys) {
+        var configuration = try RelayConfiguration.load(path: configPath)
+        if let dev = configuration.devPKI {
+            let written = try DevPKI.ensure(configuration: configuration, directory: dev.directory)
+                + RelayKeys.initialise(directory: configuration.keyDirectory)
+            if !written.isEmpty {
+                logger.notice("development PKI and keys created", metadata: ["relay.files": "\(written.count)", "relay.directory": "\(dev.directory)"])
+            }
+        }
+        configuration = try configuration.resolvingIntakeKeys()
+        let keys = try RelayKeys.load(directory: configuration.keyDirectory)
+        _ = try TLSSetup.serverConfiguration(configuration.tls)
+        return (configuration, keys)
+    }
+
+    /// Runs the daemon until SIGTERM or SIGINT.
+    public static func run(configPath: String, logger: Logger) async throws {
+        let (configuration, keys) = try prepare(configPath: configPath, logger: logger)
+        let databaseDirectory = (configuration.databasePath as NSString).deletingLastPathComponent
+        if !databaseDirectory.isEmpty {
+            try FileManager.default.createDirectory(atPath: databaseDirectory, withIntermediateDirectories: true)
+        }
+        let database = try RelayDatabase(path: configuration.databasePath, signer: ReceiptSigner(key: keys.signingKey))
+        let services = RelayServices(
+            configuration: configuration, database: database, keys: keys,
+            registry: PrincipalRegistry(PrincipalDirectory(principals: configuration.principals, defaultIntake: configuration.defaultIntake)))
+        let app = try buildApplication(services: services, hooks: ListenerHooks(
+            apiRunning: { port in logger.notice("API listening (mutual TLS)", metadata: ["relay.port": "\(port)"]) },
+            opsRunning: { port in logger.notice("operations listening", metadata: ["relay.port": "\(port)"]) }
+        ), logger: logger)
+        try await app.runService()
+    }
+}

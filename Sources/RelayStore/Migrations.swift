@@ -1,0 +1,94 @@
+import GRDB
+
+/// The schema, as frozen history: a migration, once released, is never edited.
+///
+/// Layout follows DESIGN.md "Performance": sealed bodies live in their own tables, apart from the
+/// small, indexed queue state that leases and acks rewrite; leases read one partial-index range.
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-reports-and-queue") { db in
+            try db.execute(sql: """
+                CREATE TABLE reports (
+                    seq INTEGER PRIMARY KEY,
+                    report_id TEXT NOT NULL UNIQUE CHECK (length(report_id) = 36),
+                    centre_id TEXT NOT NULL,
+                    envelope_sha256 TEXT NOT NULL CHECK (length(envelope_sha256) = 64),
+                    status TEXT NOT NULL CHECK (status IN ('queued','leased','delivered','dead_letter','withdrawn','stats_only')),
+                    consent_level TEXT NOT NULL CHECK (consent_level IN ('stats_only','anonymous','identity','identity_and_contact')),
+                    share_demographics INTEGER NOT NULL CHECK (share_demographics IN (0,1)),
+                    intake_id TEXT,
+                    risk TEXT NOT NULL CHECK (risk IN ('standard','high')),
+                    borough TEXT,
+                    police_force_area TEXT,
+                    strands TEXT NOT NULL,
+                    communities TEXT NOT NULL,
+                    types TEXT NOT NULL,
+                    occurred_at INTEGER NOT NULL,
+                    accepted_at INTEGER NOT NULL,
+                    delivered_at INTEGER,
+                    police_reference TEXT,
+                    attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+                    acceptance TEXT NOT NULL,
+                    CHECK ((status = 'stats_only') = (intake_id IS NULL))
+                );
+                CREATE INDEX reports_by_centre ON reports(centre_id, seq);
+                CREATE INDEX reports_by_centre_status ON reports(centre_id, status, seq);
+
+                -- The sealed envelope exactly as the centre sent it: only the relay's key opens it.
+                CREATE TABLE report_originals (
+                    report_id TEXT PRIMARY KEY REFERENCES reports(report_id) ON DELETE CASCADE,
+                    envelope TEXT NOT NULL
+                ) WITHOUT ROWID;
+
+                -- Kept apart from anything that identifies the victim.
+                CREATE TABLE victim_pseudonyms (
+                    report_id TEXT PRIMARY KEY REFERENCES reports(report_id) ON DELETE CASCADE,
+                    pseudonym TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX victim_pseudonyms_by_pseudonym ON victim_pseudonyms(pseudonym);
+
+                CREATE TABLE deliveries (
+                    seq INTEGER PRIMARY KEY,
+                    delivery_id TEXT NOT NULL UNIQUE CHECK (length(delivery_id) = 36),
+                    report_id TEXT NOT NULL REFERENCES reports(report_id),
+                    intake_id TEXT NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('report','consent_update')),
+                    state TEXT NOT NULL CHECK (state IN ('queued','leased','delivered','dead_letter','withdrawn','superseded')),
+                    priority INTEGER NOT NULL CHECK (priority IN (0,1)),
+                    visible_at INTEGER NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+                    lease_token TEXT,
+                    payload_sha256 TEXT NOT NULL,
+                    delivered_at INTEGER,
+                    dead_lettered_at INTEGER,
+                    police_reference TEXT,
+                    receipt_id TEXT,
+                    CHECK (state <> 'delivered' OR (delivered_at IS NOT NULL AND receipt_id IS NOT NULL))
+                );
+                -- Ready items of one intake, high risk first (priority 0), then oldest.
+                CREATE INDEX deliveries_ready ON deliveries(intake_id, priority, seq) WHERE state = 'queued';
+                -- Leased (or nack-delayed) items of one intake, by when they become visible again.
+                CREATE INDEX deliveries_invisible ON deliveries(intake_id, visible_at) WHERE state = 'leased';
+                CREATE INDEX deliveries_by_report ON deliveries(report_id);
+
+                -- Sealed police views, one per delivery item.
+                CREATE TABLE delivery_bodies (
+                    delivery_id TEXT PRIMARY KEY REFERENCES deliveries(delivery_id),
+                    envelope TEXT NOT NULL
+                ) WITHOUT ROWID;
+
+                CREATE TABLE receipts (
+                    seq INTEGER PRIMARY KEY,
+                    receipt_id TEXT NOT NULL UNIQUE,
+                    centre_id TEXT NOT NULL,
+                    report_id TEXT NOT NULL REFERENCES reports(report_id),
+                    type TEXT NOT NULL CHECK (type IN ('accepted','delivered','consent_update_delivered','dead_letter')),
+                    body TEXT NOT NULL
+                );
+                CREATE INDEX receipts_by_centre ON receipts(centre_id, seq);
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import GRDB
+import RelayCore
+
+/// A report's status as its centre sees it (`GET /v1/reports/{id}`).
+public struct ReportStatusRecord: Sendable, Equatable {
+    public var reportID: String
+    public var status: ReportStatus
+    public var consentLevel: ConsentLevel
+    public var acceptedAt: Date
+    public var deliveredAt: Date?
+    public var attempts: Int
+    public var intakeID: String?
+    public var policeReference: String?
+    /// Cursor position for listings.
+    public var seq: Int64
+
+    /// The API body.
+    public var jsonValue: JSONValue {
+        var members: [String: JSONValue] = [
+            "report_id": .string(reportID), "status": .string(status.rawValue), "consent_level": .string(consentLevel.rawValue),
+            "accepted_at": .string(RFC3339.format(acceptedAt)), "attempts": .integer(attempts),
+        ]
+        if let deliveredAt { members["delivered_at"] = .string(RFC3339.format(deliveredAt)) }
+        if let intakeID { members["intake_id"] = .string(intakeID) }
+        if let policeReference { members["police_reference"] = .string(policeReference) }
+        return .object(members)
+    }
+}
+
+extension RelayDatabase {
+    static let statusColumns = "seq, report_id, status, consent_level, accepted_at, delivered_at, attempts, intake_id, police_reference"
+
+    static func statusRecord(_ row: Row) -> ReportStatusRecord {
+        ReportStatusRecord(
+            reportID: row["report_id"], status: ReportStatus(rawValue: row["status"])!,
+            consentLevel: ConsentLevel(rawValue: row["consent_level"])!, acceptedAt: date(row["accepted_at"]),
+            deliveredAt: (row["delivered_at"] as Int64?).map(date), attempts: row["attempts"], intakeID: row["intake_id"],
+            policeReference: row["police_reference"], seq: row["seq"])
+    }
+
+    /// One report of one centre; `nil` if it does not exist or belongs to another centre.
+    public func reportStatus(reportID: UUID, centreID: String) async throws -> ReportStatusRecord? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT \(Self.statusColumns) FROM reports WHERE report_id = ? AND centre_id = ?",
+                             arguments: [reportID.lowercasedString, centreID]).map(Self.statusRecord)
+        }
+    }
+
+    /// A centre's reports, newest first, optionally of one status, before cursor `after`.
+    public func reports(centreID: String, status: ReportStatus?, after: Int64?, limit: Int) async throws -> [ReportStatusRecord] {
+        try await pool.read { db in
+            var sql = "SELECT \(Self.statusColumns) FROM reports WHERE centre_id = ?"
+            var arguments: StatementArguments = [centreID]
+            if let status {
+                sql += " AND status = ?"
+                arguments += [status.rawValue]
+            }
+            if let after {
+                sql += " AND seq < ?"
+                arguments += [after]
+            }
+            sql += " ORDER BY seq DESC LIMIT ?"
+            arguments += [limit]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.statusRecord)
+        }
+    }
+
+    /// A centre's receipts in log order after cursor `after`: `(cursor, signed receipt JSON)`.
+    public func receipts(centreID: String, after: Int64, limit: Int) async throws -> [(seq: Int64, receipt: JSONValue)] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT seq, body FROM receipts WHERE centre_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+                             arguments: [centreID, after, limit]).compactMap { row in
+                guard let body = try? JSONParser.parse(Array((row["body"] as String).utf8)) else { return nil }
+                return (row["seq"], body)
+            }
+        }
+    }
+
+    /// Counts of delivery items by state, for one intake or all.
+    public func deliveryCounts(intakeID: String? = nil) async throws -> [DeliveryState: Int] {
+        try await pool.read { db in
+            var sql = "SELECT state, count(*) AS n FROM deliveries"
+            var arguments: StatementArguments = []
+            if let intakeID {
+                sql += " WHERE intake_id = ?"
+                arguments += [intakeID]
+            }
+            sql += " GROUP BY state"
+            var counts: [DeliveryState: Int] = [:]
+            for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
+                if let state = DeliveryState(rawValue: row["state"]) { counts[state] = row["n"] }
+            }
+            return counts
+        }
+    }
+
+    /// The query plan SQLite chooses for the lease's ready-item query (for tests and diagnostics).
+    public func leaseQueryPlan(intakeID: String) async throws -> [String] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                EXPLAIN QUERY PLAN
+                SELECT d.seq, d.delivery_id, d.report_id, d.kind, d.attempts, d.priority, b.envelope
+                FROM deliveries d INDEXED BY deliveries_ready
+                JOIN delivery_bodies b ON b.delivery_id = d.delivery_id
+                WHERE d.intake_id = ? AND d.state = 'queued'
+                ORDER BY d.priority, d.seq LIMIT 50
+                """, arguments: [intakeID]).map { $0["detail"] as String }
+        }
+    }
+}

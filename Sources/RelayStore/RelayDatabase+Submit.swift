@@ -1,0 +1,166 @@
+import Foundation
+import GRDB
+import RelayCore
+
+/// Everything a submission writes, prepared (opened, validated, redacted, sealed) before the
+/// transaction so that the transaction holds no cryptography and no parsing.
+public struct NewSubmission: Sendable {
+    public var reportID: UUID
+    public var centreID: String
+    /// SHA-256 (hex) of the canonical envelope: the idempotency fingerprint.
+    public var envelopeSHA256: String
+    /// The envelope as the centre sent it (canonical JSON), still sealed to the relay.
+    public var originalEnvelope: String
+    /// SHA-256 (hex) of the original envelope's ciphertext.
+    public var payloadSHA256: String
+    public var report: ReportFacts
+    public var pseudonym: String?
+    /// The sealed police view for the routed intake; `nil` for `stats_only`.
+    public var delivery: NewDelivery?
+    public var acceptedAt: Date
+
+    public init(reportID: UUID, centreID: String, envelopeSHA256: String, originalEnvelope: String, payloadSHA256: String,
+                report: ReportFacts, pseudonym: String?, delivery: NewDelivery?, acceptedAt: Date) {
+        self.reportID = reportID
+        self.centreID = centreID
+        self.envelopeSHA256 = envelopeSHA256
+        self.originalEnvelope = originalEnvelope
+        self.payloadSHA256 = payloadSHA256
+        self.report = report
+        self.pseudonym = pseudonym
+        self.delivery = delivery
+        self.acceptedAt = acceptedAt
+    }
+}
+
+/// The plain (non-personal) facts about a report that routing, queueing and statistics need.
+public struct ReportFacts: Sendable {
+    public var consent: Consent
+    public var risk: Risk
+    public var borough: String?
+    public var policeForceArea: String?
+    public var strands: [String]
+    public var communities: [String]
+    public var types: [String]
+    public var occurredAt: Date
+
+    public init(report: Report, consent: Consent) {
+        self.consent = consent
+        self.risk = report.risk
+        self.borough = report.borough
+        self.policeForceArea = report.policeForceArea
+        self.strands = report.strands
+        self.communities = report.communities
+        self.types = report.types
+        self.occurredAt = report.occurredAt
+    }
+}
+
+/// A delivery item to enqueue with its sealed body.
+public struct NewDelivery: Sendable {
+    public var deliveryID: UUID
+    public var intakeID: String
+    public var kind: DeliveryKind
+    public var envelope: String
+    public var payloadSHA256: String
+
+    public init(deliveryID: UUID, intakeID: String, kind: DeliveryKind, envelope: String, payloadSHA256: String) {
+        self.deliveryID = deliveryID
+        self.intakeID = intakeID
+        self.kind = kind
+        self.envelope = envelope
+        self.payloadSHA256 = payloadSHA256
+    }
+}
+
+/// The result of a submission.
+public enum SubmitOutcome: Sendable, Equatable {
+    /// Newly stored; the `201` body.
+    case created(JSONValue)
+    /// The same id with the same envelope was stored before; the original body, for a `200`.
+    case duplicate(JSONValue)
+    /// The same id was stored with a different envelope (or by another centre): `409`.
+    case conflict
+}
+
+extension RelayDatabase {
+    /// Looks up an earlier submission of `reportID` without writing: lets the server answer a
+    /// retry before doing any cryptography.
+    public func existingSubmission(reportID: UUID, centreID: String, envelopeSHA256: String) async throws -> SubmitOutcome? {
+        try await pool.read { db in try Self.existing(db, reportID: reportID, centreID: centreID, envelopeSHA256: envelopeSHA256) }
+    }
+
+    static func existing(_ db: Database, reportID: UUID, centreID: String, envelopeSHA256: String) throws -> SubmitOutcome? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT centre_id, envelope_sha256, acceptance FROM reports WHERE report_id = ?",
+                                         arguments: [reportID.lowercasedString]) else { return nil }
+        guard row["centre_id"] as String == centreID, row["envelope_sha256"] as String == envelopeSHA256,
+              let body = try? JSONParser.parse(Array((row["acceptance"] as String).utf8)) else { return .conflict }
+        return .duplicate(body)
+    }
+
+    /// How many earlier reports carry this pseudonym.
+    public func previousReports(pseudonym: String) async throws -> Int {
+        try await pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM victim_pseudonyms WHERE pseudonym = ?", arguments: [pseudonym]) ?? 0
+        }
+    }
+
+    /// Stores the report, its sealed original, its delivery item and its acceptance receipt in one
+    /// transaction; returns only after the commit is on disk.
+    public func submit(_ submission: NewSubmission) async throws -> SubmitOutcome {
+        let signer = self.signer
+        return try await pool.write { db in
+            if let earlier = try Self.existing(db, reportID: submission.reportID, centreID: submission.centreID,
+                                               envelopeSHA256: submission.envelopeSHA256) {
+                return earlier
+            }
+            let reportID = submission.reportID.lowercasedString
+            let facts = submission.report
+            let status: ReportStatus = submission.delivery == nil ? .statsOnly : .queued
+            let receipt = try signer.sign(Receipt(
+                type: .accepted, receiptID: UUID(), reportID: submission.reportID, centreID: submission.centreID,
+                intakeID: submission.delivery?.intakeID, at: submission.acceptedAt, payloadSHA256: submission.payloadSHA256))
+            let body: JSONValue = [
+                "report_id": .string(reportID), "status": .string(status.rawValue),
+                "accepted_at": .string(RFC3339.format(submission.acceptedAt)), "receipt": receipt.jsonValue,
+            ]
+            try db.execute(sql: """
+                INSERT INTO reports (report_id, centre_id, envelope_sha256, status, consent_level, share_demographics,
+                    intake_id, risk, borough, police_force_area, strands, communities, types, occurred_at, accepted_at, acceptance)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [
+                    reportID, submission.centreID, submission.envelopeSHA256, status.rawValue, facts.consent.level.rawValue,
+                    facts.consent.shareDemographics, submission.delivery?.intakeID, facts.risk.rawValue, facts.borough,
+                    facts.policeForceArea, facts.strands.joined(separator: ","), facts.communities.joined(separator: ","),
+                    facts.types.joined(separator: ","), Self.millis(facts.occurredAt), Self.millis(submission.acceptedAt),
+                    body.canonicalString,
+                ])
+            try db.execute(sql: "INSERT INTO report_originals (report_id, envelope) VALUES (?, ?)",
+                           arguments: [reportID, submission.originalEnvelope])
+            if let pseudonym = submission.pseudonym {
+                try db.execute(sql: "INSERT INTO victim_pseudonyms (report_id, pseudonym) VALUES (?, ?)", arguments: [reportID, pseudonym])
+            }
+            if let delivery = submission.delivery {
+                try Self.enqueue(db, delivery, reportID: reportID, risk: facts.risk, now: submission.acceptedAt)
+            }
+            try Self.insertReceipt(db, receipt, centreID: submission.centreID, reportID: reportID, type: .accepted)
+            return .created(body)
+        }
+    }
+
+    static func enqueue(_ db: Database, _ delivery: NewDelivery, reportID: String, risk: Risk, now: Date) throws {
+        try db.execute(sql: """
+            INSERT INTO deliveries (delivery_id, report_id, intake_id, kind, state, priority, visible_at, payload_sha256)
+            VALUES (?, ?, ?, ?, 'queued', ?, ?, ?)
+            """, arguments: [delivery.deliveryID.lowercasedString, reportID, delivery.intakeID, delivery.kind.rawValue,
+                             risk == .high ? 0 : 1, millis(now), delivery.payloadSHA256])
+        try db.execute(sql: "INSERT INTO delivery_bodies (delivery_id, envelope) VALUES (?, ?)",
+                       arguments: [delivery.deliveryID.lowercasedString, delivery.envelope])
+    }
+
+    static func insertReceipt(_ db: Database, _ receipt: SignedReceipt, centreID: String, reportID: String, type: ReceiptType) throws {
+        try db.execute(sql: "INSERT INTO receipts (receipt_id, centre_id, report_id, type, body) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [receipt.receipt["receipt_id"]?.stringValue, centreID, reportID, type.rawValue,
+                                   receipt.jsonValue.canonicalString])
+    }
+}
