@@ -1,0 +1,86 @@
+import Foundation
+import NIOHTTP1
+import RelayCore
+
+/// What a centre does: seal and submit reports through the spool, check status, collect receipts.
+public struct CentreClient: Sendable {
+    public let api: RelayAPIClient
+    public let spool: Spool
+    public let stateDirectory: String
+
+    public init(api: RelayAPIClient, stateDirectory: String) {
+        self.api = api
+        self.spool = Spool(stateDirectory: stateDirectory)
+        self.stateDirectory = stateDirectory
+    }
+
+    /// Validates a report locally and seals it to the relay's current envelope key, into the spool.
+    public func prepare(reportBytes: Data, keys: PublishedKeys, reportID: UUID = UUID(), now: Date = Date()) throws -> Spool.Entry {
+        do {
+            _ = try ReportValidator().validate(bytes: reportBytes, now: now)
+        } catch {
+            throw ClientError.usage("the report is not valid:\n" + error.violations.map { "  \($0.pointer.isEmpty ? "(document)" : $0.pointer): \($0.detail)" }.joined(separator: "\n"))
+        }
+        let envelope = try Envelope.seal(reportBytes, to: keys.envelopeKeys[0], purpose: .report, reportID: reportID)
+        return try spool.add(reportID: reportID, envelope: envelope)
+    }
+
+    /// What became of one send.
+    public enum SendOutcome: Sendable {
+        case accepted(status: Int, body: JSONValue)
+        case rejected(ClientError)
+        case unreachable(ClientError)
+    }
+
+    /// Sends one spooled submission; on `201`/`200` it leaves the spool, on a final refusal it
+    /// moves to `rejected/`, otherwise it stays for `relay flush`.
+    public func send(_ entry: Spool.Entry, keys: PublishedKeys) async throws -> SendOutcome {
+        let response: RelayAPIClient.RawResponse
+        do {
+            response = try await api.send(.POST, "/v1/reports", body: entry.body)
+        } catch let error as ClientError {
+            return .unreachable(error)
+        }
+        switch response.status {
+        case 200, 201:
+            if let receipt = response.body["receipt"].flatMap(SignedReceipt.init(json:)), !receipt.verify(with: keys.signingKeys) {
+                return .rejected(.verification("the acceptance receipt's signature does not verify; the report stays spooled — tell the relay operator"))
+            }
+            try spool.remove(entry)
+            return .accepted(status: response.status, body: response.body)
+        case 400, 409, 413, 415, 422:
+            try spool.reject(entry)
+            return .rejected(.rejected(status: response.status, problem: response.body))
+        default:
+            return .unreachable(.unreachable("the relay answered \(response.status); the report stays spooled for `relay flush`"))
+        }
+    }
+
+    /// Fetches receipts after the saved cursor, verifies each signature, saves them under
+    /// `receipts/` and advances the cursor. Returns the receipts and how many failed to verify.
+    public func collectReceipts(keys: PublishedKeys) async throws -> (receipts: [SignedReceipt], failures: Int) {
+        let cursorPath = "\(stateDirectory)/receipts.cursor"
+        var cursor = (try? String(contentsOfFile: cursorPath, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "0"
+        let directory = "\(stateDirectory)/receipts"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var collected: [SignedReceipt] = []
+        var failures = 0
+        while true {
+            let body = try await api.call(.GET, "/v1/receipts?after=\(cursor)&limit=500").body
+            let page = body["receipts"]?.arrayValue ?? []
+            for json in page {
+                guard let receipt = SignedReceipt(json: json) else { failures += 1; continue }
+                if !receipt.verify(with: keys.signingKeys) { failures += 1; continue }
+                collected.append(receipt)
+                if let id = receipt.receipt["receipt_id"]?.stringValue {
+                    try DurableFile.write(json.canonicalBytes, to: "\(directory)/\(id).json", mode: 0o644)
+                }
+            }
+            guard let next = body["next"]?.stringValue, next != cursor, !page.isEmpty else { break }
+            cursor = next
+            // The cursor moves only past receipts that verified, so a bad one is fetched again.
+            if failures == 0 { try DurableFile.write(Array((cursor + "\n").utf8), to: cursorPath, mode: 0o644) }
+        }
+        return (collected, failures)
+    }
+}

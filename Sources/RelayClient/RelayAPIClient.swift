@@ -1,0 +1,103 @@
+import AsyncHTTPClient
+import Crypto
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+import RelayCore
+
+/// An HTTPS client of the relay API with mutual TLS, over AsyncHTTPClient.
+public final class RelayAPIClient: Sendable {
+    let http: HTTPClient
+    let base: String
+
+    /// Connects with the profile's client certificate, trusting only its CA bundle.
+    public init(profile: ClientProfile) throws {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        do {
+            tls.certificateChain = try NIOSSLCertificate.fromPEMFile(profile.certificate).map { .certificate($0) }
+            tls.privateKey = .privateKey(try NIOSSLPrivateKey(file: profile.privateKey, format: .pem))
+            tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(profile.caBundle))
+        } catch {
+            throw ClientError.usage("cannot load the client certificate, key or CA bundle (\(profile.certificate), \(profile.privateKey), \(profile.caBundle)): check the paths and that they are PEM")
+        }
+        tls.minimumTLSVersion = .tlsv12
+        var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
+        configuration.timeout = .init(connect: .seconds(10), read: .seconds(60))
+        self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        self.base = profile.server.hasSuffix("/") ? String(profile.server.dropLast()) : profile.server
+    }
+
+    /// Closes connections.
+    public func shutdown() async {
+        try? await http.shutdown()
+    }
+
+    /// A raw response: status and parsed JSON body (`.null` if none or not JSON).
+    public struct RawResponse: Sendable {
+        public var status: Int
+        public var body: JSONValue
+    }
+
+    /// Sends a request; network failures become ``ClientError/unreachable(_:)``.
+    public func send(_ method: HTTPMethod, _ path: String, body: JSONValue? = nil) async throws -> RawResponse {
+        var request = HTTPClientRequest(url: base + path)
+        request.method = method
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body.canonicalBytes))
+        }
+        do {
+            let response = try await http.execute(request, timeout: .seconds(60))
+            let bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
+            let json = (try? JSONParser.parse(Array(bytes.readableBytesView))) ?? .null
+            return RawResponse(status: Int(response.status.code), body: json)
+        } catch let error as ClientError {
+            throw error
+        } catch {
+            throw ClientError.unreachable("could not reach the relay at \(base) (\(Self.describe(error))); check the server address, the network, and that the certificate is valid and not revoked")
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let ssl = error as? NIOSSLError { return "TLS: \(ssl)" }
+        return String(describing: type(of: error))
+    }
+
+    /// Sends and requires a 2xx; 4xx become ``ClientError/rejected(status:problem:)``, 5xx ``ClientError/unreachable(_:)``.
+    public func call(_ method: HTTPMethod, _ path: String, body: JSONValue? = nil) async throws -> RawResponse {
+        let response = try await send(method, path, body: body)
+        switch response.status {
+        case 200..<300: return response
+        case 500...: throw ClientError.unreachable("the relay is unavailable (\(response.status)): \(response.body["detail"]?.stringValue ?? "retry later")")
+        default: throw ClientError.rejected(status: response.status, problem: response.body)
+        }
+    }
+
+    /// The relay's published keys.
+    public func keys() async throws -> PublishedKeys {
+        let body = try await call(.GET, "/v1/keys").body
+        return try PublishedKeys(json: body)
+    }
+}
+
+/// `GET /v1/keys`, parsed.
+public struct PublishedKeys: Sendable {
+    /// Envelope keys, the current one first.
+    public var envelopeKeys: [Curve25519.KeyAgreement.PublicKey]
+    public var signingKeys: [Curve25519.Signing.PublicKey]
+    public var checkpointOrigin: String?
+
+    public init(json: JSONValue) throws {
+        envelopeKeys = (json["envelope_keys"]?.arrayValue ?? []).compactMap { entry in
+            guard entry["suite"]?.stringValue == Envelope.suiteName, let raw = entry["public_key"]?.stringValue.flatMap(Base64URL.decode) else { return nil }
+            return try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: raw)
+        }
+        signingKeys = (json["signing_keys"]?.arrayValue ?? []).compactMap { entry in
+            guard let raw = entry["public_key"]?.stringValue.flatMap(Base64URL.decode) else { return nil }
+            return try? Curve25519.Signing.PublicKey(rawRepresentation: raw)
+        }
+        checkpointOrigin = json["checkpoint_origin"]?.stringValue
+        guard !envelopeKeys.isEmpty else { throw ClientError.verification("the relay published no envelope key for suite \(Envelope.suiteName)") }
+    }
+}

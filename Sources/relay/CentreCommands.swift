@@ -1,0 +1,146 @@
+import ArgumentParser
+import Foundation
+import RelayClient
+import RelayCore
+
+struct Submit: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Validate, seal and submit report files (each is spooled first and kept until the relay accepts it).")
+    @OptionGroup var connection: ConnectionOptions
+    @Argument(help: "Report files (schema reportrelay/report/v1).") var files: [String]
+
+    func run() async throws {
+        try await runReporting {
+            let profile = try connection.resolve()
+            try await withAPI(profile) { api in
+                let centre = CentreClient(api: api, stateDirectory: profile.stateDirectory)
+                let keys: PublishedKeys
+                do {
+                    keys = try await api.keys()
+                } catch let error as ClientError {
+                    throw ClientError.unreachable("cannot fetch the relay's keys, nothing was spooled: \(error)")
+                }
+                var worst: ClientError?
+                for file in files {
+                    guard let data = FileManager.default.contents(atPath: file) else {
+                        throw ClientError.usage("cannot read \(file)")
+                    }
+                    let entry: Spool.Entry
+                    do {
+                        entry = try centre.prepare(reportBytes: data, keys: keys)
+                    } catch let error as ClientError {
+                        throw ClientError.usage("\(file): \(error)")
+                    }
+                    switch try await centre.send(entry, keys: keys) {
+                    case .accepted(let status, let body):
+                        print("\(file): \(status == 201 ? "accepted" : "already accepted") as \(entry.reportID.lowercasedString), status \(body["status"]?.stringValue ?? "?")")
+                    case .rejected(let error):
+                        FileHandle.standardError.write(Data("relay: \(file): \(error)\n".utf8))
+                        worst = worst ?? error
+                    case .unreachable(let error):
+                        FileHandle.standardError.write(Data("relay: \(file): spooled as \(entry.reportID.lowercasedString), not yet sent: \(error)\n".utf8))
+                        if case .rejected = worst {} else { worst = error }
+                    }
+                }
+                if let worst { throw worst }
+            }
+        }
+    }
+}
+
+struct Flush: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Send everything in the spool, retrying with backoff.")
+    @OptionGroup var connection: ConnectionOptions
+    @Option(help: "Rounds to try before giving up.") var attempts = 5
+    @Option(help: "First backoff in seconds (doubles each round, at most 60).") var backoff = 1.0
+
+    func run() async throws {
+        try await runReporting {
+            let profile = try connection.resolve()
+            try await withAPI(profile) { api in
+                let centre = CentreClient(api: api, stateDirectory: profile.stateDirectory)
+                var delay = backoff
+                for round in 1...max(1, attempts) {
+                    let pending = try centre.spool.pending()
+                    if pending.isEmpty {
+                        print("spool empty")
+                        return
+                    }
+                    var lastError: ClientError?
+                    if let keys = try? await api.keys() {
+                        for entry in pending {
+                            switch try await centre.send(entry, keys: keys) {
+                            case .accepted(let status, _):
+                                print("\(entry.reportID.lowercasedString): \(status == 201 ? "accepted" : "already accepted")")
+                            case .rejected(let error):
+                                FileHandle.standardError.write(Data("relay: \(entry.reportID.lowercasedString): moved to spool/rejected: \(error)\n".utf8))
+                            case .unreachable(let error):
+                                lastError = error
+                            }
+                        }
+                    } else {
+                        lastError = .unreachable("could not reach the relay")
+                    }
+                    if lastError == nil { continue }
+                    if round < attempts {
+                        FileHandle.standardError.write(Data("relay: round \(round) left reports spooled; retrying in \(Int(delay)) s\n".utf8))
+                        try await Task.sleep(for: .seconds(delay))
+                        delay = min(delay * 2, 60)
+                    }
+                }
+                let left = try centre.spool.pending().count
+                if left > 0 { throw ClientError.unreachable("\(left) report(s) still spooled; run `relay flush` again later") }
+                print("spool empty")
+            }
+        }
+    }
+}
+
+struct Status: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show a report's status.")
+    @OptionGroup var connection: ConnectionOptions
+    @Argument(help: "Report id.") var id: String
+
+    func run() async throws {
+        try await runReporting {
+            guard UUID(canonical: id) != nil else { throw ClientError.usage("\(id) is not a report id (a UUID)") }
+            let profile = try connection.resolve()
+            try await withAPI(profile) { api in printJSON(try await api.call(.GET, "/v1/reports/\(id.lowercased())").body) }
+        }
+    }
+}
+
+struct Receipts: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Fetch new receipts, verify every signature against /v1/keys, save them under STATE/receipts/.")
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws {
+        try await runReporting {
+            let profile = try connection.resolve()
+            try await withAPI(profile) { api in
+                let centre = CentreClient(api: api, stateDirectory: profile.stateDirectory)
+                let keys = try await api.keys()
+                let (receipts, failures) = try await centre.collectReceipts(keys: keys)
+                for receipt in receipts {
+                    let r = receipt.receipt
+                    print([r["type"], r["report_id"], r["at"], r["police_reference"]].compactMap { $0?.stringValue }.joined(separator: "  ") + "  signature ok")
+                }
+                print("\(receipts.count) receipt(s) verified")
+                if failures > 0 { throw ClientError.verification("\(failures) receipt(s) failed signature verification; they were not saved") }
+            }
+        }
+    }
+}
+
+struct Whoami: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show which principal the certificate identifies.")
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws {
+        try await runReporting {
+            let profile = try connection.resolve()
+            try await withAPI(profile) { api in printJSON(try await api.call(.GET, "/v1/whoami").body) }
+        }
+    }
+}
