@@ -43,6 +43,12 @@ public struct DateOfBirth: Sendable, Equatable {
     public var month: Int
     public var day: Int
 
+    public init(year: Int, month: Int, day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
     /// The `YYYY-MM-DD` form.
     public var isoString: String { String(format: "%04d-%02d-%02d", year, month, day) }
 }

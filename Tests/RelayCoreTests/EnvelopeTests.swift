@@ -1,0 +1,60 @@
+import Crypto
+import Foundation
+import RelayCore
+import RelayTestSupport
+import Testing
+
+@Suite("HPKE envelopes")
+struct EnvelopeTests {
+    let key = Curve25519.KeyAgreement.PrivateKey()
+    let reportID = UUID()
+    let plaintext = Data(#"{"hello":"world"}"#.utf8)
+
+    @Test("round trip, with the key id of FORMATS.md")
+    func roundTrip() throws {
+        let envelope = try Envelope.seal(plaintext, to: key.publicKey, purpose: .report, reportID: reportID)
+        #expect(envelope.suite == "X25519-SHA256-ChaCha20Poly1305")
+        #expect(envelope.keyID == String(Hex.encode(SHA256.hash(data: key.publicKey.rawRepresentation)).prefix(16)))
+        #expect(try envelope.open(with: [key], purpose: .report, reportID: reportID) == plaintext)
+    }
+
+    @Test("an unknown key id names the ids held")
+    func unknownKey() throws {
+        let envelope = try Envelope.seal(plaintext, to: Curve25519.KeyAgreement.PrivateKey().publicKey, purpose: .report, reportID: reportID)
+        #expect(throws: EnvelopeError.unknownKeyID(known: [EnvelopeKeyID.of(key.publicKey)])) {
+            try envelope.open(with: [key], purpose: .report, reportID: reportID)
+        }
+    }
+
+    @Test("tampering, another report id or another purpose: it does not open")
+    func bound() throws {
+        let envelope = try Envelope.seal(plaintext, to: key.publicKey, purpose: .report, reportID: reportID)
+        var tampered = envelope
+        var bytes = Base64URL.decode(envelope.ct)!
+        bytes[bytes.startIndex] ^= 0x01
+        tampered.ct = Base64URL.encode(bytes)
+        #expect(throws: EnvelopeError.cannotOpen) { try tampered.open(with: [key], purpose: .report, reportID: reportID) }
+        #expect(throws: EnvelopeError.cannotOpen) { try envelope.open(with: [key], purpose: .report, reportID: UUID()) }
+        #expect(throws: EnvelopeError.cannotOpen) { try envelope.open(with: [key], purpose: .delivery, reportID: reportID) }
+    }
+
+    @Test("interop: Python cryptography opens what Swift sealed")
+    func pythonOpens() throws {
+        let envelope = try Envelope.seal(plaintext, to: key.publicKey, purpose: .delivery, reportID: reportID)
+        let opened = try Python.run("hpke_tool.py", [
+            "open", Base64URL.encode(key.rawRepresentation), "reportrelay/v1/delivery/\(reportID.lowercasedString)", envelope.enc, envelope.ct,
+        ])
+        #expect(opened == String(decoding: plaintext, as: UTF8.self))
+    }
+
+    @Test("interop: Swift opens what Python cryptography sealed")
+    func swiftOpens() throws {
+        let output = try Python.run("hpke_tool.py", [
+            "seal", Base64URL.encode(key.publicKey.rawRepresentation), "reportrelay/v1/report/\(reportID.lowercasedString)",
+        ], stdin: plaintext)
+        let sealed = try JSONParser.parse(Array(output.utf8))
+        let envelope = Envelope(keyID: EnvelopeKeyID.of(key.publicKey), enc: sealed["enc"]!.stringValue!, ct: sealed["ct"]!.stringValue!)
+        #expect(try envelope.open(with: [key], purpose: .report, reportID: reportID) == plaintext)
+        #expect(throws: EnvelopeError.cannotOpen) { try envelope.open(with: [key], purpose: .report, reportID: UUID()) }
+    }
+}

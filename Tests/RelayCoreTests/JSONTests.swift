@@ -1,0 +1,55 @@
+import Foundation
+import RelayCore
+import Testing
+
+@Suite("Strict JSON parsing")
+struct JSONParserTests {
+    @Test("parses nested documents", arguments: [
+        (#"{"a":[1,2.5,-3e2,true,false,null,"x"]}"#, JSONValue.object(["a": [1, .number(2.5), .number(-300), true, false, nil, "x"]])),
+        (#""\u00e9\ud83d\ude00\n""#, JSONValue.string("é😀\n")),
+        (" [ ] ", JSONValue.array([])),
+    ])
+    func parses(text: String, expected: JSONValue) throws {
+        #expect(try JSONParser.parse(Array(text.utf8)) == expected)
+    }
+
+    @Test("refuses what RFC 8259 or the relay forbids", arguments: [
+        #"{"a":1,"a":2}"#,  // duplicate member
+        #"{"a":1} x"#,  // trailing content
+        #"{"a":01}"#,  // leading zero
+        #"["\ud800"]"#,  // lone surrogate
+        "[1,]",  // trailing comma
+        "{'a':1}",  // single quotes
+        "",  // empty
+        "\"tab\there\"",  // raw control character
+        "1e999",  // out of range
+    ])
+    func refuses(text: String) {
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(Array(text.utf8)) }
+    }
+
+    @Test("refuses invalid UTF-8")
+    func invalidUTF8() {
+        #expect(throws: JSONParseError.self) { try JSONParser.parse([0x22, 0xC3, 0x28, 0x22]) }
+    }
+}
+
+@Suite("RFC 8785 canonical JSON")
+struct CanonicalJSONTests {
+    @Test("numbers are laid out as ECMAScript does", arguments: [
+        (0.0, "0"), (-0.0, "0"), (1.0, "1"), (-1.5, "-1.5"), (100.0, "100"), (1e21, "1e+21"), (1e20, "100000000000000000000"),
+        (123456789012345680000.0, "123456789012345680000"), (0.000001, "0.000001"), (1e-7, "1e-7"), (4.5e-8, "4.5e-8"),
+        (51.5434, "51.5434"), (-0.0553, "-0.0553"), (9007199254740992.0, "9007199254740992"), (1.7976931348623157e308, "1.7976931348623157e+308"),
+        (5e-324, "5e-324"), (333333333.33333329, "333333333.3333333"),
+    ])
+    func numbers(value: Double, expected: String) {
+        #expect(JSONValue.number(value).canonicalString == expected)
+    }
+
+    @Test("members are sorted by UTF-16 code units and strings minimally escaped")
+    func ordering() {
+        let value: JSONValue = ["b": 1, "a": ["z": true, "\u{20ac}": "€", "\r": "\u{1}\"\\/"], "\u{1F600}": nil, "\u{FB33}": 2]
+        // U+1F600 is the surrogate pair D83D DE00, which sorts before U+FB33 in UTF-16.
+        #expect(value.canonicalString == #"{"a":{"\r":"\u0001\"\\/","z":true,"€":"€"},"b":1,"😀":null,"דּ":2}"#)
+    }
+}
