@@ -108,7 +108,10 @@ let package = Package(
             path: "Tests/RelayTestSupport"
         ),
         .testTarget(name: "RelayCoreTests", dependencies: ["RelayCore", "RelayTestSupport"]),
-        .testTarget(name: "RelayStoreTests", dependencies: ["RelayStore", "RelayCore", "RelayTestSupport"]),
+        .testTarget(
+            name: "RelayStoreTests",
+            dependencies: ["RelayStore", "RelayCore", "RelayTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "RelayServerTests", dependencies: ["RelayServer", "RelayTestSupport", "RelayClient"]),
         .testTarget(name: "RelayClientTests", dependencies: ["RelayClient", "RelayTestSupport"]),
         .testTarget(name: "RelayEndToEndTests", dependencies: ["RelayTestSupport", "RelayClient"]),

@@ -1,0 +1,53 @@
+import Foundation
+import GRDB
+import RelayCore
+import RelayStore
+import RelayTestSupport
+import Testing
+
+@Suite("SQLite layout and durability settings")
+struct DurabilityTests {
+    @Test("the writer runs WAL with synchronous = FULL")
+    func synchronousFull() throws {
+        let store = try StoreFixture()
+        #expect(try store.database.writerSynchronousMode() == 2)
+        #expect(try store.database.journalMode() == "wal")
+    }
+
+    @Test("no report content is stored in clear: bodies are the sealed envelopes")
+    func noClearContent() async throws {
+        let store = try StoreFixture()
+        try await store.submit(level: .identityAndContact)
+        let dump = try await store.rawQueue().read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'").flatMap { table in
+                try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\"").map(\.description)
+            }
+        }.joined(separator: "\n")
+        #expect(dump.contains("centre-a") && dump.contains("sealed"), "the dump reads the rows")
+        for identity in SampleReports.identityStrings { #expect(!dump.contains(identity), "\(identity) in the database") }
+        #expect(!dump.contains("38 bus"), "narrative text in the database")
+    }
+
+    @Test("a lease on 100,000 queued items reads one index range")
+    func leaseUsesIndex() async throws {
+        let store = try StoreFixture()
+        let urgent = try await store.submit(risk: .high)
+        // Bulk-load 100,000 standard items behind it in one statement.
+        try await store.rawQueue().write { db in
+            try db.execute(sql: """
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)
+                INSERT INTO deliveries (delivery_id, report_id, intake_id, kind, state, priority, visible_at, payload_sha256)
+                SELECT printf('%08x-0000-4000-8000-%012x', i, i), ?, 'intake-a', 'report', 'queued', 1, 0, 'x' FROM n
+                """, arguments: [urgent.report.lowercasedString])
+            try db.execute(sql: "INSERT INTO delivery_bodies (delivery_id, envelope) SELECT delivery_id, '{}' FROM deliveries WHERE delivery_id LIKE '%-0000-4000-8000-%'")
+            try db.execute(sql: "ANALYZE")
+        }
+        let plan = try await store.database.leaseQueryPlan(intakeID: "intake-a").joined(separator: "\n")
+        #expect(plan.contains("USING INDEX deliveries_ready") || plan.contains("USING COVERING INDEX deliveries_ready"), "\(plan)")
+        #expect(!plan.contains("USE TEMP B-TREE"), "ordering must come from the index: \(plan)")
+        #expect(!plan.contains("SCAN b"), "bodies are fetched by key: \(plan)")
+        let items = try await store.lease(max: 50)
+        #expect(items.count == 50)
+        #expect(items.first?.reportID == urgent.report.lowercasedString)
+    }
+}

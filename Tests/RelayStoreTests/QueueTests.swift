@@ -1,0 +1,171 @@
+import Foundation
+import GRDB
+import RelayCore
+import RelayStore
+import RelayTestSupport
+import Testing
+
+@Suite("Forwarding queue (injected clock)")
+struct QueueTests {
+    @Test("high risk first, then oldest")
+    func priority() async throws {
+        let store = try StoreFixture()
+        let first = try await store.submit(risk: .standard)
+        store.clock.advance(by: 1)
+        let urgent = try await store.submit(risk: .high)
+        store.clock.advance(by: 1)
+        let last = try await store.submit(risk: .standard)
+        let items = try await store.lease()
+        #expect(items.map(\.reportID) == [urgent, first, last].map { $0.report.lowercasedString })
+        #expect(items.map(\.risk) == [.high, .standard, .standard])
+    }
+
+    @Test("an intake sees only its own queue")
+    func ownQueue() async throws {
+        let store = try StoreFixture()
+        let mine = try await store.submit(intake: "intake-a")
+        let theirs = try await store.submit(intake: "intake-b")
+        #expect(try await store.lease("intake-a").map(\.reportID) == [mine.report.lowercasedString])
+        let other = try await store.lease("intake-b")
+        #expect(other.map(\.reportID) == [theirs.report.lowercasedString])
+        #expect(try await store.ack(other[0], intake: "intake-a").outcome == .unknown)
+    }
+
+    @Test("a leased item is invisible until its lease expires, then redelivered with a new token")
+    func expiry() async throws {
+        let store = try StoreFixture()
+        let submitted = try await store.submit()
+        let first = try #require(try await store.lease().first)
+        #expect(first.attempts == 1)
+        #expect(try await store.status(submitted.report)?.status == .leased)
+        store.clock.advance(by: 59)
+        #expect(try await store.lease().isEmpty)
+        store.clock.advance(by: 2)
+        let second = try #require(try await store.lease().first)
+        #expect(second.deliveryID == first.deliveryID)
+        #expect(second.attempts == 2)
+        #expect(second.leaseToken != first.leaseToken)
+        #expect(try await store.status(submitted.report)?.attempts == 2)
+        #expect(try await store.ack(first).outcome == .staleLease)
+        #expect(try await store.ack(second).outcome == .delivered)
+    }
+
+    @Test("after max attempts an item goes to the dead letters, with a signed dead-letter receipt")
+    func deadLetter() async throws {
+        let store = try StoreFixture()
+        let submitted = try await store.submit()
+        for attempt in 1...3 {
+            let item = try #require(try await store.lease(maxAttempts: 3).first)
+            #expect(item.attempts == attempt)
+            store.clock.advance(by: 61)
+        }
+        #expect(try await store.lease(maxAttempts: 3).isEmpty)
+        #expect(try await store.status(submitted.report)?.status == .deadLetter)
+        let receipts = try await store.database.receipts(centreID: "centre-a", after: 0, limit: 10)
+        #expect(receipts.map { $0.receipt["receipt"]?["type"] } == ["accepted", "dead_letter"])
+        let signed = try #require(SignedReceipt(json: receipts[1].receipt))
+        #expect(signed.verify(with: [store.signingKey.publicKey]))
+        #expect(try await store.database.deliveryCounts()[.deadLetter] == 1)
+    }
+
+    @Test("nack with a delay hides the item for the delay; without one it is redelivered at once")
+    func nack() async throws {
+        let store = try StoreFixture()
+        let submitted = try await store.submit()
+        let item = try #require(try await store.lease().first)
+        try await store.database.nack(intakeID: "intake-a", deliveryID: item.deliveryID, leaseToken: item.leaseToken, retryAfter: 30,
+                                      now: store.clock.now, policy: QueuePolicy(maxAttempts: 3))
+        #expect(try await store.status(submitted.report)?.status == .queued)
+        #expect(try await store.lease().isEmpty)
+        store.clock.advance(by: 31)
+        let again = try #require(try await store.lease().first)
+        #expect(again.deliveryID == item.deliveryID)
+        try await store.database.nack(intakeID: "intake-a", deliveryID: again.deliveryID, leaseToken: again.leaseToken, retryAfter: 0,
+                                      now: store.clock.now, policy: QueuePolicy(maxAttempts: 3))
+        #expect(try await store.lease().first?.attempts == 3)
+        await #expect(throws: StoreError.staleLease) {
+            try await store.database.nack(intakeID: "intake-a", deliveryID: item.deliveryID, leaseToken: item.leaseToken, retryAfter: 0,
+                                          now: store.clock.now, policy: QueuePolicy(maxAttempts: 3))
+        }
+    }
+
+    @Test("extend keeps a live lease; a stale or expired lease cannot be extended")
+    func extend() async throws {
+        let store = try StoreFixture()
+        try await store.submit()
+        let item = try #require(try await store.lease().first)
+        store.clock.advance(by: 50)
+        let expires = try await store.database.extend(intakeID: "intake-a", deliveryID: item.deliveryID, leaseToken: item.leaseToken,
+                                                      duration: 60, now: store.clock.now)
+        #expect(expires == store.clock.now.addingTimeInterval(60))
+        store.clock.advance(by: 20)
+        #expect(try await store.lease().isEmpty, "the extended lease still hides the item")
+        await #expect(throws: StoreError.staleLease) {
+            try await store.database.extend(intakeID: "intake-a", deliveryID: item.deliveryID, leaseToken: "not-the-token", duration: 60, now: store.clock.now)
+        }
+        store.clock.advance(by: 41)
+        await #expect(throws: StoreError.staleLease) {
+            try await store.database.extend(intakeID: "intake-a", deliveryID: item.deliveryID, leaseToken: item.leaseToken, duration: 60, now: store.clock.now)
+        }
+        #expect(try await store.lease().first?.deliveryID == item.deliveryID)
+    }
+
+    @Test("ack is idempotent with the last token and returns the same signed receipt")
+    func idempotentAck() async throws {
+        let store = try StoreFixture()
+        let submitted = try await store.submit()
+        let item = try #require(try await store.lease().first)
+        let first = try await store.ack(item, reference: "CAD-42")
+        #expect(first.outcome == .delivered)
+        let receipt = try #require(first.receipt)
+        #expect(receipt["receipt"]?["type"] == "delivered")
+        #expect(receipt["receipt"]?["police_reference"] == "CAD-42")
+        #expect(receipt["receipt"]?["intake_id"] == "intake-a")
+        #expect(SignedReceipt(json: receipt)?.verify(with: [store.signingKey.publicKey]) == true)
+        store.clock.advance(by: 5)
+        let repeated = try await store.ack(item, reference: "CAD-42")
+        #expect(repeated == first)
+        #expect(try await store.ack(item, token: "another").outcome == .staleLease)
+        let status = try #require(try await store.status(submitted.report))
+        #expect(status.status == .delivered)
+        #expect(status.policeReference == "CAD-42")
+        #expect(status.intakeID == "intake-a")
+        #expect(try await store.database.receipts(centreID: "centre-a", after: 0, limit: 10).count == 2)
+        let unknown = try await store.database.ack(intakeID: "intake-a", acks: [(UUID().lowercasedString, "t", nil)], now: store.clock.now)
+        #expect(unknown.map(\.outcome) == [.unknown])
+    }
+
+    @Test("submission is idempotent on report_id: same envelope → the original body, different → conflict")
+    func idempotentSubmit() async throws {
+        let store = try StoreFixture()
+        let id = UUID()
+        let created = try await store.submit(reportID: id, fingerprint: String(repeating: "a", count: 64))
+        guard case .created(let body) = created.outcome else { Issue.record("expected created"); return }
+        let again = try await store.submit(reportID: id, fingerprint: String(repeating: "a", count: 64))
+        #expect(again.outcome == .duplicate(body))
+        let different = try await store.submit(reportID: id, fingerprint: String(repeating: "b", count: 64))
+        #expect(different.outcome == .conflict)
+        let otherCentre = try await store.submit(centre: "centre-b", reportID: id, fingerprint: String(repeating: "a", count: 64))
+        #expect(otherCentre.outcome == .conflict)
+        #expect(try await store.database.deliveryCounts()[.queued] == 1, "a retry enqueues nothing")
+    }
+
+    @Test("stats_only reports are stored and counted, never queued")
+    func statsOnly() async throws {
+        let store = try StoreFixture()
+        let submitted = try await store.submit(level: .statsOnly)
+        #expect(try await store.status(submitted.report)?.status == .statsOnly)
+        #expect(try await store.status(submitted.report)?.intakeID == nil)
+        #expect(try await store.lease().isEmpty)
+        #expect(try await store.database.deliveryCounts().isEmpty)
+    }
+
+    @Test("a centre sees only its own reports")
+    func ownReports() async throws {
+        let store = try StoreFixture()
+        let mine = try await store.submit(centre: "centre-a")
+        #expect(try await store.status(mine.report, centre: "centre-b") == nil)
+        #expect(try await store.database.reports(centreID: "centre-b", status: nil, after: nil, limit: 10).isEmpty)
+        #expect(try await store.database.reports(centreID: "centre-a", status: .queued, after: nil, limit: 10).count == 1)
+    }
+}
