@@ -39,17 +39,17 @@ struct EnvelopeTests {
     }
 
     @Test("interop: Python cryptography opens what Swift sealed")
-    func pythonOpens() throws {
+    func pythonOpens() async throws {
         let envelope = try Envelope.seal(plaintext, to: key.publicKey, purpose: .delivery, reportID: reportID)
-        let opened = try Python.run("hpke_tool.py", [
+        let opened = try await Python.run("hpke_tool.py", [
             "open", Base64URL.encode(key.rawRepresentation), "reportrelay/v1/delivery/\(reportID.lowercasedString)", envelope.enc, envelope.ct,
         ])
         #expect(opened == String(decoding: plaintext, as: UTF8.self))
     }
 
     @Test("interop: Swift opens what Python cryptography sealed")
-    func swiftOpens() throws {
-        let output = try Python.run("hpke_tool.py", [
+    func swiftOpens() async throws {
+        let output = try await Python.run("hpke_tool.py", [
             "seal", Base64URL.encode(key.publicKey.rawRepresentation), "reportrelay/v1/report/\(reportID.lowercasedString)",
         ], stdin: plaintext)
         let sealed = try JSONParser.parse(Array(output.utf8))

@@ -29,11 +29,11 @@ struct ReceiptTests {
     }
 
     @Test("interop: Python rfc8785 gives the same bytes and Python cryptography verifies the signature")
-    func python() throws {
+    func python() async throws {
         let key = Curve25519.Signing.PrivateKey()
         let signed = try SignedReceipt.sign(Self.vector, with: key)
         #expect(signed.verify(with: [key.publicKey]))
-        let output = try Python.run("receipt_verify.py", [Base64URL.encode(key.publicKey.rawRepresentation)],
+        let output = try await Python.run("receipt_verify.py", [Base64URL.encode(key.publicKey.rawRepresentation)],
                                     stdin: signed.jsonValue.canonicalData)
         let lines = output.split(separator: "\n").map(String.init)
         #expect(lines.first == Hex.encode(Self.vector.jsonValue.canonicalBytes))
@@ -41,15 +41,15 @@ struct ReceiptTests {
     }
 
     @Test("an altered receipt does not verify, here or in Python")
-    func altered() throws {
+    func altered() async throws {
         let key = Curve25519.Signing.PrivateKey()
         var signed = try SignedReceipt.sign(Self.vector, with: key)
         var members = signed.receipt.objectValue!
         members["police_reference"] = "CAD 9999"
         signed.receipt = .object(members)
         #expect(!signed.verify(with: [key.publicKey]))
-        #expect(throws: PythonError.self) {
-            try Python.run("receipt_verify.py", [Base64URL.encode(key.publicKey.rawRepresentation)], stdin: signed.jsonValue.canonicalData)
+        await #expect(throws: PythonError.self) {
+            try await Python.run("receipt_verify.py", [Base64URL.encode(key.publicKey.rawRepresentation)], stdin: signed.jsonValue.canonicalData)
         }
     }
 }

@@ -46,8 +46,22 @@ public final class LiveRelay: Sendable {
     public static let centres = ["centre-a", "centre-b"]
     public static let intakes = ["intake-a", "intake-b"]
 
-    /// Starts a relay; `extraYAML` is appended to the configuration.
-    public static func start(clock: TestClock? = nil, maxAttempts: Int = 3, maxBodyBytes: Int = 1_048_576) async throws -> LiveRelay {
+    /// TLS files from elsewhere (e.g. made with the `openssl` CLI) instead of the minted ones.
+    public struct ExternalTLS: Sendable {
+        public var certificate: String
+        public var privateKey: String
+        public var clientCA: String
+
+        public init(certificate: String, privateKey: String, clientCA: String) {
+            self.certificate = certificate
+            self.privateKey = privateKey
+            self.clientCA = clientCA
+        }
+    }
+
+    /// Starts a relay.
+    public static func start(clock: TestClock? = nil, maxAttempts: Int = 3, maxBodyBytes: Int = 1_048_576,
+                             externalTLS: ExternalTLS? = nil) async throws -> LiveRelay {
         let directory = try TemporaryDirectory("live-relay")
         let pki = try TestPKI(directory: directory.path)
         var intakeKeys: [String: Curve25519.KeyAgreement.PrivateKey] = [:]
@@ -57,7 +71,7 @@ public final class LiveRelay: Sendable {
         let yaml = """
             listen: {host: 127.0.0.1, port: 0}
             ops_listen: {host: 127.0.0.1, port: 0}
-            tls: {certificate: \(pki.serverCertificate), private_key: \(pki.serverKey), client_ca: \(pki.caFile)}
+            tls: {certificate: \(externalTLS?.certificate ?? pki.serverCertificate), private_key: \(externalTLS?.privateKey ?? pki.serverKey), client_ca: \(externalTLS?.clientCA ?? pki.caFile)}
             database: \(directory.file("relay.sqlite"))
             key_directory: \(directory.file("keys"))
             limits: {max_body_bytes: \(maxBodyBytes)}
@@ -140,8 +154,9 @@ public final class LiveRelay: Sendable {
 
 /// Starts a relay, runs `body`, and stops the relay whatever happens.
 public func withLiveRelay<T: Sendable>(clock: TestClock? = nil, maxAttempts: Int = 3, maxBodyBytes: Int = 1_048_576,
+                                       externalTLS: LiveRelay.ExternalTLS? = nil,
                                        _ body: (LiveRelay) async throws -> T) async throws -> T {
-    let relay = try await LiveRelay.start(clock: clock, maxAttempts: maxAttempts, maxBodyBytes: maxBodyBytes)
+    let relay = try await LiveRelay.start(clock: clock, maxAttempts: maxAttempts, maxBodyBytes: maxBodyBytes, externalTLS: externalTLS)
     do {
         let result = try await body(relay)
         await relay.stop()

@@ -3,8 +3,8 @@ import Foundation
 /// The independent Python peers (`cryptography`, `rfc8785`) used by interop tests.
 public enum Python {
     /// Runs a script from `Tests/Interop`; throws with its stderr when it fails.
-    public static func run(_ script: String, _ arguments: [String], stdin: Data? = nil) throws -> String {
-        let result = try Subprocess.run("python3", [Repository.interopScript(script)] + arguments, stdin: stdin)
+    public static func run(_ script: String, _ arguments: [String], stdin: Data? = nil) async throws -> String {
+        let result = try await Subprocess.run("python3", [Repository.interopScript(script)] + arguments, stdin: stdin)
         guard result.status == 0 else { throw PythonError(script: script, status: result.status, stderr: result.stderr, stdout: result.stdout) }
         return result.stdout
     }

@@ -7,12 +7,21 @@ public enum Subprocess {
         public var status: Int32
         public var stdout: String
         public var stderr: String
+
+        /// This result, or an error carrying the output when the command failed.
+        @discardableResult
+        public func checked(_ what: String) throws -> Result {
+            guard status == 0 else { throw CommandFailure(command: what, status: status, output: stdout + stderr) }
+            return self
+        }
     }
 
-    /// Runs `executable` (a path, or a name looked up on PATH) to completion.
+    /// Runs `executable` (a path, or a name looked up on PATH) to completion. Waiting happens in
+    /// the termination handler, never on a Swift concurrency thread: a blocked cooperative
+    /// thread would starve an in-process relay that the child is talking to.
     @discardableResult
     public static func run(_ executable: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil,
-                           directory: String? = nil) throws -> Result {
+                           directory: String? = nil) async throws -> Result {
         let process = try makeProcess(executable, arguments, environment: environment, directory: directory)
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("subprocess-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
@@ -29,8 +38,14 @@ public enum Subprocess {
         } else {
             process.standardInput = FileHandle.nullDevice
         }
-        try process.run()
-        process.waitUntilExit()
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            process.terminationHandler = { _ in continuation.resume() }
+            do {
+                try process.run()
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        }
         return Result(status: process.terminationStatus,
                       stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
                       stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
@@ -67,6 +82,14 @@ public enum Subprocess {
         }
         throw SubprocessError.notFound(name)
     }
+}
+
+/// A command exited non-zero.
+public struct CommandFailure: Error, CustomStringConvertible {
+    public var command: String
+    public var status: Int32
+    public var output: String
+    public var description: String { "\(command) exited \(status): \(output)" }
 }
 
 public enum SubprocessError: Error, CustomStringConvertible {
