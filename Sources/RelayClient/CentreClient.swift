@@ -14,6 +14,24 @@ public struct CentreClient: Sendable {
         self.stateDirectory = stateDirectory
     }
 
+    /// The relay's keys: fetched and cached in the state directory, or — when the relay cannot be
+    /// reached — the copy cached from an earlier authenticated fetch, so that a centre with a
+    /// flaky connection can still seal and spool. `nil` only when neither is available.
+    public func keys() async throws -> (keys: PublishedKeys, fresh: Bool)? {
+        let cache = "\(stateDirectory)/keys.json"
+        do {
+            let body = try await api.call(.GET, "/v1/keys").body
+            let keys = try PublishedKeys(json: body)
+            try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try DurableFile.write(body.canonicalBytes, to: cache, mode: 0o644)
+            return (keys, true)
+        } catch ClientError.unreachable {
+            guard let data = FileManager.default.contents(atPath: cache), let json = try? JSONParser.parse(Array(data)),
+                  let keys = try? PublishedKeys(json: json) else { return nil }
+            return (keys, false)
+        }
+    }
+
     /// Validates a report locally and seals it to the relay's current envelope key, into the spool.
     public func prepare(reportBytes: Data, keys: PublishedKeys, reportID: UUID = UUID(), now: Date = Date()) throws -> Spool.Entry {
         do {

@@ -23,7 +23,9 @@ public final class RelayAPIClient: Sendable {
         }
         tls.minimumTLSVersion = .tlsv12
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
-        configuration.timeout = .init(connect: .seconds(10), read: .seconds(60))
+        // AsyncHTTPClient keeps retrying a refused connection until the connect timeout, so this bounds
+        // how long a caseworker waits before the report is kept in the spool.
+        configuration.timeout = .init(connect: .seconds(5), read: .seconds(60))
         self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         self.base = profile.server.hasSuffix("/") ? String(profile.server.dropLast()) : profile.server
     }

@@ -14,11 +14,11 @@ struct Submit: AsyncParsableCommand {
             let profile = try connection.resolve()
             try await withAPI(profile) { api in
                 let centre = CentreClient(api: api, stateDirectory: profile.stateDirectory)
-                let keys: PublishedKeys
-                do {
-                    keys = try await api.keys()
-                } catch let error as ClientError {
-                    throw ClientError.unreachable("cannot fetch the relay's keys, nothing was spooled: \(error)")
+                guard let (keys, fresh) = try await centre.keys() else {
+                    throw ClientError.unreachable("cannot reach the relay to fetch its keys and none are cached from an earlier run, so nothing was spooled; check the connection and try again")
+                }
+                if !fresh {
+                    FileHandle.standardError.write(Data("relay: the relay is unreachable; sealing with its keys cached from an earlier run\n".utf8))
                 }
                 var worst: ClientError?
                 for file in files {
@@ -67,7 +67,7 @@ struct Flush: AsyncParsableCommand {
                         return
                     }
                     var lastError: ClientError?
-                    if let keys = try? await api.keys() {
+                    if let (keys, _) = try await centre.keys() {
                         for entry in pending {
                             switch try await centre.send(entry, keys: keys) {
                             case .accepted(let status, _):
@@ -120,7 +120,7 @@ struct Receipts: AsyncParsableCommand {
             let profile = try connection.resolve()
             try await withAPI(profile) { api in
                 let centre = CentreClient(api: api, stateDirectory: profile.stateDirectory)
-                let keys = try await api.keys()
+                guard let (keys, _) = try await centre.keys() else { throw ClientError.unreachable("cannot reach the relay") }
                 let (receipts, failures) = try await centre.collectReceipts(keys: keys)
                 for receipt in receipts {
                     let r = receipt.receipt

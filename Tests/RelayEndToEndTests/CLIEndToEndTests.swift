@@ -1,0 +1,94 @@
+import Foundation
+import RelayCore
+import RelayTestSupport
+import Testing
+
+@Suite("End to end through the built binaries and the relay CLI", .serialized)
+struct CLIEndToEndTests {
+    static func seeds(_ centre: String) throws -> [String] {
+        let directory = "\(Repository.root)/seeds/\(centre)"
+        return try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".json") }.sorted().map { "\(directory)/\($0)" }
+    }
+
+    static func forwardedCount(_ files: [String]) throws -> Int {
+        try files.filter { file in
+            let json = try JSONParser.parse(Array(FileManager.default.contents(atPath: file)!))
+            return json["consent"]?["level"] != "stats_only"
+        }.count
+    }
+
+    @Test("seeds from two centres: submitted, leased and acked by intake, receipts verified")
+    func seedsFlow() async throws {
+        let daemon = try RelaydProcess()
+        try await daemon.start()
+        var expectedReceipts: [String: Int] = [:]
+        for centre in ["traveller-centre", "trans-centre"] {
+            let files = try Self.seeds(centre)
+            let submitted = try await daemon.relay(["submit", "--profile", daemon.profile(centre)] + files).checked("relay submit")
+            #expect(submitted.stdout.components(separatedBy: "accepted as").count - 1 == files.count, "\(submitted.stdout)")
+            expectedReceipts[centre] = files.count + (try Self.forwardedCount(files))
+        }
+        var leasedTotal = 0
+        for intake in ["met-intake", "city-intake"] {
+            let out = daemon.workspace.file("leased-\(intake)")
+            let leased = try await daemon.relay(["lease", "--profile", daemon.profile(intake), "--max", "50", "--out", out]).checked("relay lease")
+            let files = try FileManager.default.contentsOfDirectory(atPath: out).map { "\(out)/\($0)" }
+            leasedTotal += files.count
+            #expect(leased.stdout.contains("\(files.count) item(s) leased"))
+            for file in files {
+                let item = try JSONParser.parse(Array(FileManager.default.contents(atPath: file)!))
+                #expect(item["view"]?["schema"] == "reportrelay/police-view/v1")
+                if item["view"]?["consent"]?["level"] == "anonymous" {
+                    #expect(item["view"]?["victim"]?["name"] == nil, "anonymous views carry no name")
+                }
+            }
+            if !files.isEmpty {
+                let acked = try await daemon.relay(["ack", "--profile", daemon.profile(intake), "--police-reference", "CAD-E2E"] + files).checked("relay ack")
+                #expect(acked.stdout.components(separatedBy: "delivered").count - 1 == files.count)
+            }
+        }
+        let forwarded = try Self.forwardedCount(try Self.seeds("traveller-centre") + Self.seeds("trans-centre"))
+        #expect(leasedTotal == forwarded)
+        for (centre, expected) in expectedReceipts {
+            let receipts = try await daemon.relay(["receipts", "--profile", daemon.profile(centre)]).checked("relay receipts")
+            #expect(receipts.stdout.contains("\(expected) receipt(s) verified"), "\(receipts.stdout)")
+            let again = try await daemon.relay(["receipts", "--profile", daemon.profile(centre)]).checked("relay receipts")
+            #expect(again.stdout.contains("0 receipt(s) verified"), "the cursor was remembered")
+        }
+        try await daemon.stop()
+    }
+
+    @Test("a submission made while the relay is down stays spooled and is delivered by flush")
+    func spoolAndFlush() async throws {
+        let daemon = try RelaydProcess()
+        let profile = daemon.profile("refugee-centre")
+        let seeds = try Self.seeds("refugee-centre")
+        let spool = daemon.workspace.file("var/clients/refugee-centre/spool")
+        func spooled() throws -> [String] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: spool)) ?? []).filter { $0.hasSuffix(".json") }
+        }
+        try await daemon.start()
+        // A first submission while the relay is up also caches its published keys.
+        #expect(try await daemon.relay(["submit", "--profile", profile, seeds[0]]).checked("relay submit").stdout.contains("accepted"))
+        #expect(try spooled().isEmpty, "accepted reports leave the spool")
+        try await daemon.stop()
+
+        let offline = try await daemon.relay(["submit", "--profile", profile, seeds[1]])
+        #expect(offline.status == 4, "exit 4: not reached, kept for flush")
+        #expect(offline.stderr.contains("spooled as"))
+        let waiting = try spooled()
+        #expect(waiting.count == 1)
+        let flushDown = try await daemon.relay(["flush", "--profile", profile, "--attempts", "2", "--backoff", "0.1"])
+        #expect(flushDown.status == 4)
+        #expect(try spooled() == waiting, "a failed flush keeps the report")
+
+        try await daemon.start()
+        let flushed = try await daemon.relay(["flush", "--profile", profile]).checked("relay flush")
+        #expect(flushed.stdout.contains("accepted"))
+        #expect(try spooled().isEmpty)
+        let id = String(waiting[0].dropLast(5))
+        let status = try await daemon.relay(["status", "--profile", profile, id]).checked("relay status")
+        #expect(status.stdout.contains(#""report_id":"\#(id)""#))
+        try await daemon.stop()
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+
+/// The built `relayd` binary run as a child process with its own configuration, development PKI
+/// and SQLite file in a temporary workspace (for crash and end-to-end tests).
+public final class RelaydProcess: @unchecked Sendable {
+    // Mutable only from the test that owns it, one step at a time.
+    public let workspace: TemporaryDirectory
+    public let apiPort: Int
+    public let opsPort: Int
+    public private(set) var process: Process?
+    public var configPath: String { workspace.file("relayd.yaml") }
+    public var databasePath: String { workspace.file("var/relay.sqlite") }
+    public var logPath: String { workspace.file("relayd.log") }
+
+    /// Writes a configuration based on `config/relayd.example.yaml` with fresh ports and every
+    /// path inside the workspace.
+    public init() throws {
+        workspace = try TemporaryDirectory("relayd")
+        apiPort = try FreePort.find()
+        opsPort = try FreePort.find()
+        var yaml = try String(contentsOfFile: "\(Repository.root)/config/relayd.example.yaml", encoding: .utf8)
+        yaml = yaml.replacingOccurrences(of: "port: 8443", with: "port: \(apiPort)")
+            .replacingOccurrences(of: "port: 9090", with: "port: \(opsPort)")
+        try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+
+    /// A principal's `relay` profile, written by the development PKI on first start.
+    public func profile(_ principal: String) -> String { workspace.file("certs/dev/\(principal).profile.json") }
+
+    /// Starts the daemon and waits until `/readyz` answers 200.
+    public func start() async throws {
+        process = try Subprocess.start(Repository.binary("relayd"), ["--config", configPath], logFile: logPath, directory: workspace.path)
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            let ready = try await Subprocess.run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(opsPort)/readyz"])
+            if ready.stdout == "200" { return }
+            if process?.isRunning == false { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw CommandFailure(command: "relayd", status: process?.isRunning == false ? process!.terminationStatus : -1,
+                             output: (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "")
+    }
+
+    /// Sends `signal` and waits for the process to end.
+    public func stop(signal: Int32 = SIGTERM) async throws {
+        guard let process, process.isRunning else { return }
+        kill(process.processIdentifier, signal)
+        while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+    }
+
+    /// Runs the built `relay` CLI in the workspace.
+    public func relay(_ arguments: [String]) async throws -> Subprocess.Result {
+        try await Subprocess.run(Repository.binary("relay"), arguments, directory: workspace.path)
+    }
+
+    deinit {
+        if let process, process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+}
+
+/// A free loopback TCP port, found by binding port 0.
+public enum FreePort {
+    public static func find() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw CommandFailure(command: "socket", status: errno, output: "") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw CommandFailure(command: "bind", status: errno, output: "") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
