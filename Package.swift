@@ -114,6 +114,9 @@ let package = Package(
         ),
         .testTarget(name: "RelayServerTests", dependencies: ["RelayServer", "RelayTestSupport", "RelayClient"]),
         .testTarget(name: "RelayClientTests", dependencies: ["RelayClient", "RelayTestSupport"]),
-        .testTarget(name: "RelayEndToEndTests", dependencies: ["RelayTestSupport", "RelayClient"]),
+        .testTarget(
+            name: "RelayEndToEndTests",
+            dependencies: ["RelayTestSupport", "RelayClient", "RelayCore", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]
+        ),
     ]
 )

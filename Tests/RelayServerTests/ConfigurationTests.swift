@@ -1,0 +1,77 @@
+import Foundation
+import RelayServer
+import RelayTestSupport
+import Testing
+
+@Suite("Configuration and keys")
+struct ConfigurationTests {
+    static let minimal = """
+        tls: {certificate: s.pem, private_key: s.key, client_ca: ca.pem}
+        principals:
+          - {id: c1, role: centre}
+        """
+
+    @Test("config/relayd.example.yaml parses, with every documented default")
+    func example() throws {
+        let configuration = try RelayConfiguration.load(path: "\(Repository.root)/config/relayd.example.yaml")
+        #expect(configuration.listen.host == "127.0.0.1" && configuration.listen.port == 8443)
+        #expect(configuration.principals.filter { $0.role == .centre }.count == 4)
+        #expect(configuration.defaultIntake == "met-intake")
+        #expect(configuration.queue.maxAttempts == 5)
+        #expect(configuration.limits.maxBodyBytes == 1_048_576)
+        #expect(configuration.devPKI?.directory == "certs/dev")
+    }
+
+    @Test("a bad configuration names the key and the fix", arguments: [
+        (minimal + "\nlisten: {host: 127.0.0.1, prot: 1}", "listen.prot"),
+        (minimal + "\nqueue: {max_attempts: 0}", "queue.max_attempts"),
+        (minimal + "\ndefault_intake: nobody", "default_intake"),
+        (minimal + "\n  - {id: c1, role: centre}", "principals[1].id"),
+        (minimal + "\n  - {id: i1, role: intake}", "principals[1].hpke_public_key"),
+        (minimal + "\n  - {id: i1, role: intake, hpke_public_key: abc}", "principals[1].hpke_public_key"),
+        (minimal + "\n  - {id: x, role: admin}", "principals[1].role"),
+        (minimal + "\n  - {id: x, role: centre, communities: [martians]}", "principals[1].communities[0]"),
+        ("principals: []", "tls"),
+        ("tls: [", "(file)"),
+    ])
+    func invalid(yaml: String, key: String) {
+        #expect {
+            try RelayConfiguration.parse(yaml: yaml)
+        } throws: { error in
+            guard let error = error as? ConfigurationError else { return false }
+            return error.key == key && !error.fix.isEmpty
+        }
+    }
+
+    @Test("keys are created mode 0600 and refused when group or others can read them")
+    func keyPermissions() throws {
+        let directory = try TemporaryDirectory("keys")
+        let written = try RelayKeys.initialise(directory: directory.path)
+        #expect(written.count == 3)
+        #expect(try RelayKeys.initialise(directory: directory.path).isEmpty, "existing keys are kept")
+        let keys = try RelayKeys.load(directory: directory.path)
+        #expect(keys.envelopeKeys.count == 1)
+        chmod(directory.file("signing.ed25519"), 0o640)
+        #expect {
+            try RelayKeys.load(directory: directory.path)
+        } throws: { error in
+            "\(error)".contains("signing.ed25519") && "\(error)".contains("chmod 600")
+        }
+    }
+
+    @Test("relayd check-config accepts the example after first start files exist, and names the fix when they do not")
+    func checkConfig() async throws {
+        let directory = try TemporaryDirectory("check-config")
+        let result = try await Subprocess.run(Repository.binary("relayd"), ["check-config", "\(Repository.root)/config/relayd.example.yaml"], directory: directory.path)
+        #expect(result.status == 78)
+        #expect(result.stderr.contains("relayctl pki init") || result.stderr.contains("relay keygen"))
+        try await Subprocess.run(Repository.binary("relayctl"), ["pki", "init", "--config", "\(Repository.root)/config/relayd.example.yaml"], directory: directory.path).checked("relayctl pki init")
+        try await Subprocess.run(Repository.binary("relayctl"), ["keys", "init", "--config", "\(Repository.root)/config/relayd.example.yaml"], directory: directory.path).checked("relayctl keys init")
+        let ok = try await Subprocess.run(Repository.binary("relayd"), ["check-config", "\(Repository.root)/config/relayd.example.yaml"], directory: directory.path)
+        #expect(ok.status == 0, "\(ok.stderr)")
+        chmod(directory.file("var/keys/pseudonym.hmac"), 0o644)
+        let loose = try await Subprocess.run(Repository.binary("relayd"), ["check-config", "\(Repository.root)/config/relayd.example.yaml"], directory: directory.path)
+        #expect(loose.status == 78)
+        #expect(loose.stderr.contains("chmod 600"))
+    }
+}
