@@ -24,10 +24,11 @@ public func buildApplication(services: RelayServices, hooks: ListenerHooks = .in
     let router = Router(context: RelayRequestContext.self)
     router.add(middleware: ProblemMiddleware())
     let v1 = router.group("v1")
-    v1.add(middleware: PrincipalMiddleware(registry: services.registry))
+    v1.add(middleware: PrincipalMiddleware(registry: services.registry, services: services))
     KeysController(services: services).addRoutes(to: v1.group(context: AnyPrincipalContext.self))
     CentreController(services: services).addRoutes(to: v1.group(context: RoleContext<CentreRole>.self))
     IntakeController(services: services).addRoutes(to: v1.group("intake", context: RoleContext<IntakeRole>.self))
+    AuditController(services: services).addRoutes(to: v1.group(context: RoleContext<AuditorRole>.self))
 
     let configuration = services.configuration
     let ops = Application(
@@ -39,7 +40,7 @@ public func buildApplication(services: RelayServices, hooks: ListenerHooks = .in
         router: router,
         server: try .tls(.http1(), tlsConfiguration: try TLSSetup.serverConfiguration(configuration.tls)),
         configuration: .init(address: .hostname(configuration.listen.host, port: configuration.listen.port), serverName: "relayd"),
-        services: [ops],
+        services: [ops, CheckpointService(services: services, logger: logger)],
         onServerRunning: { channel in await hooks.apiRunning(channel.localAddress?.port ?? 0) },
         logger: logger)
 }

@@ -89,6 +89,53 @@ enum Migrations {
                 CREATE INDEX receipts_by_centre ON receipts(centre_id, seq);
                 """)
         }
+        migrator.registerMigration("v2-audit-log") { db in
+            try db.execute(sql: """
+                -- The append-only audit log: one row per entry; the leaf is the JCS encoding of
+                -- {index, at, actor, role, action, report_id?, delivery_id?, details}.
+                CREATE TABLE audit_entries (
+                    idx INTEGER PRIMARY KEY CHECK (idx >= 0),
+                    at INTEGER NOT NULL,
+                    actor TEXT NOT NULL,
+                    role TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    report_id TEXT,
+                    delivery_id TEXT,
+                    details TEXT NOT NULL
+                );
+                CREATE INDEX audit_entries_by_report ON audit_entries(report_id) WHERE report_id IS NOT NULL;
+
+                -- Hashes of every perfect subtree: node (level, idx) covers leaves
+                -- [idx * 2^level, (idx + 1) * 2^level). Appends add O(log n) rows; any root or proof
+                -- reads O(log n) of them.
+                CREATE TABLE audit_nodes (
+                    level INTEGER NOT NULL CHECK (level >= 0),
+                    idx INTEGER NOT NULL CHECK (idx >= 0),
+                    hash BLOB NOT NULL CHECK (length(hash) = 32),
+                    PRIMARY KEY (level, idx)
+                ) WITHOUT ROWID;
+
+                -- Signed checkpoints (C2SP signed notes), one per tree size.
+                CREATE TABLE checkpoints (
+                    tree_size INTEGER PRIMARY KEY CHECK (tree_size >= 0),
+                    root BLOB NOT NULL CHECK (length(root) = 32),
+                    note TEXT NOT NULL,
+                    at INTEGER NOT NULL
+                );
+
+                -- The relay never rewrites its history. (Someone with the file can drop these
+                -- triggers; signed checkpoints and `relayctl audit verify` are what detect that.)
+                CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON audit_entries BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                CREATE TRIGGER audit_nodes_no_update BEFORE UPDATE ON audit_nodes BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                CREATE TRIGGER audit_nodes_no_delete BEFORE DELETE ON audit_nodes BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                CREATE TRIGGER checkpoints_no_update BEFORE UPDATE ON checkpoints BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;
+                CREATE TRIGGER checkpoints_no_delete BEFORE DELETE ON checkpoints BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;
+
+                ALTER TABLE receipts ADD COLUMN audit_index INTEGER REFERENCES audit_entries(idx);
+                CREATE INDEX deliveries_by_state ON deliveries(state, seq);
+                """)
+        }
         return migrator
     }
 }

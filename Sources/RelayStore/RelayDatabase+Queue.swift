@@ -39,9 +39,9 @@ extension RelayDatabase {
     /// Leases up to `max` items of `intakeID`'s queue for `duration`: high risk first, then oldest.
     /// Expired leases and elapsed nack delays are first returned to the queue (or dead-lettered).
     public func lease(intakeID: String, max: Int, duration: TimeInterval, now: Date, policy: QueuePolicy) async throws -> [LeasedItem] {
-        let signer = self.signer
+        let journal = self.journal
         return try await pool.write { db in
-            try Self.reclaim(db, intakeID: intakeID, now: now, policy: policy, signer: signer)
+            try Self.reclaim(db, intakeID: intakeID, now: now, policy: policy, journal: journal)
             let rows = try Row.fetchAll(db, sql: """
                 SELECT d.seq, d.delivery_id, d.report_id, d.kind, d.attempts, d.priority, b.envelope
                 FROM deliveries d INDEXED BY deliveries_ready
@@ -58,6 +58,9 @@ extension RelayDatabase {
                 try db.execute(sql: "UPDATE deliveries SET state = 'leased', lease_token = ?, visible_at = ?, attempts = ? WHERE seq = ?",
                                arguments: [token, Self.millis(expires), attempts, row["seq"] as Int64])
                 let kind = DeliveryKind(rawValue: row["kind"])!
+                try journal.record(db, AuditActor(id: intakeID, role: "intake").event(
+                    "lease", reportID: row["report_id"], deliveryID: row["delivery_id"],
+                    details: ["attempts": .integer(attempts), "lease_expires_at": .string(RFC3339.format(expires, milliseconds: true))]), at: now)
                 if kind == .report {
                     try db.execute(sql: "UPDATE reports SET status = 'leased', attempts = ? WHERE report_id = ?",
                                    arguments: [attempts, row["report_id"] as String])
@@ -73,24 +76,32 @@ extension RelayDatabase {
 
     /// Returns items whose lease or nack delay has ended to the queue, or to the dead letters
     /// once they have used all their attempts.
-    static func reclaim(_ db: Database, intakeID: String, now: Date, policy: QueuePolicy, signer: ReceiptSigner) throws {
+    static func reclaim(_ db: Database, intakeID: String, now: Date, policy: QueuePolicy, journal: Journal) throws {
         let rows = try Row.fetchAll(db, sql: """
-            SELECT seq FROM deliveries INDEXED BY deliveries_invisible
+            SELECT seq, lease_token IS NULL AS delayed FROM deliveries INDEXED BY deliveries_invisible
             WHERE intake_id = ? AND state = 'leased' AND visible_at <= ?
             ORDER BY visible_at LIMIT ?
             """, arguments: [intakeID, millis(now), policy.reclaimBatch])
         for row in rows {
-            try redeliver(db, seq: row["seq"], now: now, policy: policy, signer: signer)
+            // A hidden item without a token is one whose nack delay has ended.
+            try redeliver(db, seq: row["seq"], now: now, policy: policy, journal: journal, actor: .relay,
+                          action: (row["delayed"] as Bool) ? "nack_delay_ended" : "lease_expired")
         }
     }
 
-    /// Requeues or dead-letters one item according to its attempts.
-    static func redeliver(_ db: Database, seq: Int64, now: Date, policy: QueuePolicy, signer: ReceiptSigner) throws {
+    /// Requeues or dead-letters one item according to its attempts, recording `action` (or
+    /// `dead_letter`) in the audit log.
+    static func redeliver(_ db: Database, seq: Int64, now: Date, policy: QueuePolicy, journal: Journal, actor: AuditActor, action: String) throws {
         guard let item = try Row.fetchOne(db, sql: "SELECT delivery_id, report_id, kind, attempts, payload_sha256, intake_id FROM deliveries WHERE seq = ?",
                                           arguments: [seq]) else { return }
         let isReport = DeliveryKind(rawValue: item["kind"]) == .report
-        switch RedeliveryDecision.after(attempts: item["attempts"], maxAttempts: policy.maxAttempts) {
+        let reportID: String = item["report_id"]
+        let deliveryID: String = item["delivery_id"]
+        let attempts: Int = item["attempts"]
+        switch RedeliveryDecision.after(attempts: attempts, maxAttempts: policy.maxAttempts) {
         case .requeue:
+            try journal.record(db, actor.event(action, reportID: reportID, deliveryID: deliveryID,
+                                               details: ["attempts": .integer(attempts), "state": "queued"]), at: now)
             try db.execute(sql: "UPDATE deliveries SET state = 'queued', lease_token = NULL, visible_at = ? WHERE seq = ?",
                            arguments: [millis(now), seq])
             if isReport {
@@ -99,34 +110,34 @@ extension RelayDatabase {
         case .deadLetter:
             try db.execute(sql: "UPDATE deliveries SET state = 'dead_letter', lease_token = NULL, dead_lettered_at = ? WHERE seq = ?",
                            arguments: [millis(now), seq])
-            let reportID: String = item["report_id"]
             guard let centreID = try String.fetchOne(db, sql: "SELECT centre_id FROM reports WHERE report_id = ?", arguments: [reportID]) else { return }
             if isReport {
                 try db.execute(sql: "UPDATE reports SET status = 'dead_letter' WHERE report_id = ?", arguments: [reportID])
             }
-            let receipt = try signer.sign(Receipt(
+            _ = try journal.issue(db, Receipt(
                 type: .deadLetter, receiptID: UUID(), reportID: UUID(uuidString: reportID)!, centreID: centreID,
-                intakeID: item["intake_id"], at: now, payloadSHA256: item["payload_sha256"]))
-            try insertReceipt(db, receipt, centreID: centreID, reportID: reportID, type: .deadLetter)
+                intakeID: item["intake_id"], at: now, payloadSHA256: item["payload_sha256"]),
+                event: actor.event("dead_letter", reportID: reportID, deliveryID: deliveryID,
+                                   details: ["attempts": .integer(attempts), "after": .string(action)]))
         }
     }
 
     /// Acknowledges leased items. An ack of an item already delivered with its last token returns
     /// the same receipt; any other token is stale.
     public func ack(intakeID: String, acks: [(deliveryID: String, leaseToken: String, policeReference: String?)], now: Date) async throws -> [AckResult] {
-        let signer = self.signer
+        let journal = self.journal
         return try await pool.write { db in
             var results: [AckResult] = []
             for ack in acks {
                 results.append(try Self.ackOne(db, intakeID: intakeID, deliveryID: ack.deliveryID, token: ack.leaseToken,
-                                               policeReference: ack.policeReference, now: now, signer: signer))
+                                               policeReference: ack.policeReference, now: now, journal: journal))
             }
             return results
         }
     }
 
     static func ackOne(_ db: Database, intakeID: String, deliveryID: String, token: String, policeReference: String?,
-                       now: Date, signer: ReceiptSigner) throws -> AckResult {
+                       now: Date, journal: Journal) throws -> AckResult {
         guard let item = try Row.fetchOne(db, sql: """
             SELECT d.seq, d.report_id, d.kind, d.state, d.lease_token, d.payload_sha256, d.receipt_id, r.centre_id
             FROM deliveries d JOIN reports r ON r.report_id = d.report_id
@@ -151,27 +162,33 @@ extension RelayDatabase {
         let reportID: String = item["report_id"]
         let centreID: String = item["centre_id"]
         let type: ReceiptType = kind == .report ? .delivered : .consentUpdateDelivered
-        let receipt = try signer.sign(Receipt(
-            type: type, receiptID: UUID(), reportID: UUID(uuidString: reportID)!, centreID: centreID, intakeID: intakeID,
-            at: now, payloadSHA256: item["payload_sha256"], policeReference: policeReference))
-        let receiptID = receipt.receipt["receipt_id"]!.stringValue!
+        let receiptID = UUID()
+        var details: [String: JSONValue] = ["kind": .string(kind.rawValue)]
+        if let policeReference { details["police_reference"] = .string(policeReference) }
+        let receipt = try journal.issue(db, Receipt(
+            type: type, receiptID: receiptID, reportID: UUID(uuidString: reportID)!, centreID: centreID, intakeID: intakeID,
+            at: now, payloadSHA256: item["payload_sha256"], policeReference: policeReference),
+            event: AuditActor(id: intakeID, role: "intake").event("ack", reportID: reportID, deliveryID: deliveryID, details: .object(details)))
         // The token is kept so that a repeated ack with it can be recognised and answered the same.
         try db.execute(sql: "UPDATE deliveries SET state = 'delivered', delivered_at = ?, police_reference = ?, receipt_id = ? WHERE seq = ?",
-                       arguments: [millis(now), policeReference, receiptID, item["seq"] as Int64])
+                       arguments: [millis(now), policeReference, receiptID.lowercasedString, item["seq"] as Int64])
         if kind == .report {
             try db.execute(sql: "UPDATE reports SET status = 'delivered', delivered_at = ?, police_reference = ? WHERE report_id = ?",
                            arguments: [millis(now), policeReference, reportID])
         }
-        try insertReceipt(db, receipt, centreID: centreID, reportID: reportID, type: type)
         return AckResult(deliveryID: deliveryID, outcome: .delivered, receipt: receipt.jsonValue)
     }
 
     /// Hands a leased item back: at once, or hidden for `retryAfter` seconds.
     public func nack(intakeID: String, deliveryID: String, leaseToken: String, retryAfter: TimeInterval, now: Date, policy: QueuePolicy) async throws {
-        let signer = self.signer
+        let journal = self.journal
+        let intake = AuditActor(id: intakeID, role: "intake")
         try await pool.write { db in
             let seq = try Self.currentLease(db, intakeID: intakeID, deliveryID: deliveryID, token: leaseToken)
             if retryAfter > 0 {
+                let reportID = try String.fetchOne(db, sql: "SELECT report_id FROM deliveries WHERE seq = ?", arguments: [seq])
+                try journal.record(db, intake.event("nack", reportID: reportID, deliveryID: deliveryID,
+                                                    details: ["retry_after_seconds": .integer(Int(retryAfter)), "state": "delayed"]), at: now)
                 // Hidden like a lease with no holder; `reclaim` returns it when the delay ends.
                 try db.execute(sql: "UPDATE deliveries SET lease_token = NULL, visible_at = ? WHERE seq = ?",
                                arguments: [Self.millis(now.addingTimeInterval(retryAfter)), seq])
@@ -180,14 +197,15 @@ extension RelayDatabase {
                     WHERE report_id = (SELECT report_id FROM deliveries WHERE seq = ? AND kind = 'report')
                     """, arguments: [seq])
             } else {
-                try Self.redeliver(db, seq: seq, now: now, policy: policy, signer: signer)
+                try Self.redeliver(db, seq: seq, now: now, policy: policy, journal: journal, actor: intake, action: "nack")
             }
         }
     }
 
     /// Extends a current lease to `now + duration`.
     public func extend(intakeID: String, deliveryID: String, leaseToken: String, duration: TimeInterval, now: Date) async throws -> Date {
-        try await pool.write { db in
+        let journal = self.journal
+        return try await pool.write { db in
             let seq = try Self.currentLease(db, intakeID: intakeID, deliveryID: deliveryID, token: leaseToken)
             // An expired lease cannot be revived: another intake worker may be about to get the item.
             let visibleAt = try Int64.fetchOne(db, sql: "SELECT visible_at FROM deliveries WHERE seq = ?", arguments: [seq]) ?? 0

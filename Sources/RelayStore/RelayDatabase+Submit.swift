@@ -17,10 +17,12 @@ public struct NewSubmission: Sendable {
     public var pseudonym: String?
     /// The sealed police view for the routed intake; `nil` for `stats_only`.
     public var delivery: NewDelivery?
+    /// The redaction summary (paths, actions, counts; never values), for the audit log.
+    public var redactions: [Redaction]
     public var acceptedAt: Date
 
     public init(reportID: UUID, centreID: String, envelopeSHA256: String, originalEnvelope: String, payloadSHA256: String,
-                report: ReportFacts, pseudonym: String?, delivery: NewDelivery?, acceptedAt: Date) {
+                report: ReportFacts, pseudonym: String?, delivery: NewDelivery?, redactions: [Redaction] = [], acceptedAt: Date) {
         self.reportID = reportID
         self.centreID = centreID
         self.envelopeSHA256 = envelopeSHA256
@@ -29,6 +31,7 @@ public struct NewSubmission: Sendable {
         self.report = report
         self.pseudonym = pseudonym
         self.delivery = delivery
+        self.redactions = redactions
         self.acceptedAt = acceptedAt
     }
 }
@@ -105,10 +108,11 @@ extension RelayDatabase {
         }
     }
 
-    /// Stores the report, its sealed original, its delivery item and its acceptance receipt in one
-    /// transaction; returns only after the commit is on disk.
+    /// Stores the report, its sealed original, its delivery item, its acceptance receipt and the
+    /// audit entries (submission, redaction, consent) in one transaction; returns only after the
+    /// commit is on disk.
     public func submit(_ submission: NewSubmission) async throws -> SubmitOutcome {
-        let signer = self.signer
+        let journal = self.journal
         return try await pool.write { db in
             if let earlier = try Self.existing(db, reportID: submission.reportID, centreID: submission.centreID,
                                                envelopeSHA256: submission.envelopeSHA256) {
@@ -116,24 +120,19 @@ extension RelayDatabase {
             }
             let reportID = submission.reportID.lowercasedString
             let facts = submission.report
+            let consent = facts.consent
             let status: ReportStatus = submission.delivery == nil ? .statsOnly : .queued
-            let receipt = try signer.sign(Receipt(
-                type: .accepted, receiptID: UUID(), reportID: submission.reportID, centreID: submission.centreID,
-                intakeID: submission.delivery?.intakeID, at: submission.acceptedAt, payloadSHA256: submission.payloadSHA256))
-            let body: JSONValue = [
-                "report_id": .string(reportID), "status": .string(status.rawValue),
-                "accepted_at": .string(RFC3339.format(submission.acceptedAt)), "receipt": receipt.jsonValue,
-            ]
+            let centre = AuditActor(id: submission.centreID, role: "centre")
+            let deliveryID = submission.delivery?.deliveryID.lowercasedString
             try db.execute(sql: """
                 INSERT INTO reports (report_id, centre_id, envelope_sha256, status, consent_level, share_demographics,
                     intake_id, risk, borough, police_force_area, strands, communities, types, occurred_at, accepted_at, acceptance)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '')
                 """, arguments: [
-                    reportID, submission.centreID, submission.envelopeSHA256, status.rawValue, facts.consent.level.rawValue,
-                    facts.consent.shareDemographics, submission.delivery?.intakeID, facts.risk.rawValue, facts.borough,
+                    reportID, submission.centreID, submission.envelopeSHA256, status.rawValue, consent.level.rawValue,
+                    consent.shareDemographics, submission.delivery?.intakeID, facts.risk.rawValue, facts.borough,
                     facts.policeForceArea, facts.strands.joined(separator: ","), facts.communities.joined(separator: ","),
                     facts.types.joined(separator: ","), Self.millis(facts.occurredAt), Self.millis(submission.acceptedAt),
-                    body.canonicalString,
                 ])
             try db.execute(sql: "INSERT INTO report_originals (report_id, envelope) VALUES (?, ?)",
                            arguments: [reportID, submission.originalEnvelope])
@@ -143,9 +142,41 @@ extension RelayDatabase {
             if let delivery = submission.delivery {
                 try Self.enqueue(db, delivery, reportID: reportID, risk: facts.risk, now: submission.acceptedAt)
             }
-            try Self.insertReceipt(db, receipt, centreID: submission.centreID, reportID: reportID, type: .accepted)
+            var details: [String: JSONValue] = [
+                "status": .string(status.rawValue), "consent_level": .string(consent.level.rawValue),
+                "share_demographics": .bool(consent.shareDemographics), "risk": .string(facts.risk.rawValue),
+            ]
+            if let intake = submission.delivery?.intakeID { details["intake_id"] = .string(intake) }
+            let receipt = try journal.issue(db, Receipt(
+                type: .accepted, receiptID: UUID(), reportID: submission.reportID, centreID: submission.centreID,
+                intakeID: submission.delivery?.intakeID, at: submission.acceptedAt, payloadSHA256: submission.payloadSHA256),
+                event: centre.event("submission", reportID: reportID, deliveryID: deliveryID, details: .object(details)))
+            if let delivery = submission.delivery {
+                try journal.record(db, centre.event("redaction", reportID: reportID, deliveryID: deliveryID, details: [
+                    "consent_level": .string(consent.level.rawValue), "redactions": .array(submission.redactions.map(\.jsonValue)),
+                    "view_payload_sha256": .string(delivery.payloadSHA256),
+                ]), at: submission.acceptedAt)
+            }
+            try journal.record(db, centre.event("consent", reportID: reportID, details: Self.consentDetails(from: nil, to: consent)),
+                               at: submission.acceptedAt)
+            let body: JSONValue = [
+                "report_id": .string(reportID), "status": .string(status.rawValue),
+                "accepted_at": .string(RFC3339.format(submission.acceptedAt)), "receipt": receipt.jsonValue,
+            ]
+            try db.execute(sql: "UPDATE reports SET acceptance = ? WHERE report_id = ?", arguments: [body.canonicalString, reportID])
             return .created(body)
         }
+    }
+
+    /// A consent event for the audit log: levels and method, never who the victim is.
+    static func consentDetails(from: Consent?, to: Consent) -> JSONValue {
+        var details: [String: JSONValue] = [
+            "from": from.map { .string($0.level.rawValue) } ?? .null, "to": .string(to.level.rawValue),
+            "share_demographics": .bool(to.shareDemographics),
+        ]
+        if let method = to.method { details["method"] = .string(method) }
+        if let recordedAt = to.recordedAt { details["recorded_at"] = .string(RFC3339.format(recordedAt)) }
+        return .object(details)
     }
 
     static func enqueue(_ db: Database, _ delivery: NewDelivery, reportID: String, risk: Risk, now: Date) throws {
@@ -158,9 +189,4 @@ extension RelayDatabase {
                        arguments: [delivery.deliveryID.lowercasedString, delivery.envelope])
     }
 
-    static func insertReceipt(_ db: Database, _ receipt: SignedReceipt, centreID: String, reportID: String, type: ReceiptType) throws {
-        try db.execute(sql: "INSERT INTO receipts (receipt_id, centre_id, report_id, type, body) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [receipt.receipt["receipt_id"]?.stringValue, centreID, reportID, type.rawValue,
-                                   receipt.jsonValue.canonicalString])
-    }
 }

@@ -7,9 +7,11 @@ import RelayCore
 public final class RelayDatabase: Sendable {
     let pool: DatabasePool
     let signer: ReceiptSigner
+    let journal: Journal
 
-    /// Opens (creating if needed) the database at `path` and migrates it.
-    public init(path: String, signer: ReceiptSigner) throws {
+    /// Opens (creating if needed) the database at `path` and migrates it. `auditLog: false` exists
+    /// only so the benchmark can measure what the log costs; the daemon always keeps it.
+    public init(path: String, signer: ReceiptSigner, auditLog: Bool = true) throws {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
@@ -25,6 +27,7 @@ public final class RelayDatabase: Sendable {
         try Migrations.migrator.migrate(pool)
         self.pool = pool
         self.signer = signer
+        self.journal = Journal(signer: signer, enabled: auditLog)
     }
 
     /// The writer connection's `synchronous` setting (2 = FULL), for checks and tests.
@@ -58,4 +61,37 @@ public enum StoreError: Error, Sendable, Equatable {
     case staleLease
     /// No such delivery for this intake.
     case unknownDelivery
+    /// Only dead-lettered items can be requeued.
+    case notDeadLetter
+}
+
+/// What every state-changing operation needs inside its transaction: the receipt signer and the
+/// audit log.
+struct Journal: Sendable {
+    let signer: ReceiptSigner
+    let enabled: Bool
+
+    /// Appends an audit entry; its index, or `nil` when the log is disabled (benchmark only).
+    @discardableResult
+    func record(_ db: Database, _ event: AuditEvent, at: Date) throws -> Int? {
+        guard enabled else { return nil }
+        return try AuditLog.append(db, event, at: at).index
+    }
+
+    /// Records `event` for a receipt, then signs the receipt with the entry's index and stores it.
+    func issue(_ db: Database, _ receipt: Receipt, event: AuditEvent) throws -> SignedReceipt {
+        var receipt = receipt
+        var details = event.details.objectValue ?? [:]
+        details["receipt_id"] = .string(receipt.receiptID.lowercasedString)
+        details["receipt_type"] = .string(receipt.type.rawValue)
+        details["payload_sha256"] = .string(receipt.payloadSHA256)
+        var event = event
+        event.details = .object(details)
+        receipt.auditIndex = try record(db, event, at: receipt.at)
+        let signed = try signer.sign(receipt)
+        try db.execute(sql: "INSERT INTO receipts (receipt_id, centre_id, report_id, type, body, audit_index) VALUES (?, ?, ?, ?, ?, ?)",
+                       arguments: [receipt.receiptID.lowercasedString, receipt.centreID, receipt.reportID.lowercasedString,
+                                   receipt.type.rawValue, signed.jsonValue.canonicalString, receipt.auditIndex])
+        return signed
+    }
 }

@@ -28,7 +28,7 @@ extension RelayConfiguration {
         }
         var reader = YAMLReader()
         let top = try reader.mapping(root, "", allowed: [
-            "listen", "ops_listen", "tls", "database", "key_directory", "dev_pki", "checkpoint_origin", "limits", "queue",
+            "listen", "ops_listen", "tls", "database", "key_directory", "dev_pki", "checkpoint_origin", "checkpoint_interval_seconds", "limits", "queue",
             "default_intake", "principals",
         ])
         let listen = try reader.address(top["listen"], "listen", default: .init(host: "127.0.0.1", port: 8443))
@@ -77,6 +77,7 @@ extension RelayConfiguration {
             keyDirectory: try reader.string(top["key_directory"], "key_directory") ?? "var/keys",
             devPKI: devPKI,
             checkpointOrigin: try reader.string(top["checkpoint_origin"], "checkpoint_origin") ?? "reportrelay.example/log",
+            checkpointIntervalSeconds: try reader.int(top["checkpoint_interval_seconds"], "checkpoint_interval_seconds", range: 1...86_400) ?? 60,
             limits: limits, queue: queue, defaultIntake: defaultIntake, principals: principals)
     }
 }

@@ -17,6 +17,8 @@ public struct RelayConfiguration: Sendable {
     public var devPKI: DevPKISettings?
     /// The origin line of audit checkpoints.
     public var checkpointOrigin: String
+    /// How often a signed checkpoint is made when the log has grown.
+    public var checkpointIntervalSeconds: Int
     public var limits: Limits
     public var queue: QueueSettings
     /// Where reports go when no intake's areas match.

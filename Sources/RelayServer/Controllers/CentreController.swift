@@ -14,6 +14,21 @@ struct CentreController {
         group.get("reports/:id") { _, context in try await self.status(context) }
         group.get("reports") { request, context in try await self.list(request, context) }
         group.get("receipts") { request, context in try await self.receipts(request, context) }
+        group.get("receipts/:receipt_id/proof") { _, context in try await self.proof(context) }
+    }
+
+    /// The receipt's own audit entry and its inclusion proof in a signed checkpoint that covers it.
+    func proof(_ context: Context) async throws -> Response {
+        guard let id = context.parameters.get("receipt_id").flatMap(UUID.init(canonical:)),
+              let proof = try await services.database.receiptProof(
+                centreID: context.principal.id, receiptID: id.lowercasedString, origin: services.configuration.checkpointOrigin,
+                key: services.keys.signingKey, now: services.now()) else {
+            throw Problem.notFound
+        }
+        return .json([
+            "checkpoint": .string(proof.checkpoint.note), "entry": proof.entry.jsonValue, "leaf_index": .integer(proof.entry.index),
+            "tree_size": .integer(proof.checkpoint.size), "hashes": .array(proof.hashes.map { .string(Base64URL.encode($0)) }),
+        ])
     }
 
     func submit(_ request: Request, _ context: Context) async throws -> Response {

@@ -50,6 +50,7 @@ struct SubmissionPreparer {
         }
         let pseudonym = VictimPseudonym.derive(identity: report.victim, secret: services.keys.pseudonymSecret)
         var delivery: NewDelivery?
+        var redactions: [Redaction] = []
         if report.consent.level.isForwarded {
             guard let intake = services.registry.directory.intake(borough: report.borough, policeForceArea: report.policeForceArea),
                   let intakeKey = intake.hpkePublicKey else {
@@ -61,6 +62,7 @@ struct SubmissionPreparer {
             guard let view = PoliceViewBuilder.build(report: report, consent: report.consent, context: context) else {
                 preconditionFailure("a forwarded consent level always yields a view")
             }
+            redactions = view.redactions
             let sealed = try Envelope.seal(view.document.canonicalBytes, to: intakeKey, purpose: .delivery, reportID: request.reportID)
             delivery = NewDelivery(deliveryID: UUID(), intakeID: intake.id, kind: .report,
                                    envelope: sealed.jsonValue.canonicalString, payloadSHA256: sealed.payloadSHA256)
@@ -68,7 +70,8 @@ struct SubmissionPreparer {
         return NewSubmission(
             reportID: request.reportID, centreID: centre.id, envelopeSHA256: request.envelopeSHA256,
             originalEnvelope: request.envelope.jsonValue.canonicalString, payloadSHA256: request.envelope.payloadSHA256,
-            report: ReportFacts(report: report, consent: report.consent), pseudonym: pseudonym, delivery: delivery, acceptedAt: now)
+            report: ReportFacts(report: report, consent: report.consent), pseudonym: pseudonym, delivery: delivery,
+            redactions: redactions, acceptedAt: now)
     }
 
     static func problem(for error: EnvelopeError) -> Problem {

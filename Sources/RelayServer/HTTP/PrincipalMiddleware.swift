@@ -1,4 +1,5 @@
 import Crypto
+import RelayCore
 import Hummingbird
 import Logging
 import NIOCore
@@ -11,6 +12,7 @@ import X509
 struct PrincipalMiddleware: RouterMiddleware {
     typealias Context = RelayRequestContext
     let registry: PrincipalRegistry
+    let services: RelayServices
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
@@ -19,6 +21,10 @@ struct PrincipalMiddleware: RouterMiddleware {
         }
         guard let principal = registry.directory.principal(commonName: identity.commonName, spkiSHA256: identity.spkiSHA256) else {
             context.logger.notice("refused unknown principal", metadata: ["relay.certificate_serial": "\(identity.serialHex)"])
+            // The claimed id and serial identify a certificate, not a person.
+            try await services.database.record(AuditEvent(
+                actor: String(identity.commonName.prefix(64)), role: "unknown", action: "unknown_principal",
+                details: ["certificate_serial": .string(identity.serialHex), "path": .string(request.uri.path)]), at: services.now())
             throw Problem.forbidden("The client certificate matches no enabled principal.")
         }
         context.principal = principal

@@ -17,6 +17,12 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             switch error {
             case .staleLease: return Problem.conflict("stale-lease", "The lease token is not the item's current lease.").response
             case .unknownDelivery: return Problem.notFound.response
+            case .notDeadLetter: return Problem.conflict("not-dead-letter", "Only dead-lettered items can be requeued.").response
+            }
+        } catch let error as AuditError {
+            switch error {
+            case .outOfRange: return Problem.validation([], detail: "The index or size is outside the log.").response
+            case .missingNode: return Problem.unavailable("The audit log is incomplete; tell the operator to run `relayctl audit verify`.").response
             }
         } catch is DatabaseError {
             context.logger.error("store error", metadata: ["relay.error": "DatabaseError"])

@@ -1,0 +1,135 @@
+import Foundation
+import Hummingbird
+import RelayCore
+import RelayStore
+
+/// The auditor's endpoints (API.md "Auditor"). Every read is itself an audit entry.
+struct AuditController {
+    typealias Context = RoleContext<AuditorRole>
+    let services: RelayServices
+
+    func addRoutes(to group: RouterGroup<Context>) {
+        group.get("audit/checkpoint") { request, context in try await self.checkpoint(request, context) }
+        group.get("audit/entries") { request, context in try await self.entries(request, context) }
+        group.get("audit/proof/inclusion") { request, context in try await self.inclusion(request, context) }
+        group.get("audit/proof/consistency") { request, context in try await self.consistency(request, context) }
+        group.get("audit/reports/:id") { request, context in try await self.report(request, context) }
+        group.get("deliveries") { request, context in try await self.deliveries(request, context) }
+    }
+
+    /// Records the read: which endpoint and which (non-personal) parameters.
+    func recordRead(_ request: Request, _ context: Context, reportID: String? = nil) async throws {
+        var query: [String: JSONValue] = [:]
+        for (key, value) in request.uri.queryParameters { query[String(key)] = .string(String(value).prefix(64).description) }
+        try await services.database.record(AuditEvent(
+            actor: context.principal.id, role: "auditor", action: "auditor_read", reportID: reportID,
+            details: ["path": .string(request.uri.path), "query": .object(query)]), at: services.now())
+    }
+
+    func checkpoint(_ request: Request, _ context: Context) async throws -> Response {
+        try await recordRead(request, context)
+        let checkpoint = try await services.database.checkpoint(origin: services.configuration.checkpointOrigin,
+                                                                key: services.keys.signingKey, now: services.now())
+        return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(string: checkpoint.note)))
+    }
+
+    func entries(_ request: Request, _ context: Context) async throws -> Response {
+        var query = QueryReader(request)
+        let start = query.int("start", range: 0...Int.max, default: nil)
+        let end = query.int("end", range: 1...Int.max, default: nil)
+        if let start, let end, end <= start || end - start > 1000 {
+            query.violations.append(FieldViolation(pointer: "/end", detail: "must be greater than start and at most start + 1000"))
+        }
+        try query.finish()
+        try await recordRead(request, context)
+        let entries = try await services.database.auditEntries(start: start!, end: end!)
+        return .json(["entries": .array(entries.map(\.jsonValue))])
+    }
+
+    func inclusion(_ request: Request, _ context: Context) async throws -> Response {
+        var query = QueryReader(request)
+        let index = query.int("index", range: 0...Int.max, default: nil)
+        let size = query.int("tree_size", range: 1...Int.max, default: nil)
+        try query.finish()
+        guard index! < size!, size! <= (try await services.database.auditSize()) else {
+            throw Problem.validation([FieldViolation(pointer: "/tree_size", detail: "must be greater than index and at most the log's size")])
+        }
+        try await recordRead(request, context)
+        let hashes = try await services.database.inclusionProof(index: index!, size: size!)
+        return .json(["leaf_index": .integer(index!), "tree_size": .integer(size!), "hashes": .array(hashes.map { .string(Base64URL.encode($0)) })])
+    }
+
+    func consistency(_ request: Request, _ context: Context) async throws -> Response {
+        var query = QueryReader(request)
+        let from = query.int("from", range: 1...Int.max, default: nil)
+        let to = query.int("to", range: 1...Int.max, default: nil)
+        try query.finish()
+        guard from! <= to!, to! <= (try await services.database.auditSize()) else {
+            throw Problem.validation([FieldViolation(pointer: "/to", detail: "must be at least from and at most the log's size")])
+        }
+        try await recordRead(request, context)
+        let hashes = try await services.database.consistencyProof(from: from!, to: to!)
+        return .json(["from": .integer(from!), "to": .integer(to!), "hashes": .array(hashes.map { .string(Base64URL.encode($0)) })])
+    }
+
+    func report(_ request: Request, _ context: Context) async throws -> Response {
+        guard let id = context.parameters.get("id").flatMap(UUID.init(canonical:)) else { throw Problem.notFound }
+        let history = try await services.database.auditHistory(reportID: id.lowercasedString)
+        guard !history.isEmpty else { throw Problem.notFound }
+        try await recordRead(request, context, reportID: id.lowercasedString)
+        let consent = history.filter { $0.action == "consent" }
+        let delivery = history.filter { $0.action != "consent" }
+        return .json([
+            "report_id": .string(id.lowercasedString),
+            "consent_history": .array(consent.map(\.jsonValue)),
+            "delivery_history": .array(delivery.map(\.jsonValue)),
+        ])
+    }
+
+    func deliveries(_ request: Request, _ context: Context) async throws -> Response {
+        var query = QueryReader(request)
+        let stateText = query.string("state") ?? DeliveryState.deadLetter.rawValue
+        let state = DeliveryState(rawValue: stateText)
+        if state == nil {
+            query.violations.append(FieldViolation(pointer: "/state", detail: "must be one of \(DeliveryState.allCases.map(\.rawValue).joined(separator: ", "))"))
+        }
+        let after = query.int("after", range: 0...Int.max, default: 0)
+        let limit = query.int("limit", range: 1...1000, default: 100)
+        try query.finish()
+        try await recordRead(request, context)
+        let records = try await services.database.deliveries(state: state!, after: Int64(after!), limit: limit!)
+        let next: JSONValue = records.count == limit! ? .string(String(records.last!.seq)) : .null
+        return .json(["deliveries": .array(records.map(\.jsonValue)), "next": next])
+    }
+}
+
+/// Reads query parameters, collecting violations with pointers named after the parameters.
+struct QueryReader {
+    let parameters: [String: String]
+    var violations: [FieldViolation] = []
+
+    init(_ request: Request) {
+        var parameters: [String: String] = [:]
+        for (key, value) in request.uri.queryParameters { parameters[String(key)] = String(value) }
+        self.parameters = parameters
+    }
+
+    func string(_ key: String) -> String? { parameters[key].flatMap { $0.isEmpty ? nil : $0 } }
+
+    mutating func int(_ key: String, range: ClosedRange<Int>, default fallback: Int?) -> Int? {
+        guard let text = string(key) else {
+            if fallback == nil { violations.append(FieldViolation(pointer: "/\(key)", detail: "is required")) }
+            return fallback
+        }
+        guard let value = Int(text), range.contains(value) else {
+            violations.append(FieldViolation(pointer: "/\(key)", detail: "must be a whole number from \(range.lowerBound)"))
+            return nil
+        }
+        return value
+    }
+
+    func finish() throws {
+        if !violations.isEmpty { throw Problem.validation(violations) }
+    }
+}

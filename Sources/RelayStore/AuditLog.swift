@@ -1,0 +1,76 @@
+import Foundation
+import GRDB
+import RelayCore
+
+/// Appends to and reads the audit log inside the caller's transaction, so that an entry and the
+/// state change it records commit together or not at all.
+enum AuditLog {
+    /// The number of entries.
+    static func size(_ db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(idx) + 1, 0) FROM audit_entries") ?? 0
+    }
+
+    /// Appends one entry and the perfect-subtree nodes it completes: O(log n).
+    @discardableResult
+    static func append(_ db: Database, _ event: AuditEvent, at: Date) throws -> AuditEntry {
+        let entry = AuditEntry(index: try size(db), at: at, actor: event.actor, role: event.role, action: event.action,
+                               reportID: event.reportID, deliveryID: event.deliveryID, details: event.details)
+        try db.execute(sql: """
+            INSERT INTO audit_entries (idx, at, actor, role, action, report_id, delivery_id, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [entry.index, RelayDatabase.millis(at), entry.actor, entry.role, entry.action, entry.reportID,
+                             entry.deliveryID, entry.details.canonicalString])
+        for node in try MerkleTree.nodesCreated(appendingLeaf: entry.index, hash: entry.leafHash, lookup: lookup(db)) {
+            try db.execute(sql: "INSERT INTO audit_nodes (level, idx, hash) VALUES (?, ?, ?)", arguments: [node.level, node.index, Data(node.hash)])
+        }
+        return entry
+    }
+
+    /// Reads perfect-subtree hashes.
+    static func lookup(_ db: Database) -> MerkleTree.NodeLookup {
+        { level, index in
+            guard let hash = try Data.fetchOne(db, sql: "SELECT hash FROM audit_nodes WHERE level = ? AND idx = ?", arguments: [level, index]) else {
+                throw AuditError.missingNode(level: level, index: index)
+            }
+            return Array(hash)
+        }
+    }
+
+    /// Rebuilds entries from rows.
+    static func entries(_ db: Database, sql: String, arguments: StatementArguments) throws -> [AuditEntry] {
+        try Row.fetchAll(db, sql: "SELECT idx, at, actor, role, action, report_id, delivery_id, details FROM audit_entries " + sql,
+                         arguments: arguments).map(entry)
+    }
+
+    static func entry(_ row: Row) -> AuditEntry {
+        AuditEntry(index: row["idx"], at: RelayDatabase.date(row["at"]), actor: row["actor"], role: row["role"], action: row["action"],
+                   reportID: row["report_id"], deliveryID: row["delivery_id"],
+                   details: (try? JSONParser.parse(Array((row["details"] as String).utf8))) ?? .null)
+    }
+}
+
+/// Why an audit read failed.
+public enum AuditError: Error, Sendable, Equatable {
+    case missingNode(level: Int, index: Int)
+    /// An index or size past the end of the log, or a range the API does not allow.
+    case outOfRange
+}
+
+/// Who caused an event: a principal, the relay itself, or a local administrator.
+public struct AuditActor: Sendable, Equatable {
+    public var id: String
+    public var role: String
+
+    public init(id: String, role: String) {
+        self.id = id
+        self.role = role
+    }
+
+    /// The daemon's own actions (lease expiry, checkpoints).
+    public static let relay = AuditActor(id: "relay", role: "system")
+    /// `relayctl` run on the host.
+    public static let localAdmin = AuditActor(id: "local-admin", role: "admin")
+
+    func event(_ action: String, reportID: String? = nil, deliveryID: String? = nil, details: JSONValue = [:]) -> AuditEvent {
+        AuditEvent(actor: id, role: role, action: action, reportID: reportID, deliveryID: deliveryID, details: details)
+    }
+}
