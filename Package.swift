@@ -89,7 +89,7 @@ let package = Package(
         .executableTarget(
             name: "relayctl",
             dependencies: [
-                "RelayServer", "RelayPKI", "RelayCore",
+                "RelayServer", "RelayPKI", "RelayCore", "RelayStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -38,7 +38,8 @@ public func buildApplication(services: RelayServices, hooks: ListenerHooks = .in
         logger: logger)
     return Application(
         router: router,
-        server: try .tls(.http1(), tlsConfiguration: try TLSSetup.serverConfiguration(configuration.tls)),
+        server: try .auditedTLS(tlsConfiguration: try TLSSetup.serverConfiguration(configuration.tls), recorder: RefusalRecorder(
+            now: services.now, sink: { event in _ = try? await services.database.record(event, at: services.now()) })),
         configuration: .init(address: .hostname(configuration.listen.host, port: configuration.listen.port), serverName: "relayd"),
         services: [ops, CheckpointService(services: services, logger: logger)],
         onServerRunning: { channel in await hooks.apiRunning(channel.localAddress?.port ?? 0) },

@@ -212,6 +212,10 @@ extension RelayDatabase {
             guard visibleAt > Self.millis(now) else { throw StoreError.staleLease }
             let expires = now.addingTimeInterval(duration)
             try db.execute(sql: "UPDATE deliveries SET visible_at = ? WHERE seq = ?", arguments: [Self.millis(expires), seq])
+            let reportID = try String.fetchOne(db, sql: "SELECT report_id FROM deliveries WHERE seq = ?", arguments: [seq])
+            try journal.record(db, AuditActor(id: intakeID, role: "intake").event(
+                "extend", reportID: reportID, deliveryID: deliveryID,
+                details: ["lease_expires_at": .string(RFC3339.format(expires, milliseconds: true))]), at: now)
             return expires
         }
     }

@@ -6,8 +6,8 @@ import RelayServer
 struct Relayctl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "relayctl",
-        abstract: "ReportRelay administration: PKI and keys.",
-        subcommands: [PKI.self, Keys.self])
+        abstract: "ReportRelay administration: PKI, keys and the audit log.",
+        subcommands: [PKI.self, Keys.self, Audit.self])
 }
 
 /// Runs a body, printing configuration errors with their fix and exiting 78 (EX_CONFIG).

@@ -1,0 +1,126 @@
+import Foundation
+import GRDB
+import RelayCore
+import RelayStore
+import RelayTestSupport
+import Testing
+
+@Suite("Audit log in the store")
+struct AuditLogTests {
+    /// The actions appended while `body` runs.
+    func actions(_ store: StoreFixture, _ body: () async throws -> Void) async throws -> [String] {
+        let before = try await store.database.auditSize()
+        try await body()
+        let after = try await store.database.auditSize()
+        return try await store.database.auditEntries(start: before, end: after).map(\.action)
+    }
+
+    @Test("every state change leaves exactly the expected entries")
+    func table() async throws {
+        let store = try StoreFixture()
+        let policy = QueuePolicy(maxAttempts: 2)
+        #expect(try await actions(store) { try await store.submit(level: .anonymous) } == ["submission", "redaction", "consent"])
+        #expect(try await actions(store) { try await store.submit(level: .statsOnly) } == ["submission", "consent"])
+        var item: LeasedItem!
+        #expect(try await actions(store) { item = try await store.lease(maxAttempts: 2).first } == ["lease"])
+        #expect(try await actions(store) {
+            _ = try await store.database.extend(intakeID: "intake-a", deliveryID: item.deliveryID, leaseToken: item.leaseToken, duration: 30, now: store.clock.now)
+        } == ["extend"])
+        #expect(try await actions(store) {
+            try await store.database.nack(intakeID: "intake-a", deliveryID: item.deliveryID, leaseToken: item.leaseToken, retryAfter: 10, now: store.clock.now, policy: policy)
+        } == ["nack"])
+        store.clock.advance(by: 11)
+        #expect(try await actions(store) { item = try await store.lease(maxAttempts: 2).first } == ["nack_delay_ended", "lease"])
+        store.clock.advance(by: 61)
+        var leasedAfterLastAttempt: [LeasedItem] = []
+        #expect(try await actions(store) { leasedAfterLastAttempt = try await store.lease(maxAttempts: 2) } == ["dead_letter"])
+        #expect(leasedAfterLastAttempt.isEmpty)
+        #expect(try await actions(store) {
+            try await store.database.requeue(deliveryID: item.deliveryID, actor: .localAdmin, now: store.clock.now)
+        } == ["requeue"])
+        #expect(try await actions(store) { item = try await store.lease(maxAttempts: 2).first } == ["lease"])
+        store.clock.advance(by: 61)
+        #expect(try await actions(store) { item = try await store.lease(maxAttempts: 2).first } == ["lease_expired", "lease"])
+        #expect(try await actions(store) { _ = try await store.ack(item) } == ["ack"])
+        #expect(try await actions(store) { _ = try await store.ack(item) } == [], "a repeated ack changes nothing")
+    }
+
+    @Test("an entry and its state change commit together: a failing append leaves neither")
+    func sameTransaction() async throws {
+        let store = try StoreFixture()
+        try await store.rawQueue().write { db in
+            try db.execute(sql: "CREATE TRIGGER fail_ack BEFORE INSERT ON audit_entries WHEN NEW.action = 'ack' BEGIN SELECT RAISE(ABORT, 'forced'); END")
+            try db.execute(sql: "CREATE TRIGGER fail_consent BEFORE INSERT ON audit_entries WHEN NEW.details LIKE '%\"to\":\"identity\"%' BEGIN SELECT RAISE(ABORT, 'forced'); END")
+        }
+        let submitted = try await store.submit(level: .anonymous)
+        let item = try #require(try await store.lease().first)
+        let size = try await store.database.auditSize()
+        await #expect(throws: (any Error).self) { try await store.ack(item) }
+        #expect(try await store.status(submitted.report)?.status == .leased, "the ack did not happen")
+        #expect(try await store.database.receipts(centreID: "centre-a", after: 0, limit: 10).count == 1, "no delivery receipt")
+        #expect(try await store.database.auditSize() == size)
+        let id = UUID()
+        await #expect(throws: (any Error).self) { try await store.submit(level: .identity, reportID: id) }
+        #expect(try await store.status(id) == nil, "the report was not stored")
+        #expect(try await store.database.auditSize() == size)
+    }
+
+    @Test("entries hold no personal data")
+    func noPersonalData() async throws {
+        let store = try StoreFixture()
+        try await store.submit(level: .identityAndContact)
+        let item = try #require(try await store.lease().first)
+        _ = try await store.ack(item)
+        let text = try await store.database.auditEntries(start: 0, end: 100).map(\.jsonValue.canonicalString).joined(separator: "\n")
+        #expect(text.contains("submission") && text.contains("consent_level"))
+        for identity in SampleReports.identityStrings { #expect(!text.contains(identity)) }
+    }
+
+    @Test("a receipt's audit_index names its own entry, provably in a signed checkpoint")
+    func receiptInclusion() async throws {
+        let store = try StoreFixture()
+        let submitted = try await store.submit()
+        let item = try #require(try await store.lease().first)
+        _ = try await store.ack(item)
+        for (_, json) in try await store.database.receipts(centreID: "centre-a", after: 0, limit: 10) {
+            let receipt = try #require(json["receipt"])
+            let receiptID = try #require(receipt["receipt_id"]?.stringValue)
+            let index = try #require(receipt["audit_index"]?.numberValue).map { Int($0) }
+            let proof = try #require(try await store.database.receiptProof(centreID: "centre-a", receiptID: receiptID, origin: "test/log",
+                                                                            key: store.signingKey, now: store.clock.now))
+            #expect(proof.entry.index == index)
+            #expect(proof.entry.details["receipt_id"] == .string(receiptID))
+            #expect(proof.entry.reportID == submitted.report.lowercasedString)
+            let text = try #require(SignedNote.verify(note: proof.checkpoint.note, name: "test/log", key: store.signingKey.publicKey))
+            let checkpoint = try #require(Checkpoint(body: text))
+            #expect(MerkleTree.verifyInclusion(leafHash: proof.entry.leafHash, index: proof.entry.index, size: checkpoint.size,
+                                               proof: proof.hashes, root: checkpoint.root))
+            #expect(try await store.database.receiptProof(centreID: "centre-b", receiptID: receiptID, origin: "test/log",
+                                                          key: store.signingKey, now: store.clock.now) == nil)
+        }
+    }
+
+    @Test("verification recomputes the tree: an untouched log verifies")
+    func verifies() async throws {
+        let store = try StoreFixture()
+        for _ in 0..<5 { try await store.submit() }
+        try await store.database.checkpoint(origin: "test/log", key: store.signingKey, now: store.clock.now)
+        _ = try await store.lease()
+        let result = try await store.database.verifyAudit(origin: "test/log", key: store.signingKey.publicKey)
+        #expect(result.isValid, "\(result.problems)")
+        #expect(result.size == 20)
+        #expect(result.checkpointSize == 15)
+    }
+
+    @Test("the database refuses to rewrite the log through SQL while its triggers stand")
+    func appendOnly() async throws {
+        let store = try StoreFixture()
+        try await store.submit()
+        await #expect(throws: DatabaseError.self) {
+            try await store.rawQueue().write { try $0.execute(sql: "UPDATE audit_entries SET actor = 'x' WHERE idx = 0") }
+        }
+        await #expect(throws: DatabaseError.self) {
+            try await store.rawQueue().write { try $0.execute(sql: "DELETE FROM audit_entries WHERE idx = 0") }
+        }
+    }
+}
