@@ -55,13 +55,16 @@ public enum RFC3339 {
     /// Formats as `YYYY-MM-DDTHH:MM:SSZ` (whole seconds) or with milliseconds when asked.
     public static func format(_ date: Date, milliseconds: Bool = false) -> String {
         let interval = date.timeIntervalSince1970
-        let whole = Int(interval.rounded(.down))
+        // With milliseconds, work in whole milliseconds (nearest), so that a time stored as
+        // milliseconds formats the same however binary floating point represents it.
+        let totalMillis = Int((interval * 1000).rounded())
+        let whole = milliseconds ? (totalMillis >= 0 ? totalMillis / 1000 : -((-totalMillis + 999) / 1000)) : Int(interval.rounded(.down))
         let days = whole >= 0 ? whole / 86_400 : -((-whole + 86_399) / 86_400)
         let secondsOfDay = whole - days * 86_400
         let (year, month, day) = civilFromDays(days)
         var text = String(format: "%04d-%02d-%02dT%02d:%02d:%02d", year, month, day, secondsOfDay / 3600, secondsOfDay % 3600 / 60, secondsOfDay % 60)
         if milliseconds {
-            text += String(format: ".%03d", min(999, Int(((interval - Double(whole)) * 1000).rounded(.down))))
+            text += String(format: ".%03d", totalMillis - whole * 1000)
         }
         return text + "Z"
     }

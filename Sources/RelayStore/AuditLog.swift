@@ -13,6 +13,8 @@ enum AuditLog {
     /// Appends one entry and the perfect-subtree nodes it completes: O(log n).
     @discardableResult
     static func append(_ db: Database, _ event: AuditEvent, at: Date) throws -> AuditEntry {
+        // The leaf is hashed from the time as stored (whole milliseconds), so that it can be recomputed.
+        let at = RelayDatabase.date(RelayDatabase.millis(at))
         let entry = AuditEntry(index: try size(db), at: at, actor: event.actor, role: event.role, action: event.action,
                                reportID: event.reportID, deliveryID: event.deliveryID, details: event.details)
         try db.execute(sql: """

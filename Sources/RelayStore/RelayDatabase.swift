@@ -50,8 +50,9 @@ public final class RelayDatabase: Sendable {
         }
     }
 
-    /// Milliseconds since 1970: the store's representation of time.
-    static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) }
+    /// Milliseconds since 1970: the store's representation of time. Rounded to the nearest, so
+    /// that `millis(date(m)) == m` despite binary floating point.
+    static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
     static func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
 }
 
