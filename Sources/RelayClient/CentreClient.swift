@@ -76,9 +76,9 @@ public struct CentreClient: Sendable {
 
     /// Fetches receipts after the saved cursor, verifies each signature, saves them under
     /// `receipts/` and advances the cursor. Returns the receipts and how many failed to verify.
-    public func collectReceipts(keys: PublishedKeys) async throws -> (receipts: [SignedReceipt], failures: Int) {
+    public func collectReceipts(keys: PublishedKeys, fromStart: Bool = false) async throws -> (receipts: [SignedReceipt], failures: Int) {
         let cursorPath = "\(stateDirectory)/receipts.cursor"
-        var cursor = (try? String(contentsOfFile: cursorPath, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "0"
+        var cursor = fromStart ? "0" : (try? String(contentsOfFile: cursorPath, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "0"
         let directory = "\(stateDirectory)/receipts"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var collected: [SignedReceipt] = []
@@ -100,5 +100,35 @@ public struct CentreClient: Sendable {
             if failures == 0 { try DurableFile.write(Array((cursor + "\n").utf8), to: cursorPath, mode: 0o644) }
         }
         return (collected, failures)
+    }
+}
+
+extension CentreClient {
+    /// Fetches a receipt's audit entry and inclusion proof and checks, offline from here on, that
+    /// the checkpoint is signed by the relay, that the entry is this receipt's, and that the entry
+    /// is in the signed tree. Returns the checkpoint's tree size.
+    public func prove(_ receipt: SignedReceipt, keys: PublishedKeys) async throws -> Int {
+        guard let receiptID = receipt.receipt["receipt_id"]?.stringValue, let auditIndex = receipt.receipt["audit_index"]?.numberValue else {
+            throw ClientError.verification("the receipt carries no audit_index, so it cannot be proved (issued before the audit log existed)")
+        }
+        guard let origin = keys.checkpointOrigin else { throw ClientError.verification("the relay publishes no checkpoint origin") }
+        let body = try await api.call(.GET, "/v1/receipts/\(receiptID)/proof").body
+        guard let note = body["checkpoint"]?.stringValue, let entry = body["entry"],
+              let leafIndex = body["leaf_index"]?.numberValue.map(Int.init), let treeSize = body["tree_size"]?.numberValue.map(Int.init) else {
+            throw ClientError.verification("the proof of receipt \(receiptID) is incomplete")
+        }
+        guard let text = keys.signingKeys.lazy.compactMap({ SignedNote.verify(note: note, name: origin, key: $0) }).first,
+              let checkpoint = Checkpoint(body: text), checkpoint.origin == origin, checkpoint.size == treeSize else {
+            throw ClientError.verification("the checkpoint for receipt \(receiptID) is not signed by the relay's key")
+        }
+        guard entry["details"]?["receipt_id"]?.stringValue == receiptID, leafIndex == Int(auditIndex) else {
+            throw ClientError.verification("the audit entry returned for receipt \(receiptID) is not that receipt's")
+        }
+        let hashes = (body["hashes"]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap(Base64URL.decode).map(Array.init) }
+        guard MerkleTree.verifyInclusion(leafHash: MerkleTree.leafHash(entry.canonicalBytes), index: leafIndex, size: treeSize,
+                                         proof: hashes, root: checkpoint.root) else {
+            throw ClientError.verification("receipt \(receiptID) is not in the signed audit log: the inclusion proof fails")
+        }
+        return treeSize
     }
 }

@@ -114,6 +114,8 @@ struct Receipts: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Fetch new receipts, verify every signature against /v1/keys, save them under STATE/receipts/.")
     @OptionGroup var connection: ConnectionOptions
+    @Flag(help: "Also fetch each receipt's inclusion proof and check it against a checkpoint signed by the relay.") var prove = false
+    @Flag(help: "Fetch every receipt again, not only those after the saved cursor.") var fromStart = false
 
     func run() async throws {
         try await runReporting {
@@ -121,11 +123,23 @@ struct Receipts: AsyncParsableCommand {
             try await withAPI(profile) { api in
                 let centre = CentreClient(api: api, stateDirectory: profile.stateDirectory)
                 guard let (keys, _) = try await centre.keys() else { throw ClientError.unreachable("cannot reach the relay") }
-                let (receipts, failures) = try await centre.collectReceipts(keys: keys)
+                let (receipts, failures) = try await centre.collectReceipts(keys: keys, fromStart: fromStart)
+                var unproved = 0
                 for receipt in receipts {
                     let r = receipt.receipt
-                    print([r["type"], r["report_id"], r["at"], r["police_reference"]].compactMap { $0?.stringValue }.joined(separator: "  ") + "  signature ok")
+                    var line = [r["type"], r["report_id"], r["at"], r["police_reference"]].compactMap { $0?.stringValue }.joined(separator: "  ") + "  signature ok"
+                    if prove {
+                        do {
+                            let size = try await centre.prove(receipt, keys: keys)
+                            line += "  in audit log (checkpoint size \(size))"
+                        } catch let error as ClientError {
+                            unproved += 1
+                            line += "  NOT PROVED: \(error)"
+                        }
+                    }
+                    print(line)
                 }
+                if unproved > 0 { throw ClientError.verification("\(unproved) receipt(s) could not be proved to be in the audit log") }
                 print("\(receipts.count) receipt(s) verified")
                 if failures > 0 { throw ClientError.verification("\(failures) receipt(s) failed signature verification; they were not saved") }
             }

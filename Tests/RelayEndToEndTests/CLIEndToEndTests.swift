@@ -54,7 +54,13 @@ struct CLIEndToEndTests {
             #expect(receipts.stdout.contains("\(expected) receipt(s) verified"), "\(receipts.stdout)")
             let again = try await daemon.relay(["receipts", "--profile", daemon.profile(centre)]).checked("relay receipts")
             #expect(again.stdout.contains("0 receipt(s) verified"), "the cursor was remembered")
+            let proved = try await daemon.relay(["receipts", "--profile", daemon.profile(centre), "--prove", "--from-start"]).checked("relay receipts --prove")
+            #expect(proved.stdout.components(separatedBy: "in audit log").count - 1 == expected, "\(proved.stdout)")
         }
+        // The operator verifies the whole log from the database the daemon wrote.
+        let verified = try await Subprocess.run(Repository.binary("relayctl"), ["audit", "verify", "--config", daemon.configPath],
+                                                directory: daemon.workspace.path).checked("relayctl audit verify")
+        #expect(verified.stdout.contains("audit log verified"))
         try await daemon.stop()
     }
 
