@@ -93,6 +93,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Benchmarks (run in release; see BENCHMARKS.md).
+        .executableTarget(
+            name: "relay-bench",
+            dependencies: [
+                "RelayStore", "RelayCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         // Shared test support: certificate minting and a live mTLS server harness.
         .target(
             name: "RelayTestSupport",

@@ -7,7 +7,7 @@ import RelayCore
 enum AuditLog {
     /// The number of entries.
     static func size(_ db: Database) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(idx) + 1, 0) FROM audit_entries") ?? 0
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(idx) + 1, 0) FROM audit_entries")) ?? 0
     }
 
     /// Appends one entry and the perfect-subtree nodes it completes: O(log n).
@@ -17,12 +17,13 @@ enum AuditLog {
         let at = RelayDatabase.date(RelayDatabase.millis(at))
         let entry = AuditEntry(index: try size(db), at: at, actor: event.actor, role: event.role, action: event.action,
                                reportID: event.reportID, deliveryID: event.deliveryID, details: event.details)
-        try db.execute(sql: """
+        let leafHash = entry.leafHash
+        try db.cachedStatement(sql: """
             INSERT INTO audit_entries (idx, at, actor, role, action, report_id, delivery_id, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [entry.index, RelayDatabase.millis(at), entry.actor, entry.role, entry.action, entry.reportID,
+            """).execute(arguments: [entry.index, RelayDatabase.millis(at), entry.actor, entry.role, entry.action, entry.reportID,
                              entry.deliveryID, entry.details.canonicalString])
-        for node in try MerkleTree.nodesCreated(appendingLeaf: entry.index, hash: entry.leafHash, lookup: lookup(db)) {
-            try db.execute(sql: "INSERT INTO audit_nodes (level, idx, hash) VALUES (?, ?, ?)", arguments: [node.level, node.index, Data(node.hash)])
+        for node in try MerkleTree.nodesCreated(appendingLeaf: entry.index, hash: leafHash, lookup: lookup(db)) {
+            try db.cachedStatement(sql: "INSERT INTO audit_nodes (level, idx, hash) VALUES (?, ?, ?)").execute(arguments: [node.level, node.index, Data(node.hash)])
         }
         return entry
     }
@@ -30,7 +31,7 @@ enum AuditLog {
     /// Reads perfect-subtree hashes.
     static func lookup(_ db: Database) -> MerkleTree.NodeLookup {
         { level, index in
-            guard let hash = try Data.fetchOne(db, sql: "SELECT hash FROM audit_nodes WHERE level = ? AND idx = ?", arguments: [level, index]) else {
+            guard let hash = try Data.fetchOne(db.cachedStatement(sql: "SELECT hash FROM audit_nodes WHERE level = ? AND idx = ?"), arguments: [level, index]) else {
                 throw AuditError.missingNode(level: level, index: index)
             }
             return Array(hash)

@@ -106,8 +106,9 @@ enum Migrations {
                 CREATE INDEX audit_entries_by_report ON audit_entries(report_id) WHERE report_id IS NOT NULL;
 
                 -- Hashes of every perfect subtree: node (level, idx) covers leaves
-                -- [idx * 2^level, (idx + 1) * 2^level). Appends add O(log n) rows; any root or proof
-                -- reads O(log n) of them.
+                -- [idx * 2^level, (idx + 1) * 2^level). Appends add two rows on average; any root or
+                -- proof reads O(log n) of them. Level 0 is kept apart from the entries on purpose: an
+                -- entry edited or inserted by hand then no longer matches the hash the relay recorded.
                 CREATE TABLE audit_nodes (
                     level INTEGER NOT NULL CHECK (level >= 0),
                     idx INTEGER NOT NULL CHECK (idx >= 0),
@@ -134,6 +135,27 @@ enum Migrations {
 
                 ALTER TABLE receipts ADD COLUMN audit_index INTEGER REFERENCES audit_entries(idx);
                 CREATE INDEX deliveries_by_state ON deliveries(state, seq);
+                """)
+        }
+        migrator.registerMigration("v3-consent-events") { db in
+            try db.execute(sql: """
+                -- Every consent event: who, when, from, to, method (never the victim's identity).
+                CREATE TABLE consent_events (
+                    seq INTEGER PRIMARY KEY,
+                    report_id TEXT NOT NULL REFERENCES reports(report_id),
+                    at INTEGER NOT NULL,
+                    actor TEXT NOT NULL,
+                    from_level TEXT CHECK (from_level IN ('stats_only','anonymous','identity','identity_and_contact')),
+                    to_level TEXT NOT NULL CHECK (to_level IN ('stats_only','anonymous','identity','identity_and_contact')),
+                    share_demographics INTEGER NOT NULL CHECK (share_demographics IN (0,1)),
+                    method TEXT,
+                    recorded_at INTEGER,
+                    effect TEXT NOT NULL CHECK (effect IN ('recorded','requeued','update_forwarded','withdrawn','unchanged'))
+                );
+                CREATE INDEX consent_events_by_report ON consent_events(report_id, seq);
+                -- Consent recorded at submission, for reports stored before this table existed.
+                INSERT INTO consent_events (report_id, at, actor, from_level, to_level, share_demographics, effect)
+                SELECT report_id, accepted_at, centre_id, NULL, consent_level, share_demographics, 'recorded' FROM reports;
                 """)
         }
         return migrator

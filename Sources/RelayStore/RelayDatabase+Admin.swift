@@ -46,10 +46,10 @@ extension RelayDatabase {
     /// Delivery items in one state, oldest first, after cursor `after`.
     public func deliveries(state: DeliveryState, after: Int64?, limit: Int) async throws -> [DeliveryRecord] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: """
+            try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT seq, delivery_id, report_id, intake_id, kind, state, attempts, priority, delivered_at, dead_lettered_at
                 FROM deliveries WHERE state = ? AND seq > ? ORDER BY seq LIMIT ?
-                """, arguments: [state.rawValue, after ?? 0, limit]).map { row in
+                """), arguments: [state.rawValue, after ?? 0, limit]).map { row in
                 DeliveryRecord(deliveryID: row["delivery_id"], reportID: row["report_id"], intakeID: row["intake_id"],
                                kind: DeliveryKind(rawValue: row["kind"])!, state: DeliveryState(rawValue: row["state"])!,
                                attempts: row["attempts"], risk: (row["priority"] as Int) == 0 ? .high : .standard,
@@ -63,14 +63,14 @@ extension RelayDatabase {
     public func requeue(deliveryID: String, actor: AuditActor, now: Date) async throws {
         let journal = self.journal
         try await pool.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT seq, state, report_id, kind FROM deliveries WHERE delivery_id = ?", arguments: [deliveryID]) else {
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, state, report_id, kind FROM deliveries WHERE delivery_id = ?"), arguments: [deliveryID]) else {
                 throw StoreError.unknownDelivery
             }
             guard row["state"] as String == DeliveryState.deadLetter.rawValue else { throw StoreError.notDeadLetter }
-            try db.execute(sql: "UPDATE deliveries SET state = 'queued', attempts = 0, lease_token = NULL, visible_at = ?, dead_lettered_at = NULL WHERE seq = ?",
+            try db.cachedStatement(sql: "UPDATE deliveries SET state = 'queued', attempts = 0, lease_token = NULL, visible_at = ?, dead_lettered_at = NULL WHERE seq = ?").execute(
                            arguments: [Self.millis(now), row["seq"] as Int64])
             if DeliveryKind(rawValue: row["kind"]) == .report {
-                try db.execute(sql: "UPDATE reports SET status = 'queued' WHERE report_id = ?", arguments: [row["report_id"] as String])
+                try db.cachedStatement(sql: "UPDATE reports SET status = 'queued' WHERE report_id = ?").execute(arguments: [row["report_id"] as String])
             }
             try journal.record(db, actor.event("requeue", reportID: row["report_id"], deliveryID: deliveryID, details: ["from": "dead_letter", "to": "queued"]), at: now)
         }
@@ -124,8 +124,10 @@ extension RelayDatabase {
                     break
                 }
                 let leafHash = entry.leafHash
+                // An entry edited in place no longer matches the hash recorded when it was appended; one
+                // inserted by hand has no recorded hash, or another entry's.
                 if let recorded = row["hash"] as Data? {
-                    if Array(recorded) != leafHash { fail("entry \(entry.index) was changed after it was appended", index: entry.index) }
+                    if Array(recorded) != leafHash { fail("entry \(entry.index) does not match the hash recorded when it was appended", index: entry.index) }
                 } else {
                     fail("entry \(entry.index) was not appended by the relay (no hash was recorded for it)", index: entry.index)
                 }

@@ -53,6 +53,14 @@ extension RelayDatabase {
         return try await pool.write { db in try journal.record(db, event, at: at) }
     }
 
+    /// Appends many events in one transaction (bulk loads, benchmarks).
+    public func record(_ events: [AuditEvent], at: Date) async throws {
+        let journal = self.journal
+        try await pool.write { db in
+            for event in events { try journal.record(db, event, at: at) }
+        }
+    }
+
     /// The audit path of entry `index` in the tree of `size` entries.
     public func inclusionProof(index: Int, size: Int) async throws -> [[UInt8]] {
         try await pool.read { db in
@@ -95,7 +103,7 @@ extension RelayDatabase {
         }
         let root = try MerkleTree.root(size: size, lookup: AuditLog.lookup(db))
         let note = try SignedNote.sign(text: Checkpoint(origin: origin, size: size, root: root).body, name: origin, key: key)
-        try db.execute(sql: "INSERT INTO checkpoints (tree_size, root, note, at) VALUES (?, ?, ?, ?)",
+        try db.cachedStatement(sql: "INSERT INTO checkpoints (tree_size, root, note, at) VALUES (?, ?, ?, ?)").execute(
                        arguments: [size, Data(root), note, millis(now)])
         return StoredCheckpoint(size: size, root: root, note: note, at: now)
     }
@@ -104,7 +112,7 @@ extension RelayDatabase {
     /// (one is made if the newest does not). `nil` if the receipt is not this centre's.
     public func receiptProof(centreID: String, receiptID: String, origin: String, key: Curve25519.Signing.PrivateKey, now: Date) async throws -> EntryProof? {
         try await pool.write { db in
-            guard let index = try Int.fetchOne(db, sql: "SELECT audit_index FROM receipts WHERE receipt_id = ? AND centre_id = ? AND audit_index IS NOT NULL",
+            guard let index = try Int.fetchOne(db.cachedStatement(sql: "SELECT audit_index FROM receipts WHERE receipt_id = ? AND centre_id = ? AND audit_index IS NOT NULL"),
                                                arguments: [receiptID, centreID]) else { return nil }
             let checkpoint = try Self.checkpoint(db, origin: origin, key: key, now: now, covering: index)
             guard let entry = try AuditLog.entries(db, sql: "WHERE idx = ?", arguments: [index]).first else { return nil }

@@ -42,7 +42,7 @@ extension RelayDatabase {
     /// One report of one centre; `nil` if it does not exist or belongs to another centre.
     public func reportStatus(reportID: UUID, centreID: String) async throws -> ReportStatusRecord? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT \(Self.statusColumns) FROM reports WHERE report_id = ? AND centre_id = ?",
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.statusColumns) FROM reports WHERE report_id = ? AND centre_id = ?"),
                              arguments: [reportID.lowercasedString, centreID]).map(Self.statusRecord)
         }
     }
@@ -69,7 +69,7 @@ extension RelayDatabase {
     /// A centre's receipts in log order after cursor `after`: `(cursor, signed receipt JSON)`.
     public func receipts(centreID: String, after: Int64, limit: Int) async throws -> [(seq: Int64, receipt: JSONValue)] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT seq, body FROM receipts WHERE centre_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT seq, body FROM receipts WHERE centre_id = ? AND seq > ? ORDER BY seq LIMIT ?"),
                              arguments: [centreID, after, limit]).compactMap { row in
                 guard let body = try? JSONParser.parse(Array((row["body"] as String).utf8)) else { return nil }
                 return (row["seq"], body)
@@ -98,14 +98,14 @@ extension RelayDatabase {
     /// The query plan SQLite chooses for the lease's ready-item query (for tests and diagnostics).
     public func leaseQueryPlan(intakeID: String) async throws -> [String] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: """
+            try Row.fetchAll(db.cachedStatement(sql: """
                 EXPLAIN QUERY PLAN
                 SELECT d.seq, d.delivery_id, d.report_id, d.kind, d.attempts, d.priority, b.envelope
                 FROM deliveries d INDEXED BY deliveries_ready
                 JOIN delivery_bodies b ON b.delivery_id = d.delivery_id
                 WHERE d.intake_id = ? AND d.state = 'queued'
                 ORDER BY d.priority, d.seq LIMIT 50
-                """, arguments: [intakeID]).map { $0["detail"] as String }
+                """), arguments: [intakeID]).map { $0["detail"] as String }
         }
     }
 }

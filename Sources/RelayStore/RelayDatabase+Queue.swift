@@ -42,27 +42,27 @@ extension RelayDatabase {
         let journal = self.journal
         return try await pool.write { db in
             try Self.reclaim(db, intakeID: intakeID, now: now, policy: policy, journal: journal)
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT d.seq, d.delivery_id, d.report_id, d.kind, d.attempts, d.priority, b.envelope
                 FROM deliveries d INDEXED BY deliveries_ready
                 JOIN delivery_bodies b ON b.delivery_id = d.delivery_id
                 WHERE d.intake_id = ? AND d.state = 'queued'
                 ORDER BY d.priority, d.seq
                 LIMIT ?
-                """, arguments: [intakeID, max])
+                """), arguments: [intakeID, max])
             let expires = now.addingTimeInterval(duration)
             var items: [LeasedItem] = []
             for row in rows {
                 let token = Self.newToken()
                 let attempts = (row["attempts"] as Int) + 1
-                try db.execute(sql: "UPDATE deliveries SET state = 'leased', lease_token = ?, visible_at = ?, attempts = ? WHERE seq = ?",
+                try db.cachedStatement(sql: "UPDATE deliveries SET state = 'leased', lease_token = ?, visible_at = ?, attempts = ? WHERE seq = ?").execute(
                                arguments: [token, Self.millis(expires), attempts, row["seq"] as Int64])
                 let kind = DeliveryKind(rawValue: row["kind"])!
                 try journal.record(db, AuditActor(id: intakeID, role: "intake").event(
                     "lease", reportID: row["report_id"], deliveryID: row["delivery_id"],
                     details: ["attempts": .integer(attempts), "lease_expires_at": .string(RFC3339.format(expires, milliseconds: true))]), at: now)
                 if kind == .report {
-                    try db.execute(sql: "UPDATE reports SET status = 'leased', attempts = ? WHERE report_id = ?",
+                    try db.cachedStatement(sql: "UPDATE reports SET status = 'leased', attempts = ? WHERE report_id = ?").execute(
                                    arguments: [attempts, row["report_id"] as String])
                 }
                 items.append(LeasedItem(
@@ -77,11 +77,11 @@ extension RelayDatabase {
     /// Returns items whose lease or nack delay has ended to the queue, or to the dead letters
     /// once they have used all their attempts.
     static func reclaim(_ db: Database, intakeID: String, now: Date, policy: QueuePolicy, journal: Journal) throws {
-        let rows = try Row.fetchAll(db, sql: """
+        let rows = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT seq, lease_token IS NULL AS delayed FROM deliveries INDEXED BY deliveries_invisible
             WHERE intake_id = ? AND state = 'leased' AND visible_at <= ?
             ORDER BY visible_at LIMIT ?
-            """, arguments: [intakeID, millis(now), policy.reclaimBatch])
+            """), arguments: [intakeID, millis(now), policy.reclaimBatch])
         for row in rows {
             // A hidden item without a token is one whose nack delay has ended.
             try redeliver(db, seq: row["seq"], now: now, policy: policy, journal: journal, actor: .relay,
@@ -92,7 +92,7 @@ extension RelayDatabase {
     /// Requeues or dead-letters one item according to its attempts, recording `action` (or
     /// `dead_letter`) in the audit log.
     static func redeliver(_ db: Database, seq: Int64, now: Date, policy: QueuePolicy, journal: Journal, actor: AuditActor, action: String) throws {
-        guard let item = try Row.fetchOne(db, sql: "SELECT delivery_id, report_id, kind, attempts, payload_sha256, intake_id FROM deliveries WHERE seq = ?",
+        guard let item = try Row.fetchOne(db.cachedStatement(sql: "SELECT delivery_id, report_id, kind, attempts, payload_sha256, intake_id FROM deliveries WHERE seq = ?"),
                                           arguments: [seq]) else { return }
         let isReport = DeliveryKind(rawValue: item["kind"]) == .report
         let reportID: String = item["report_id"]
@@ -102,17 +102,17 @@ extension RelayDatabase {
         case .requeue:
             try journal.record(db, actor.event(action, reportID: reportID, deliveryID: deliveryID,
                                                details: ["attempts": .integer(attempts), "state": "queued"]), at: now)
-            try db.execute(sql: "UPDATE deliveries SET state = 'queued', lease_token = NULL, visible_at = ? WHERE seq = ?",
+            try db.cachedStatement(sql: "UPDATE deliveries SET state = 'queued', lease_token = NULL, visible_at = ? WHERE seq = ?").execute(
                            arguments: [millis(now), seq])
             if isReport {
-                try db.execute(sql: "UPDATE reports SET status = 'queued' WHERE report_id = ?", arguments: [item["report_id"] as String])
+                try db.cachedStatement(sql: "UPDATE reports SET status = 'queued' WHERE report_id = ?").execute(arguments: [item["report_id"] as String])
             }
         case .deadLetter:
-            try db.execute(sql: "UPDATE deliveries SET state = 'dead_letter', lease_token = NULL, dead_lettered_at = ? WHERE seq = ?",
+            try db.cachedStatement(sql: "UPDATE deliveries SET state = 'dead_letter', lease_token = NULL, dead_lettered_at = ? WHERE seq = ?").execute(
                            arguments: [millis(now), seq])
-            guard let centreID = try String.fetchOne(db, sql: "SELECT centre_id FROM reports WHERE report_id = ?", arguments: [reportID]) else { return }
+            guard let centreID = try String.fetchOne(db.cachedStatement(sql: "SELECT centre_id FROM reports WHERE report_id = ?"), arguments: [reportID]) else { return }
             if isReport {
-                try db.execute(sql: "UPDATE reports SET status = 'dead_letter' WHERE report_id = ?", arguments: [reportID])
+                try db.cachedStatement(sql: "UPDATE reports SET status = 'dead_letter' WHERE report_id = ?").execute(arguments: [reportID])
             }
             _ = try journal.issue(db, Receipt(
                 type: .deadLetter, receiptID: UUID(), reportID: UUID(uuidString: reportID)!, centreID: centreID,
@@ -138,18 +138,18 @@ extension RelayDatabase {
 
     static func ackOne(_ db: Database, intakeID: String, deliveryID: String, token: String, policeReference: String?,
                        now: Date, journal: Journal) throws -> AckResult {
-        guard let item = try Row.fetchOne(db, sql: """
+        guard let item = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT d.seq, d.report_id, d.kind, d.state, d.lease_token, d.payload_sha256, d.receipt_id, r.centre_id
             FROM deliveries d JOIN reports r ON r.report_id = d.report_id
             WHERE d.delivery_id = ? AND d.intake_id = ?
-            """, arguments: [deliveryID, intakeID]) else {
+            """), arguments: [deliveryID, intakeID]) else {
             return AckResult(deliveryID: deliveryID, outcome: .unknown, receipt: nil)
         }
         let state = DeliveryState(rawValue: item["state"])!
         let tokenMatches = (item["lease_token"] as String?) == token
         switch state {
         case .delivered where tokenMatches:
-            let body = try String.fetchOne(db, sql: "SELECT body FROM receipts WHERE receipt_id = ?", arguments: [item["receipt_id"] as String])
+            let body = try String.fetchOne(db.cachedStatement(sql: "SELECT body FROM receipts WHERE receipt_id = ?"), arguments: [item["receipt_id"] as String])
             return AckResult(deliveryID: deliveryID, outcome: .delivered, receipt: body.flatMap { try? JSONParser.parse(Array($0.utf8)) })
         case .superseded:
             return AckResult(deliveryID: deliveryID, outcome: .superseded, receipt: nil)
@@ -170,10 +170,10 @@ extension RelayDatabase {
             at: now, payloadSHA256: item["payload_sha256"], policeReference: policeReference),
             event: AuditActor(id: intakeID, role: "intake").event("ack", reportID: reportID, deliveryID: deliveryID, details: .object(details)))
         // The token is kept so that a repeated ack with it can be recognised and answered the same.
-        try db.execute(sql: "UPDATE deliveries SET state = 'delivered', delivered_at = ?, police_reference = ?, receipt_id = ? WHERE seq = ?",
+        try db.cachedStatement(sql: "UPDATE deliveries SET state = 'delivered', delivered_at = ?, police_reference = ?, receipt_id = ? WHERE seq = ?").execute(
                        arguments: [millis(now), policeReference, receiptID.lowercasedString, item["seq"] as Int64])
         if kind == .report {
-            try db.execute(sql: "UPDATE reports SET status = 'delivered', delivered_at = ?, police_reference = ? WHERE report_id = ?",
+            try db.cachedStatement(sql: "UPDATE reports SET status = 'delivered', delivered_at = ?, police_reference = ? WHERE report_id = ?").execute(
                            arguments: [millis(now), policeReference, reportID])
         }
         return AckResult(deliveryID: deliveryID, outcome: .delivered, receipt: receipt.jsonValue)
@@ -186,16 +186,16 @@ extension RelayDatabase {
         try await pool.write { db in
             let seq = try Self.currentLease(db, intakeID: intakeID, deliveryID: deliveryID, token: leaseToken)
             if retryAfter > 0 {
-                let reportID = try String.fetchOne(db, sql: "SELECT report_id FROM deliveries WHERE seq = ?", arguments: [seq])
+                let reportID = try String.fetchOne(db.cachedStatement(sql: "SELECT report_id FROM deliveries WHERE seq = ?"), arguments: [seq])
                 try journal.record(db, intake.event("nack", reportID: reportID, deliveryID: deliveryID,
                                                     details: ["retry_after_seconds": .integer(Int(retryAfter)), "state": "delayed"]), at: now)
                 // Hidden like a lease with no holder; `reclaim` returns it when the delay ends.
-                try db.execute(sql: "UPDATE deliveries SET lease_token = NULL, visible_at = ? WHERE seq = ?",
+                try db.cachedStatement(sql: "UPDATE deliveries SET lease_token = NULL, visible_at = ? WHERE seq = ?").execute(
                                arguments: [Self.millis(now.addingTimeInterval(retryAfter)), seq])
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     UPDATE reports SET status = 'queued'
                     WHERE report_id = (SELECT report_id FROM deliveries WHERE seq = ? AND kind = 'report')
-                    """, arguments: [seq])
+                    """).execute(arguments: [seq])
             } else {
                 try Self.redeliver(db, seq: seq, now: now, policy: policy, journal: journal, actor: intake, action: "nack")
             }
@@ -208,11 +208,11 @@ extension RelayDatabase {
         return try await pool.write { db in
             let seq = try Self.currentLease(db, intakeID: intakeID, deliveryID: deliveryID, token: leaseToken)
             // An expired lease cannot be revived: another intake worker may be about to get the item.
-            let visibleAt = try Int64.fetchOne(db, sql: "SELECT visible_at FROM deliveries WHERE seq = ?", arguments: [seq]) ?? 0
+            let visibleAt = try Int64.fetchOne(db.cachedStatement(sql: "SELECT visible_at FROM deliveries WHERE seq = ?"), arguments: [seq]) ?? 0
             guard visibleAt > Self.millis(now) else { throw StoreError.staleLease }
             let expires = now.addingTimeInterval(duration)
-            try db.execute(sql: "UPDATE deliveries SET visible_at = ? WHERE seq = ?", arguments: [Self.millis(expires), seq])
-            let reportID = try String.fetchOne(db, sql: "SELECT report_id FROM deliveries WHERE seq = ?", arguments: [seq])
+            try db.cachedStatement(sql: "UPDATE deliveries SET visible_at = ? WHERE seq = ?").execute(arguments: [Self.millis(expires), seq])
+            let reportID = try String.fetchOne(db.cachedStatement(sql: "SELECT report_id FROM deliveries WHERE seq = ?"), arguments: [seq])
             try journal.record(db, AuditActor(id: intakeID, role: "intake").event(
                 "extend", reportID: reportID, deliveryID: deliveryID,
                 details: ["lease_expires_at": .string(RFC3339.format(expires, milliseconds: true))]), at: now)
@@ -222,7 +222,7 @@ extension RelayDatabase {
 
     /// The item's row id if `token` holds its lease (the item is leased and not yet reclaimed).
     static func currentLease(_ db: Database, intakeID: String, deliveryID: String, token: String) throws -> Int64 {
-        guard let row = try Row.fetchOne(db, sql: "SELECT seq, state, lease_token, visible_at FROM deliveries WHERE delivery_id = ? AND intake_id = ?",
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, state, lease_token, visible_at FROM deliveries WHERE delivery_id = ? AND intake_id = ?"),
                                          arguments: [deliveryID, intakeID]) else { throw StoreError.unknownDelivery }
         guard row["state"] as String == "leased", (row["lease_token"] as String?) == token else { throw StoreError.staleLease }
         return row["seq"]

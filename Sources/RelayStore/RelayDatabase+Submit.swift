@@ -94,7 +94,7 @@ extension RelayDatabase {
     }
 
     static func existing(_ db: Database, reportID: UUID, centreID: String, envelopeSHA256: String) throws -> SubmitOutcome? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT centre_id, envelope_sha256, acceptance FROM reports WHERE report_id = ?",
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT centre_id, envelope_sha256, acceptance FROM reports WHERE report_id = ?"),
                                          arguments: [reportID.lowercasedString]) else { return nil }
         guard row["centre_id"] as String == centreID, row["envelope_sha256"] as String == envelopeSHA256,
               let body = try? JSONParser.parse(Array((row["acceptance"] as String).utf8)) else { return .conflict }
@@ -104,12 +104,12 @@ extension RelayDatabase {
     /// How many earlier reports carry this pseudonym.
     public func previousReports(pseudonym: String) async throws -> Int {
         try await pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM victim_pseudonyms WHERE pseudonym = ?", arguments: [pseudonym]) ?? 0
+            try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM victim_pseudonyms WHERE pseudonym = ?"), arguments: [pseudonym]) ?? 0
         }
     }
 
     /// Stores the report, its sealed original, its delivery item, its acceptance receipt and the
-    /// audit entries (submission, redaction, consent) in one transaction; returns only after the
+    /// audit entries (the submission with its redaction decision, and the consent) in one transaction; returns only after the
     /// commit is on disk.
     public func submit(_ submission: NewSubmission) async throws -> SubmitOutcome {
         let journal = self.journal
@@ -124,20 +124,20 @@ extension RelayDatabase {
             let status: ReportStatus = submission.delivery == nil ? .statsOnly : .queued
             let centre = AuditActor(id: submission.centreID, role: "centre")
             let deliveryID = submission.delivery?.deliveryID.lowercasedString
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO reports (report_id, centre_id, envelope_sha256, status, consent_level, share_demographics,
                     intake_id, risk, borough, police_force_area, strands, communities, types, occurred_at, accepted_at, acceptance)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '')
-                """, arguments: [
+                """).execute(arguments: [
                     reportID, submission.centreID, submission.envelopeSHA256, status.rawValue, consent.level.rawValue,
                     consent.shareDemographics, submission.delivery?.intakeID, facts.risk.rawValue, facts.borough,
                     facts.policeForceArea, facts.strands.joined(separator: ","), facts.communities.joined(separator: ","),
                     facts.types.joined(separator: ","), Self.millis(facts.occurredAt), Self.millis(submission.acceptedAt),
                 ])
-            try db.execute(sql: "INSERT INTO report_originals (report_id, envelope) VALUES (?, ?)",
+            try db.cachedStatement(sql: "INSERT INTO report_originals (report_id, envelope) VALUES (?, ?)").execute(
                            arguments: [reportID, submission.originalEnvelope])
             if let pseudonym = submission.pseudonym {
-                try db.execute(sql: "INSERT INTO victim_pseudonyms (report_id, pseudonym) VALUES (?, ?)", arguments: [reportID, pseudonym])
+                try db.cachedStatement(sql: "INSERT INTO victim_pseudonyms (report_id, pseudonym) VALUES (?, ?)").execute(arguments: [reportID, pseudonym])
             }
             if let delivery = submission.delivery {
                 try Self.enqueue(db, delivery, reportID: reportID, risk: facts.risk, now: submission.acceptedAt)
@@ -146,46 +146,52 @@ extension RelayDatabase {
                 "status": .string(status.rawValue), "consent_level": .string(consent.level.rawValue),
                 "share_demographics": .bool(consent.shareDemographics), "risk": .string(facts.risk.rawValue),
             ]
-            if let intake = submission.delivery?.intakeID { details["intake_id"] = .string(intake) }
+            // The redaction decision travels in the submission's own entry: one leaf for both.
+            if let delivery = submission.delivery {
+                details["intake_id"] = .string(delivery.intakeID)
+                details["redactions"] = .array(submission.redactions.map(\.jsonValue))
+                details["view_payload_sha256"] = .string(delivery.payloadSHA256)
+            }
             let receipt = try journal.issue(db, Receipt(
                 type: .accepted, receiptID: UUID(), reportID: submission.reportID, centreID: submission.centreID,
                 intakeID: submission.delivery?.intakeID, at: submission.acceptedAt, payloadSHA256: submission.payloadSHA256),
                 event: centre.event("submission", reportID: reportID, deliveryID: deliveryID, details: .object(details)))
-            if let delivery = submission.delivery {
-                try journal.record(db, centre.event("redaction", reportID: reportID, deliveryID: deliveryID, details: [
-                    "consent_level": .string(consent.level.rawValue), "redactions": .array(submission.redactions.map(\.jsonValue)),
-                    "view_payload_sha256": .string(delivery.payloadSHA256),
-                ]), at: submission.acceptedAt)
-            }
-            try journal.record(db, centre.event("consent", reportID: reportID, details: Self.consentDetails(from: nil, to: consent)),
-                               at: submission.acceptedAt)
+            try Self.recordConsent(db, journal: journal, reportID: reportID, actor: centre, from: nil, to: consent,
+                                   effect: "recorded", at: submission.acceptedAt)
             let body: JSONValue = [
                 "report_id": .string(reportID), "status": .string(status.rawValue),
                 "accepted_at": .string(RFC3339.format(submission.acceptedAt)), "receipt": receipt.jsonValue,
             ]
-            try db.execute(sql: "UPDATE reports SET acceptance = ? WHERE report_id = ?", arguments: [body.canonicalString, reportID])
+            try db.cachedStatement(sql: "UPDATE reports SET acceptance = ? WHERE report_id = ?").execute(arguments: [body.canonicalString, reportID])
             return .created(body)
         }
     }
 
-    /// A consent event for the audit log: levels and method, never who the victim is.
-    static func consentDetails(from: Consent?, to: Consent) -> JSONValue {
+    /// Keeps a consent event (who, when, from, to, method, effect) and audits it: levels and
+    /// method, never who the victim is.
+    static func recordConsent(_ db: Database, journal: Journal, reportID: String, actor: AuditActor, from: Consent?, to: Consent,
+                              effect: String, at: Date) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO consent_events (report_id, at, actor, from_level, to_level, share_demographics, method, recorded_at, effect)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [reportID, millis(at), actor.id, from?.level.rawValue, to.level.rawValue, to.shareDemographics, to.method,
+                             to.recordedAt.map(millis), effect])
         var details: [String: JSONValue] = [
             "from": from.map { .string($0.level.rawValue) } ?? .null, "to": .string(to.level.rawValue),
-            "share_demographics": .bool(to.shareDemographics),
+            "share_demographics": .bool(to.shareDemographics), "effect": .string(effect),
         ]
         if let method = to.method { details["method"] = .string(method) }
         if let recordedAt = to.recordedAt { details["recorded_at"] = .string(RFC3339.format(recordedAt)) }
-        return .object(details)
+        try journal.record(db, actor.event("consent", reportID: reportID, details: .object(details)), at: at)
     }
 
     static func enqueue(_ db: Database, _ delivery: NewDelivery, reportID: String, risk: Risk, now: Date) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO deliveries (delivery_id, report_id, intake_id, kind, state, priority, visible_at, payload_sha256)
             VALUES (?, ?, ?, ?, 'queued', ?, ?, ?)
-            """, arguments: [delivery.deliveryID.lowercasedString, reportID, delivery.intakeID, delivery.kind.rawValue,
+            """).execute(arguments: [delivery.deliveryID.lowercasedString, reportID, delivery.intakeID, delivery.kind.rawValue,
                              risk == .high ? 0 : 1, millis(now), delivery.payloadSHA256])
-        try db.execute(sql: "INSERT INTO delivery_bodies (delivery_id, envelope) VALUES (?, ?)",
+        try db.cachedStatement(sql: "INSERT INTO delivery_bodies (delivery_id, envelope) VALUES (?, ?)").execute(
                        arguments: [delivery.deliveryID.lowercasedString, delivery.envelope])
     }
 

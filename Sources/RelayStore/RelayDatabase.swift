@@ -64,6 +64,8 @@ public enum StoreError: Error, Sendable, Equatable {
     case unknownDelivery
     /// Only dead-lettered items can be requeued.
     case notDeadLetter
+    /// The report changed state while a change to it was being prepared; prepare it again.
+    case changedMeanwhile
 }
 
 /// What every state-changing operation needs inside its transaction: the receipt signer and the
@@ -90,7 +92,7 @@ struct Journal: Sendable {
         event.details = .object(details)
         receipt.auditIndex = try record(db, event, at: receipt.at)
         let signed = try signer.sign(receipt)
-        try db.execute(sql: "INSERT INTO receipts (receipt_id, centre_id, report_id, type, body, audit_index) VALUES (?, ?, ?, ?, ?, ?)",
+        try db.cachedStatement(sql: "INSERT INTO receipts (receipt_id, centre_id, report_id, type, body, audit_index) VALUES (?, ?, ?, ?, ?, ?)").execute(
                        arguments: [receipt.receiptID.lowercasedString, receipt.centreID, receipt.reportID.lowercasedString,
                                    receipt.type.rawValue, signed.jsonValue.canonicalString, receipt.auditIndex])
         return signed

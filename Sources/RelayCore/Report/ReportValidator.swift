@@ -28,6 +28,14 @@ public struct ReportValidator: Sendable {
         return try validate(document: document, now: now)
     }
 
+    /// Validates a consent object on its own (`PUT /v1/reports/{id}/consent`); pointers start at `pointer`.
+    public func validateConsent(_ value: JSONValue, now: Date, pointer: String = "/consent") throws(ReportValidationError) -> Consent {
+        var checker = Checker(now: now)
+        let consent = checker.consent(value, pointer: pointer)
+        guard checker.violations.isEmpty, let consent else { throw ReportValidationError(violations: checker.violations) }
+        return consent
+    }
+
     /// Validates a parsed document.
     public func validate(document: JSONValue, now: Date) throws(ReportValidationError) -> Report {
         var checker = Checker(now: now)
@@ -275,8 +283,7 @@ private struct Checker {
         return identity
     }
 
-    mutating func consent(_ value: JSONValue) -> Consent? {
-        let p = "/consent"
+    mutating func consent(_ value: JSONValue, pointer p: String = "/consent") -> Consent? {
         guard let members = object(value, p, allowed: ["level", "share_demographics", "recorded_at", "recorded_by", "method"],
                                    required: ["level"]) else { return nil }
         let level = string(members, "level", p, oneOf: Set(ConsentLevel.allCases.map(\.rawValue))).flatMap(ConsentLevel.init(rawValue:))

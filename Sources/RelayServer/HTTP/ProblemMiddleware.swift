@@ -18,6 +18,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             case .staleLease: return Problem.conflict("stale-lease", "The lease token is not the item's current lease.").response
             case .unknownDelivery: return Problem.notFound.response
             case .notDeadLetter: return Problem.conflict("not-dead-letter", "Only dead-lettered items can be requeued.").response
+            case .changedMeanwhile: return Problem.conflict("changed", "The report changed while the request was being handled; send it again.").response
             }
         } catch let error as AuditError {
             switch error {
