@@ -38,7 +38,9 @@ public struct Scrubber {
             if policy.generic { add("email", Self.emailPattern) }
             add("phone", identity.phone.flatMap(Self.ownPhonePattern))
             if policy.generic { add("phone", Self.phonePattern) }
-            for line in Self.addressLines(identity.address) { add("address", Self.phrasePattern(line)) }
+            for line in Self.addressLines(identity.address) { add("address", Self.addressPattern(line)) }
+            // The victim's own postcode goes even where generic patterns stay (offender descriptions).
+            for postcode in Self.postcodes(in: identity.address) { add("postcode", Self.ownPostcodePattern(postcode)) }
             if policy.generic {
                 add("ni_number", Self.niNumberPattern)
                 add("postcode", Self.postcodePattern)
@@ -73,8 +75,24 @@ public struct Scrubber {
     // National (0 + 9 or 10 digits) and international (+44 / 0044) forms, with spaces, hyphens,
     // dots or brackets between digits. Needs a leading 0 or 44, so times, years and bus routes pass.
     static let phonePattern = "(?<![\\p{L}\\p{N}+])(?:(?:\\+|00)\\s?44[\\s\\-.]?(?:\\(0\\)[\\s\\-.]?)?|\\(?0)\\d(?:[\\s\\-.()]{0,2}\\d){8,9}(?!\\d)"
-    static let postcodePattern = before + "[A-Z]{1,2}\\d[A-Z\\d]?\\s*\\d[A-Z]{2}" + after
-    static let niNumberPattern = before + "[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\\s?\\d{2}\\s?\\d{2}\\s?\\d{2}\\s?[A-D]" + after
+    // A motorway and a time ("the M25 3am") has a postcode's shape; that one reading is excluded.
+    static let postcodePattern = before + "(?!(?-i:M\\d{1,2}\\s+\\d(?:am|pm))(?![\\p{L}\\p{N}]))[A-Z]{1,2}\\d[A-Z\\d]?\\s*\\d[A-Z]{2}" + after
+    // Any two letters: example prefixes such as QQ are not issued, but a scrubber errs towards removal.
+    static let niNumberPattern = before + "[A-Z]{2}\\s?\\d{2}\\s?\\d{2}\\s?\\d{2}\\s?[A-D]" + after
+
+    /// Postcodes written in an address.
+    static func postcodes(in address: String?) -> [String] {
+        guard let address, let regex = try? NSRegularExpression(pattern: postcodePattern, options: [.caseInsensitive]) else { return [] }
+        let range = NSRange(address.startIndex..., in: address)
+        return regex.matches(in: address, range: range).compactMap { Range($0.range, in: address).map { String(address[$0]) } }
+    }
+
+    /// One postcode with or without its space, in any case.
+    static func ownPostcodePattern(_ postcode: String) -> String {
+        let compact = postcode.filter { !$0.isWhitespace }
+        return before + NSRegularExpression.escapedPattern(for: String(compact.dropLast(3))) + "\\s*"
+            + NSRegularExpression.escapedPattern(for: String(compact.suffix(3))) + after
+    }
 
     /// The victim's own number in any spacing, with or without the 0 or +44 prefix.
     static func ownPhonePattern(_ phone: String) -> String? {
@@ -93,15 +111,35 @@ public struct Scrubber {
         let lines = address.split(whereSeparator: { $0 == "," || $0 == "\n" || $0 == ";" })
             .map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { $0.count >= 4 && ($0.contains(where: \.isNumber) || $0.split(separator: " ").count >= 2) }
-            .filter { UKPostcode.outwardCode(of: $0) == nil }
+            .map { line in
+                // A postcode inside a line is handled on its own; the rest of the line still counts.
+                postcodes(in: line).reduce(line) { $0.replacingOccurrences(of: $1, with: "") }.trimmingCharacters(in: .whitespaces)
+            }
+            .filter { $0.count >= 4 && ($0.contains(where: \.isNumber) || $0.split(separator: " ").count >= 2) }
         // Longest first, so a full line is replaced before any line it contains.
         return lines.sorted { $0.count > $1.count }
     }
 
-    /// A phrase matched with any run of white space between its words.
-    static func phrasePattern(_ phrase: String) -> String {
-        let words = phrase.split(whereSeparator: \.isWhitespace).map { NSRegularExpression.escapedPattern(for: String($0)) }
-        return before + words.joined(separator: "\\s+") + after
+    /// Street-type words and their usual abbreviations.
+    static let streetWords: [String: [String]] = [
+        "road": ["road", "rd"], "street": ["street", "st"], "avenue": ["avenue", "ave", "av"], "lane": ["lane", "ln"],
+        "close": ["close", "cl"], "drive": ["drive", "dr"], "court": ["court", "ct"], "place": ["place", "pl"],
+        "gardens": ["gardens", "gdns"], "crescent": ["crescent", "cres"], "terrace": ["terrace", "terr", "ter"],
+        "square": ["square", "sq"], "grove": ["grove", "gr"], "park": ["park", "pk"], "house": ["house", "ho"],
+    ]
+
+    /// An address line with any white space (or a comma after the house number) between its words,
+    /// and street words in full or abbreviated ("12 Navarino Road" = "12, Navarino Rd.").
+    static func addressPattern(_ line: String) -> String {
+        let words = line.split(whereSeparator: \.isWhitespace).map(String.init)
+        let parts = words.map { word -> String in
+            let bare = word.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ".,"))
+            for forms in streetWords.values where forms.contains(bare) {
+                return "(?:" + forms.map { NSRegularExpression.escapedPattern(for: $0) }.joined(separator: "|") + ")\\.?"
+            }
+            return NSRegularExpression.escapedPattern(for: word)
+        }
+        return before + parts.joined(separator: "[\\s,]+") + after
     }
 
     private static let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
@@ -132,9 +170,14 @@ public struct Scrubber {
                 .filter { $0.count >= 2 }
         })
         guard !tokens.isEmpty else { return nil }
-        let token = "(?:" + tokens.sorted { $0.count > $1.count }.map { NSRegularExpression.escapedPattern(for: $0) }.joined(separator: "|") + ")"
+        // Straight and curly apostrophes inside a name (O'Donnell, O’Donnell) are the same.
+        let token = "(?:" + tokens.sorted { $0.count > $1.count }.map {
+            NSRegularExpression.escapedPattern(for: $0).replacingOccurrences(of: "'", with: "['’]").replacingOccurrences(of: "’", with: "['’]")
+        }.joined(separator: "|") + ")"
+        // Possessives ("Maria's", "Jones'") are taken with the name. A bare plural is not: a victim
+        // called Price must not turn "prices" into a redaction (see the corpus).
         let possessive = "(?:['’]s|s['’]|['’])?"
-        let initial = "(?:(?-i:[A-Z])\\.?\\s+)?"
+        let initial = "(?:(?-i:[A-Z])(?:\\.\\s*|\\s+))?"
         return before + initial + token + possessive + "(?:[\\s\\-]+" + token + possessive + ")*" + after
     }
 }
