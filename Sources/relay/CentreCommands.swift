@@ -158,3 +158,37 @@ struct Whoami: AsyncParsableCommand {
         }
     }
 }
+
+struct ConsentCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "consent",
+        abstract: "Vary or withdraw the victim's consent for a report (stats_only withdraws it from police).")
+    @OptionGroup var connection: ConnectionOptions
+    @Argument(help: "Report id.") var id: String
+    @Option(help: "stats_only, anonymous, identity or identity_and_contact.") var level: String
+    @Flag(help: "The victim agrees to share demographics (special-category data).") var shareDemographics = false
+    @Option(help: "How consent was given: in_person, phone, online, letter or interpreter.") var method: String
+    @Option(help: "Caseworker reference (not a name).") var recordedBy: String?
+
+    func run() async throws {
+        try await runReporting {
+            guard UUID(canonical: id) != nil else { throw ClientError.usage("\(id) is not a report id (a UUID)") }
+            guard ConsentLevel(rawValue: level) != nil else {
+                throw ClientError.usage("--level must be one of \(ConsentLevel.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            guard Vocabulary.consentMethods.contains(method) else {
+                throw ClientError.usage("--method must be one of \(Vocabulary.consentMethods.sorted().joined(separator: ", "))")
+            }
+            var consent: [String: JSONValue] = [
+                "level": .string(level), "share_demographics": .bool(shareDemographics), "method": .string(method),
+                "recorded_at": .string(RFC3339.format(Date())),
+            ]
+            if let recordedBy { consent["recorded_by"] = .string(recordedBy) }
+            let profile = try connection.resolve()
+            try await withAPI(profile) { api in
+                let body = try await api.call(.PUT, "/v1/reports/\(id.lowercased())/consent", body: ["consent": .object(consent)]).body
+                print("\(id.lowercased()): consent \(body["consent_level"]?.stringValue ?? level), effect \(body["effect"]?.stringValue ?? "?"), status \(body["status"]?.stringValue ?? "?")")
+            }
+        }
+    }
+}

@@ -64,6 +64,37 @@ struct CLIEndToEndTests {
         try await daemon.stop()
     }
 
+    @Test("consent withdrawn after delivery: the intake receives a consent update asking to erase the identity")
+    func withdrawAfterDelivery() async throws {
+        let daemon = try RelaydProcess()
+        try await daemon.start()
+        let centre = daemon.profile("traveller-centre"), intake = daemon.profile("met-intake")
+        let seed = "\(Repository.root)/seeds/traveller-centre/03-online-threats-community-group.json"
+        let seedJSON = try JSONParser.parse(Array(FileManager.default.contents(atPath: seed)!))
+        #expect(seedJSON["consent"]?["level"] == "identity_and_contact")
+        let submitted = try await daemon.relay(["submit", "--profile", centre, seed]).checked("relay submit").stdout
+        let id = try #require(submitted.components(separatedBy: "accepted as ").last?.prefix(36)).description
+        let out = daemon.workspace.file("leased")
+        try await daemon.relay(["lease", "--profile", intake, "--out", out]).checked("relay lease")
+        let files = try FileManager.default.contentsOfDirectory(atPath: out).map { "\(out)/\($0)" }
+        #expect(files.count == 1)
+        try await daemon.relay(["ack", "--profile", intake, "--police-reference", "CAD-5"] + files).checked("relay ack")
+        let changed = try await daemon.relay(["consent", "--profile", centre, id, "--level", "stats_only", "--method", "phone"]).checked("relay consent")
+        #expect(changed.stdout.contains("effect update_forwarded"), "\(changed.stdout)")
+        let updates = daemon.workspace.file("updates")
+        try await daemon.relay(["lease", "--profile", intake, "--out", updates]).checked("relay lease")
+        let updateFiles = try FileManager.default.contentsOfDirectory(atPath: updates).map { "\(updates)/\($0)" }
+        #expect(updateFiles.count == 1)
+        let update = try JSONParser.parse(Array(FileManager.default.contents(atPath: updateFiles[0])!))
+        #expect(update["kind"] == "consent_update")
+        #expect(update["report_id"] == .string(id))
+        #expect(update["view"]?["required_action"] == "erase_identity")
+        try await daemon.relay(["ack", "--profile", intake] + updateFiles).checked("relay ack")
+        let receipts = try await daemon.relay(["receipts", "--profile", centre]).checked("relay receipts").stdout
+        #expect(receipts.contains("consent_update_delivered"))
+        try await daemon.stop()
+    }
+
     @Test("a submission made while the relay is down stays spooled and is delivered by flush")
     func spoolAndFlush() async throws {
         let daemon = try RelaydProcess()

@@ -15,6 +15,29 @@ struct CentreController {
         group.get("reports") { request, context in try await self.list(request, context) }
         group.get("receipts") { request, context in try await self.receipts(request, context) }
         group.get("receipts/:receipt_id/proof") { _, context in try await self.proof(context) }
+        group.put("reports/:id/consent") { request, context in try await self.changeConsent(request, context) }
+    }
+
+    /// Varies or withdraws the victim's consent (DESIGN.md "Consent can change after submission").
+    func changeConsent(_ request: Request, _ context: Context) async throws -> Response {
+        guard let id = context.parameters.get("id").flatMap(UUID.init(canonical:)) else { throw Problem.notFound }
+        var request = request
+        let body = try await request.jsonBody(limit: services.configuration.limits.maxBodyBytes).value
+        let reader = BodyReader(body, allowed: ["consent"])
+        try reader.finish()
+        guard let consentJSON = body["consent"] else { throw Problem.validation([FieldViolation(pointer: "/consent", detail: "is required")]) }
+        let consent: Consent
+        do {
+            consent = try ReportValidator().validateConsent(consentJSON, now: services.now())
+        } catch {
+            throw Problem.validation(error.violations)
+        }
+        let outcome = try await ConsentChanger(services: services).change(reportID: id, centre: context.principal, to: consent)
+        context.logger.info("consent changed", metadata: ["relay.report_id": "\(id.lowercasedString)", "relay.effect": "\(outcome.plan.effect)"])
+        return .json([
+            "report_id": .string(id.lowercasedString), "status": .string(outcome.status.rawValue),
+            "consent_level": .string(consent.level.rawValue), "effect": .string(outcome.plan.effect),
+        ])
     }
 
     /// The receipt's own audit entry and its inclusion proof in a signed checkpoint that covers it.
