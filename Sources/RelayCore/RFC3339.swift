@@ -62,11 +62,29 @@ public enum RFC3339 {
         let days = whole >= 0 ? whole / 86_400 : -((-whole + 86_399) / 86_400)
         let secondsOfDay = whole - days * 86_400
         let (year, month, day) = civilFromDays(days)
-        var text = String(format: "%04d-%02d-%02dT%02d:%02d:%02d", year, month, day, secondsOfDay / 3600, secondsOfDay % 3600 / 60, secondsOfDay % 60)
-        if milliseconds {
-            text += String(format: ".%03d", totalMillis - whole * 1000)
+        // Digits by hand: `String(format:)` costs more than everything else here together.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        func digits(_ value: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            var remaining = value
+            while divisor > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8(remaining / divisor % 10))
+                remaining %= divisor
+                divisor /= 10
+            }
         }
-        return text + "Z"
+        digits(year, 4); bytes.append(UInt8(ascii: "-")); digits(month, 2); bytes.append(UInt8(ascii: "-")); digits(day, 2)
+        bytes.append(UInt8(ascii: "T"))
+        digits(secondsOfDay / 3600, 2); bytes.append(UInt8(ascii: ":")); digits(secondsOfDay % 3600 / 60, 2)
+        bytes.append(UInt8(ascii: ":")); digits(secondsOfDay % 60, 2)
+        if milliseconds {
+            bytes.append(UInt8(ascii: "."))
+            digits(totalMillis - whole * 1000, 3)
+        }
+        bytes.append(UInt8(ascii: "Z"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Parses `YYYY-MM-DD`.

@@ -19,7 +19,8 @@ enum AuditLog {
                                reportID: event.reportID, deliveryID: event.deliveryID, details: event.details)
         let leafHash = entry.leafHash
         try db.cachedStatement(sql: """
-            INSERT INTO audit_entries (idx, at, actor, role, action, report_id, delivery_id, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO audit_entries (idx, at, actor, role, action, report_id, delivery_id, details, report_seq)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT seq FROM reports WHERE report_id = ?6))
             """).execute(arguments: [entry.index, RelayDatabase.millis(at), entry.actor, entry.role, entry.action, entry.reportID,
                              entry.deliveryID, entry.details.canonicalString])
         for node in try MerkleTree.nodesCreated(appendingLeaf: entry.index, hash: leafHash, lookup: lookup(db)) {

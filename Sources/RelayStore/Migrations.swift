@@ -101,9 +101,13 @@ enum Migrations {
                     action TEXT NOT NULL,
                     report_id TEXT,
                     delivery_id TEXT,
-                    details TEXT NOT NULL
+                    details TEXT NOT NULL,
+                    -- Not part of the leaf: the report's row number, so that a report's history is an
+                    -- index range. Keyed by the (increasing) row number rather than the random report
+                    -- id, appends touch the index's right-hand pages instead of a random page each.
+                    report_seq INTEGER
                 );
-                CREATE INDEX audit_entries_by_report ON audit_entries(report_id) WHERE report_id IS NOT NULL;
+                CREATE INDEX audit_entries_by_report ON audit_entries(report_seq) WHERE report_seq IS NOT NULL;
 
                 -- Hashes of every perfect subtree: node (level, idx) covers leaves
                 -- [idx * 2^level, (idx + 1) * 2^level). Appends add two rows on average; any root or

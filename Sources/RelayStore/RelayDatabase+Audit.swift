@@ -39,7 +39,7 @@ extension RelayDatabase {
             var arguments: StatementArguments = [after]
             if let actor { sql += " AND actor = ?"; arguments += [actor] }
             if let action { sql += " AND action = ?"; arguments += [action] }
-            if let reportID { sql += " AND report_id = ?"; arguments += [reportID] }
+            if let reportID { sql += " AND report_seq = (SELECT seq FROM reports WHERE report_id = ?)"; arguments += [reportID] }
             if let from { sql += " AND at >= ?"; arguments += [Self.millis(from)] }
             if let to { sql += " AND at < ?"; arguments += [Self.millis(to)] }
             return try AuditLog.entries(db, sql: sql + " ORDER BY idx LIMIT ?", arguments: arguments + [limit])
@@ -124,7 +124,7 @@ extension RelayDatabase {
     /// Every audit entry about one report (consent and delivery history), in log order.
     public func auditHistory(reportID: String) async throws -> [AuditEntry] {
         try await pool.read { db in
-            try AuditLog.entries(db, sql: "WHERE report_id = ? ORDER BY idx", arguments: [reportID])
+            try AuditLog.entries(db, sql: "WHERE report_seq = (SELECT seq FROM reports WHERE report_id = ?) ORDER BY idx", arguments: [reportID])
         }
     }
 }

@@ -109,62 +109,83 @@ extension RelayDatabase {
     }
 
     /// Stores the report, its sealed original, its delivery item, its acceptance receipt and the
-    /// audit entries (the submission with its redaction decision, and the consent) in one transaction; returns only after the
-    /// commit is on disk.
+    /// audit entries (the submission with its redaction decision, and the consent) in one
+    /// transaction, group-committed with any concurrent submissions; returns only after the commit
+    /// is on disk.
     public func submit(_ submission: NewSubmission) async throws -> SubmitOutcome {
-        let journal = self.journal
-        return try await pool.write { db in
-            if let earlier = try Self.existing(db, reportID: submission.reportID, centreID: submission.centreID,
-                                               envelopeSHA256: submission.envelopeSHA256) {
-                return earlier
+        try await committer.submit(submission)
+    }
+
+    /// (transactions, submissions) committed by group commit so far.
+    public var groupCommitCounts: (batches: Int, submissions: Int) { committer.counts }
+
+    /// Writes a batch of submissions in one transaction, each in its own savepoint.
+    static func writeBatch(_ pool: DatabasePool, journal: Journal, _ submissions: [NewSubmission]) async throws -> [Result<SubmitOutcome, any Error>] {
+        try await pool.write { db in
+            submissions.map { submission in
+                Result {
+                    var outcome: SubmitOutcome?
+                    try db.inSavepoint {
+                        outcome = try submitOne(db, journal: journal, submission)
+                        return .commit
+                    }
+                    return outcome!
+                }
             }
-            let reportID = submission.reportID.lowercasedString
-            let facts = submission.report
-            let consent = facts.consent
-            let status: ReportStatus = submission.delivery == nil ? .statsOnly : .queued
-            let centre = AuditActor(id: submission.centreID, role: "centre")
-            let deliveryID = submission.delivery?.deliveryID.lowercasedString
-            try db.cachedStatement(sql: """
-                INSERT INTO reports (report_id, centre_id, envelope_sha256, status, consent_level, share_demographics,
-                    intake_id, risk, borough, police_force_area, strands, communities, types, occurred_at, accepted_at, acceptance)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '')
-                """).execute(arguments: [
-                    reportID, submission.centreID, submission.envelopeSHA256, status.rawValue, consent.level.rawValue,
-                    consent.shareDemographics, submission.delivery?.intakeID, facts.risk.rawValue, facts.borough,
-                    facts.policeForceArea, facts.strands.joined(separator: ","), facts.communities.joined(separator: ","),
-                    facts.types.joined(separator: ","), Self.millis(facts.occurredAt), Self.millis(submission.acceptedAt),
-                ])
-            try db.cachedStatement(sql: "INSERT INTO report_originals (report_id, envelope) VALUES (?, ?)").execute(
-                           arguments: [reportID, submission.originalEnvelope])
-            if let pseudonym = submission.pseudonym {
-                try db.cachedStatement(sql: "INSERT INTO victim_pseudonyms (report_id, pseudonym) VALUES (?, ?)").execute(arguments: [reportID, pseudonym])
-            }
-            if let delivery = submission.delivery {
-                try Self.enqueue(db, delivery, reportID: reportID, risk: facts.risk, now: submission.acceptedAt)
-            }
-            var details: [String: JSONValue] = [
-                "status": .string(status.rawValue), "consent_level": .string(consent.level.rawValue),
-                "share_demographics": .bool(consent.shareDemographics), "risk": .string(facts.risk.rawValue),
-            ]
-            // The redaction decision travels in the submission's own entry: one leaf for both.
-            if let delivery = submission.delivery {
-                details["intake_id"] = .string(delivery.intakeID)
-                details["redactions"] = .array(submission.redactions.map(\.jsonValue))
-                details["view_payload_sha256"] = .string(delivery.payloadSHA256)
-            }
-            let receipt = try journal.issue(db, Receipt(
-                type: .accepted, receiptID: UUID(), reportID: submission.reportID, centreID: submission.centreID,
-                intakeID: submission.delivery?.intakeID, at: submission.acceptedAt, payloadSHA256: submission.payloadSHA256),
-                event: centre.event("submission", reportID: reportID, deliveryID: deliveryID, details: .object(details)))
-            try Self.recordConsent(db, journal: journal, reportID: reportID, actor: centre, from: nil, to: consent,
-                                   effect: "recorded", at: submission.acceptedAt)
-            let body: JSONValue = [
-                "report_id": .string(reportID), "status": .string(status.rawValue),
-                "accepted_at": .string(RFC3339.format(submission.acceptedAt)), "receipt": receipt.jsonValue,
-            ]
-            try db.cachedStatement(sql: "UPDATE reports SET acceptance = ? WHERE report_id = ?").execute(arguments: [body.canonicalString, reportID])
-            return .created(body)
         }
+    }
+
+    static func submitOne(_ db: Database, journal: Journal, _ submission: NewSubmission) throws -> SubmitOutcome {
+        if let earlier = try Self.existing(db, reportID: submission.reportID, centreID: submission.centreID,
+                                           envelopeSHA256: submission.envelopeSHA256) {
+            return earlier
+        }
+        let reportID = submission.reportID.lowercasedString
+        let facts = submission.report
+        let consent = facts.consent
+        let status: ReportStatus = submission.delivery == nil ? .statsOnly : .queued
+        let centre = AuditActor(id: submission.centreID, role: "centre")
+        let deliveryID = submission.delivery?.deliveryID.lowercasedString
+        try db.cachedStatement(sql: """
+            INSERT INTO reports (report_id, centre_id, envelope_sha256, status, consent_level, share_demographics,
+                intake_id, risk, borough, police_force_area, strands, communities, types, occurred_at, accepted_at, acceptance)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '')
+            """).execute(arguments: [
+                reportID, submission.centreID, submission.envelopeSHA256, status.rawValue, consent.level.rawValue,
+                consent.shareDemographics, submission.delivery?.intakeID, facts.risk.rawValue, facts.borough,
+                facts.policeForceArea, facts.strands.joined(separator: ","), facts.communities.joined(separator: ","),
+                facts.types.joined(separator: ","), Self.millis(facts.occurredAt), Self.millis(submission.acceptedAt),
+            ])
+        try db.cachedStatement(sql: "INSERT INTO report_originals (report_id, envelope) VALUES (?, ?)").execute(
+                       arguments: [reportID, submission.originalEnvelope])
+        if let pseudonym = submission.pseudonym {
+            try db.cachedStatement(sql: "INSERT INTO victim_pseudonyms (report_id, pseudonym) VALUES (?, ?)").execute(arguments: [reportID, pseudonym])
+        }
+        if let delivery = submission.delivery {
+            try Self.enqueue(db, delivery, reportID: reportID, risk: facts.risk, now: submission.acceptedAt)
+        }
+        var details: [String: JSONValue] = [
+            "status": .string(status.rawValue), "consent_level": .string(consent.level.rawValue),
+            "share_demographics": .bool(consent.shareDemographics), "risk": .string(facts.risk.rawValue),
+        ]
+        // The redaction decision travels in the submission's own entry: one leaf for both.
+        if let delivery = submission.delivery {
+            details["intake_id"] = .string(delivery.intakeID)
+            details["redactions"] = .array(submission.redactions.map(\.jsonValue))
+            details["view_payload_sha256"] = .string(delivery.payloadSHA256)
+        }
+        let receipt = try journal.issue(db, Receipt(
+            type: .accepted, receiptID: UUID(), reportID: submission.reportID, centreID: submission.centreID,
+            intakeID: submission.delivery?.intakeID, at: submission.acceptedAt, payloadSHA256: submission.payloadSHA256),
+            event: centre.event("submission", reportID: reportID, deliveryID: deliveryID, details: .object(details)))
+        try Self.recordConsent(db, journal: journal, reportID: reportID, actor: centre, from: nil, to: consent,
+                               effect: "recorded", at: submission.acceptedAt)
+        let body: JSONValue = [
+            "report_id": .string(reportID), "status": .string(status.rawValue),
+            "accepted_at": .string(RFC3339.format(submission.acceptedAt)), "receipt": receipt.jsonValue,
+        ]
+        try db.cachedStatement(sql: "UPDATE reports SET acceptance = ? WHERE report_id = ?").execute(arguments: [body.canonicalString, reportID])
+        return .created(body)
     }
 
     /// Keeps a consent event (who, when, from, to, method, effect) and audits it: levels and

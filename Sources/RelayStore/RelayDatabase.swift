@@ -8,6 +8,7 @@ public final class RelayDatabase: Sendable {
     let pool: DatabasePool
     let signer: ReceiptSigner
     let journal: Journal
+    let committer: GroupCommitter
 
     /// Opens (creating if needed) the database at `path` and migrates it. `auditLog: false` exists
     /// only so the benchmark can measure what the log costs; the daemon always keeps it.
@@ -27,7 +28,9 @@ public final class RelayDatabase: Sendable {
         try Migrations.migrator.migrate(pool)
         self.pool = pool
         self.signer = signer
-        self.journal = Journal(signer: signer, enabled: auditLog)
+        let journal = Journal(signer: signer, enabled: auditLog)
+        self.journal = journal
+        self.committer = GroupCommitter { [pool] submissions in try await Self.writeBatch(pool, journal: journal, submissions) }
     }
 
     /// The writer connection's `synchronous` setting (2 = FULL), for checks and tests.

@@ -169,3 +169,32 @@ struct QueueTests {
         #expect(try await store.database.reports(centreID: "centre-a", status: .queued, after: nil, limit: 10).count == 1)
     }
 }
+
+@Suite("Group commit")
+struct GroupCommitTests {
+    @Test("concurrent submits share transactions, each answered with its own outcome")
+    func shared() async throws {
+        let store = try StoreFixture()
+        let duplicate = UUID()
+        try await store.submit(reportID: duplicate, fingerprint: String(repeating: "d", count: 64))
+        let outcomes = try await withThrowingTaskGroup(of: SubmitOutcome.self) { group in
+            for n in 0..<64 {
+                group.addTask {
+                    // Every eighth one clashes with an earlier report: it must fail alone.
+                    n % 8 == 0
+                        ? try await store.submit(reportID: duplicate, fingerprint: String(repeating: "e", count: 64)).outcome
+                        : try await store.submit().outcome
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(outcomes.filter { if case .created = $0 { true } else { false } }.count == 56)
+        #expect(outcomes.filter { $0 == .conflict }.count == 8)
+        let counts = store.database.groupCommitCounts
+        #expect(counts.submissions == 65)
+        #expect(counts.batches < counts.submissions, "some transactions carried several submits (\(counts.batches) for \(counts.submissions))")
+        #expect(try await store.database.deliveryCounts()[.queued] == 57)
+        let result = try await store.database.verifyAudit(origin: "test/log", key: store.signingKey.publicKey)
+        #expect(result.problems == ["no signed checkpoint exists yet; run `relayctl audit checkpoint` on the running relay"], "the log is intact")
+    }
+}
