@@ -39,6 +39,17 @@ public final class RelayAPIClient: Sendable {
     public struct RawResponse: Sendable {
         public var status: Int
         public var body: JSONValue
+        /// The response's Content-Type header.
+        public var contentType: String = ""
+        /// The body as text, for non-JSON responses (the checkpoint note).
+        public var text: String = ""
+
+        public init(status: Int, body: JSONValue, contentType: String = "", text: String = "") {
+            self.status = status
+            self.body = body
+            self.contentType = contentType
+            self.text = text
+        }
     }
 
     /// Sends a request; network failures become ``ClientError/unreachable(_:)``.
@@ -53,7 +64,8 @@ public final class RelayAPIClient: Sendable {
             let response = try await http.execute(request, timeout: .seconds(60))
             let bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
             let json = (try? JSONParser.parse(Array(bytes.readableBytesView))) ?? .null
-            return RawResponse(status: Int(response.status.code), body: json)
+            return RawResponse(status: Int(response.status.code), body: json, contentType: response.headers.first(name: "Content-Type") ?? "",
+                               text: String(decoding: bytes.readableBytesView, as: UTF8.self))
         } catch let error as ClientError {
             throw error
         } catch {
