@@ -22,7 +22,8 @@ public struct ConsentChangeContext: Sendable {
     public var changeState: ConsentChangeState {
         switch status {
         case .statsOnly, .withdrawn: .notForwarded
-        case .queued, .leased, .deadLetter: .pending
+        case .queued, .leased: .pending
+        case .deadLetter: .deadLettered
         case .delivered: .delivered
         }
     }
@@ -84,16 +85,19 @@ extension RelayDatabase {
             switch plan {
             case .unchanged, .recordOnly:
                 break
-            case .requeue:
-                // A lease on the old view keeps its token, so its ack is answered `superseded`.
+            case .requeue, .replaceDeadLetter:
+                // A lease on the old view keeps its token, so its ack is answered `superseded`. The
+                // new item carries on the attempts made so far: `attempts` counts leases, and a
+                // consent change must not give a dead letter (an administrator's call) a fresh start.
+                let attempts = try Int.fetchOne(db.cachedStatement(sql: "SELECT attempts FROM reports WHERE report_id = ?"), arguments: [id]) ?? 0
                 try db.cachedStatement(sql: """
                     UPDATE deliveries SET state = 'superseded' WHERE report_id = ? AND kind = 'report' AND state IN ('queued', 'leased', 'dead_letter')
                     """).execute(arguments: [id])
                 guard let delivery else { preconditionFailure("requeue needs a delivery") }
-                try Self.enqueue(db, delivery, reportID: id, risk: context.risk, now: now)
-                status = .queued
+                let held = plan == .replaceDeadLetter
+                try Self.enqueue(db, delivery, reportID: id, risk: context.risk, now: now, state: held ? .deadLetter : .queued, attempts: attempts)
+                status = held ? .deadLetter : .queued
                 intakeID = delivery.intakeID
-                try db.cachedStatement(sql: "UPDATE reports SET attempts = 0 WHERE report_id = ?").execute(arguments: [id])
             case .withdraw:
                 try db.cachedStatement(sql: """
                     UPDATE deliveries SET state = 'withdrawn', lease_token = NULL

@@ -206,12 +206,14 @@ extension RelayDatabase {
         try journal.record(db, actor.event("consent", reportID: reportID, details: .object(details)), at: at)
     }
 
-    static func enqueue(_ db: Database, _ delivery: NewDelivery, reportID: String, risk: Risk, now: Date) throws {
+    static func enqueue(_ db: Database, _ delivery: NewDelivery, reportID: String, risk: Risk, now: Date,
+                        state: DeliveryState = .queued, attempts: Int = 0) throws {
         try db.cachedStatement(sql: """
-            INSERT INTO deliveries (delivery_id, report_id, intake_id, kind, state, priority, visible_at, payload_sha256)
-            VALUES (?, ?, ?, ?, 'queued', ?, ?, ?)
+            INSERT INTO deliveries (delivery_id, report_id, intake_id, kind, state, priority, visible_at, payload_sha256, attempts, dead_lettered_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [delivery.deliveryID.lowercasedString, reportID, delivery.intakeID, delivery.kind.rawValue,
-                             risk == .high ? 0 : 1, millis(now), delivery.payloadSHA256])
+                             state.rawValue, risk == .high ? 0 : 1, millis(now), delivery.payloadSHA256, attempts,
+                             state == .deadLetter ? millis(now) : nil])
         try db.cachedStatement(sql: "INSERT INTO delivery_bodies (delivery_id, envelope) VALUES (?, ?)").execute(
                        arguments: [delivery.deliveryID.lowercasedString, delivery.envelope])
     }

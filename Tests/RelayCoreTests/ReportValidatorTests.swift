@@ -58,6 +58,7 @@ struct ReportValidatorTests {
         (["incident", "narrative"], nil, "/incident/narrative"),
         (["incident", "location", "borough"], JSONValue.string("Hackny"), "/incident/location/borough"),
         (["incident", "location", "postcode"], JSONValue.string("NOT A CODE"), "/incident/location/postcode"),
+        (["incident", "location", "police_force_area"], JSONValue.string("Narnia"), "/incident/location/police_force_area"),
         (["incident", "location", "latitude"], JSONValue.number(123), "/incident/location/latitude"),
         (["incident", "location", "description"], JSONValue.string(String(repeating: "y", count: 501)), "/incident/location/description"),
         (["incident", "offenders", "0", "known_to_victim"], JSONValue.string("no"), "/incident/offenders/0/known_to_victim"),
@@ -89,6 +90,21 @@ struct ReportValidatorTests {
             Self.set(&$0, ["consent", "level"], "all")
         }
         #expect(Set(found.map(\.pointer)) == ["/incident/risk", "/victim/email", "/consent/level"])
+    }
+
+    @Test("a missing list is reported once")
+    func missingOnce() {
+        let found = violations { Self.set(&$0, ["incident", "types"], nil) }
+        #expect(found == [FieldViolation(pointer: "/incident/types", detail: "is required")])
+    }
+
+    @Test("a force area outside London is accepted from the closed list")
+    func forceArea() throws {
+        var document = SampleReports.full().objectValue!
+        Self.set(&document, ["incident", "location"], ["police_force_area": "Greater Manchester", "postcode": "M1 1AE"])
+        let report = try validator.validate(document: .object(document), now: SampleReports.now)
+        #expect(report.policeForceArea == "Greater Manchester")
+        #expect(report.borough == nil)
     }
 
     @Test("errors never quote the value they refuse")

@@ -109,6 +109,9 @@ struct ConsentAPITests {
             let document = try open(relay, try #require(try await lease(relay).first))
             #expect(document["required_action"] == "erase_identity")
             #expect(document["level"] == "stats_only")
+            let fields = document["fields"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            #expect(fields.contains("/victim") && fields.contains("/victim/name"))
+            #expect(fields.contains("/incident/narrative"), "the narrative police hold names the victim too")
         }
     }
 
@@ -124,20 +127,27 @@ struct ConsentAPITests {
         }
     }
 
-    @Test("dead-lettered: a new consent requeues it, a withdrawal withdraws it")
+    @Test("dead-lettered: a new consent replaces the held view (requeue stays an administrator's), a withdrawal withdraws it")
     func deadLetter() async throws {
         let clock = TestClock()
         try await withLiveRelay(clock: clock, maxAttempts: 1) { relay in
-            let requeued = try await submit(relay, level: .anonymous)
+            let varied = try await submit(relay, level: .anonymous)
             let withdrawn = try await submit(relay, level: .anonymous)
             #expect(try await lease(relay).count == 2)
             clock.advance(by: 61)
             #expect(try await lease(relay).isEmpty, "both dead-lettered")
-            #expect(try await put(relay, requeued, .identity).body["effect"] == "requeued")
+            let response = try await put(relay, varied, .identity)
+            #expect(response.body["effect"] == "unchanged")
+            #expect(response.body["status"] == "dead_letter")
             #expect(try await put(relay, withdrawn, .statsOnly).body["effect"] == "withdrawn")
+            #expect(try await lease(relay).isEmpty, "a centre's consent change does not requeue a dead letter")
+            let status = try await relay.withClient("centre-a") { try await $0.call(.GET, "/v1/reports/\(varied.lowercasedString)").body }
+            #expect(status["attempts"] == 1, "attempts keep counting leases")
+            let held = try #require(try await relay.database.deliveries(state: .deadLetter, after: nil, limit: 10).first)
+            try await relay.database.requeue(deliveryID: held.deliveryID, actor: .localAdmin, now: clock.now)
             let items = try await lease(relay)
-            #expect(items.map { $0["report_id"] } == [.string(requeued.lowercasedString)])
-            #expect(items.first?["attempts"] == 1, "attempts start again")
+            #expect(items.map { $0["report_id"] } == [.string(varied.lowercasedString)])
+            #expect(try open(relay, items[0])["victim"]?["name"] == "Maria Lovell", "the requeued item carries the view for the new consent")
         }
     }
 

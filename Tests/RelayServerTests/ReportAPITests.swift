@@ -151,6 +151,27 @@ struct ReportAPITests {
         }
     }
 
+    @Test("hostile numbers and upper-case ids are refused with 400, and the relay stays up")
+    func hostileInput() async throws {
+        try await withLiveRelay { relay in
+            try await relay.withClient("intake-a") { client in
+                for body: JSONValue in [["max": .number(1e19)], ["max": .number(-1e300)], ["lease_seconds": .number(1e19)]] {
+                    let response = try await client.send(.POST, "/v1/intake/lease", body: body)
+                    #expect(response.status == 400)
+                }
+                let extend = try await client.send(.POST, "/v1/intake/extend", body: ["delivery_id": .string(UUID().lowercasedString), "lease_token": "x", "lease_seconds": .number(-1e19)])
+                #expect(extend.status == 400)
+                #expect(try await client.send(.GET, "/v1/whoami").status == 200, "still serving")
+            }
+            let id = UUID()
+            var body = try relay.submission(SampleReports.full(), reportID: id).objectValue!
+            body["report_id"] = .string(id.uuidString)
+            let upper = try await relay.withClient("centre-a") { try await $0.send(.POST, "/v1/reports", body: .object(body)) }
+            #expect(upper.status == 400)
+            #expect(upper.body["errors"]?.arrayValue?.first?["pointer"] == "/report_id")
+        }
+    }
+
     @Test("operations listener: /healthz and /readyz over plain HTTP")
     func ops() async throws {
         try await withLiveRelay { relay in

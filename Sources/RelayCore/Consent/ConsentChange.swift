@@ -4,8 +4,10 @@ import Foundation
 public enum ConsentChangeState: Sendable, Equatable {
     /// Not forwarded: `stats_only` from the start, or withdrawn before delivery.
     case notForwarded
-    /// Waiting in (or leased from) the queue, or dead-lettered: police do not have it.
+    /// Waiting in (or leased from) the queue: police do not have it.
     case pending
+    /// Dead-lettered: police do not have it, and only an administrator may put it back in the queue.
+    case deadLettered
     /// Police have it.
     case delivered
 }
@@ -22,13 +24,16 @@ public enum ConsentChangePlan: Sendable, Equatable {
     case withdraw
     /// Record the change; nothing was or will be forwarded. Effect `unchanged` for the queue.
     case recordOnly
+    /// Replace the dead-lettered item's view with one for the new consent; it stays a dead letter
+    /// until an administrator requeues it. Effect `unchanged` for the queue.
+    case replaceDeadLetter
     /// Police have the report: send them a consent update. Effect `update_forwarded`.
     case forwardUpdate(ConsentUpdateAction)
 
     /// The API's `effect`.
     public var effect: String {
         switch self {
-        case .unchanged, .recordOnly: "unchanged"
+        case .unchanged, .recordOnly, .replaceDeadLetter: "unchanged"
         case .requeue: "requeued"
         case .withdraw: "withdrawn"
         case .forwardUpdate: "update_forwarded"
@@ -42,6 +47,8 @@ public enum ConsentChangePlan: Sendable, Equatable {
             return new.level.isForwarded ? .requeue : .recordOnly
         case .pending:
             return new.level.isForwarded ? .requeue : .withdraw
+        case .deadLettered:
+            return new.level.isForwarded ? .replaceDeadLetter : .withdraw
         case .delivered:
             return .forwardUpdate(ConsentUpdateAction.between(old, new))
         }
@@ -60,7 +67,7 @@ public enum ConsentUpdateAction: String, Sendable, Equatable {
     case replaceView = "replace_view"
 
     public static func between(_ old: Consent, _ new: Consent) -> ConsentUpdateAction {
-        if old.level >= .identity && new.level < .identity { return .eraseIdentity }
+        if !new.level.isForwarded || (old.level >= .identity && new.level < .identity) { return .eraseIdentity }
         if new.level < old.level || (old.shareDemographics && !new.shareDemographics) { return .restrict }
         return .replaceView
     }
@@ -71,15 +78,17 @@ public enum ConsentUpdateDocument {
     public static let schema = "reportrelay/consent-update/v1"
 
     /// Builds the update: the new level, the action, the fields (JSON pointers into the original
-    /// report) now withheld that the old consent shared, and for `replace_view` the new view.
+    /// report) that the old consent shared and the new one withholds, and for `replace_view` the
+    /// new view. On withdrawal nothing is forwarded any more, so the fields are those an anonymous
+    /// view withholds (`anonymousView`) — the narrative as well as `/victim` — that police now hold.
     public static func build(reportID: UUID, old: Consent, new: Consent, action: ConsentUpdateAction,
-                             oldRedactions: [Redaction], newView: PoliceView?) -> JSONValue {
-        let before = Set(oldRedactions.map(\.path))
-        let concerned = (newView?.redactions ?? []).map(\.path).filter { !before.contains($0) }
-        var fields = concerned
-        if !new.level.isForwarded {
-            fields = ["/victim"]
-        }
+                             oldRedactions: [Redaction], newView: PoliceView?, anonymousView: PoliceView?) -> JSONValue {
+        // A field is concerned when the new consent withholds more of it than the old one did: removed
+        // where it was shared, or scrubbed of more (the name as well as the phone number).
+        let before = Dictionary(oldRedactions.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+        let withheld = new.level.isForwarded ? newView?.redactions ?? [] : anonymousView?.redactions ?? []
+        var fields = withheld.filter { before[$0.path] != $0 }.map(\.path)
+        if !new.level.isForwarded && !fields.contains("/victim") { fields.insert("/victim", at: 0) }
         var members: [String: JSONValue] = [
             "schema": .string(schema), "report_id": .string(reportID.lowercasedString), "level": .string(new.level.rawValue),
             "previous_level": .string(old.level.rawValue), "share_demographics": .bool(new.shareDemographics),

@@ -91,13 +91,13 @@ public enum PoliceViewBuilder {
             editor.replace("/incident/recordability", with: "incident")
         }
 
-        // The consent in force (it may have been varied since submission).
+        // The consent in force (it may have been varied since submission). `recorded_by` is the
+        // caseworker's reference, kept: police reach the victim through the centre.
         var consentObject = report.document["consent"]?.objectValue ?? [:]
         consentObject["level"] = .string(level.rawValue)
         consentObject["share_demographics"] = .bool(consent.shareDemographics)
         if let method = consent.method { consentObject["method"] = .string(method) }
         if let recordedAt = consent.recordedAt { consentObject["recorded_at"] = .string(RFC3339.format(recordedAt)) }
-        consentObject.removeValue(forKey: "recorded_by")
 
         var root = editor.document.objectValue ?? [:]
         root["schema"] = .string(PoliceView.schema)

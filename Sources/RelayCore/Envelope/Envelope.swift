@@ -122,9 +122,10 @@ extension UUID {
     /// The lower-case textual form every ReportRelay format uses.
     public var lowercasedString: String { uuidString.lowercased() }
 
-    /// Parses only the canonical 36-character form (either case).
+    /// Parses only the canonical form of the contract: 36 characters, lower case. An upper-case id
+    /// is refused rather than folded, because the id is bound into the HPKE `info` as written.
     public init?(canonical text: String) {
-        guard text.utf8.count == 36 else { return nil }
+        guard text.utf8.count == 36, text == text.lowercased() else { return nil }
         self.init(uuidString: text)
     }
 }

@@ -177,7 +177,7 @@ private struct Checker {
         guard let members = object(value, p, allowed: [
             "occurred_at", "occurred_until", "location", "strands", "communities", "types", "narrative",
             "offenders", "witnesses", "risk", "recordability", "repeat",
-        ], required: ["occurred_at", "strands", "types", "narrative"]) else { return nil }
+        ], required: ["occurred_at", "narrative"]) else { return nil }  // strands and types: stringList(required:)
         let occurredAt = timestamp(members, "occurred_at", p)
         if let until = timestamp(members, "occurred_until", p), let occurredAt, until < occurredAt {
             fail(p + "/occurred_until", "is before occurred_at")
@@ -190,7 +190,7 @@ private struct Checker {
            ]) {
             let lp = p + "/location"
             borough = string(fields, "borough", lp, oneOf: Set(Vocabulary.londonBoroughs))
-            forceArea = string(fields, "police_force_area", lp)
+            forceArea = string(fields, "police_force_area", lp, oneOf: Set(Vocabulary.policeForceAreas))
             if borough != nil && forceArea != nil { fail(lp + "/police_force_area", "give either borough or police_force_area, not both") }
             if let postcode = string(fields, "postcode", lp), UKPostcode.outwardCode(of: postcode) == nil {
                 fail(lp + "/postcode", "is not a UK postcode")

@@ -8,6 +8,15 @@ public enum Vocabulary {
         "Lewisham", "Merton", "Newham", "Redbridge", "Richmond upon Thames", "Southwark", "Sutton",
         "Tower Hamlets", "Waltham Forest", "Wandsworth", "Westminster",
     ]
+    /// The 43 territorial police force areas of England and Wales, as the Home Office names them.
+    public static let policeForceAreas: [String] = [
+        "Avon and Somerset", "Bedfordshire", "Cambridgeshire", "Cheshire", "City of London", "Cleveland", "Cumbria",
+        "Derbyshire", "Devon and Cornwall", "Dorset", "Durham", "Dyfed-Powys", "Essex", "Gloucestershire", "Greater Manchester",
+        "Gwent", "Hampshire", "Hertfordshire", "Humberside", "Kent", "Lancashire", "Leicestershire", "Lincolnshire",
+        "Merseyside", "Metropolitan Police", "Norfolk", "North Wales", "North Yorkshire", "Northamptonshire", "Northumbria",
+        "Nottinghamshire", "South Wales", "South Yorkshire", "Staffordshire", "Suffolk", "Surrey", "Sussex", "Thames Valley",
+        "Warwickshire", "West Mercia", "West Midlands", "West Yorkshire", "Wiltshire",
+    ]
     public static let reporters: Set<String> = ["victim", "witness", "third_party"]
     public static let strands: Set<String> = ["race", "religion", "disability", "sexual_orientation", "transgender_identity"]
     public static let communities: Set<String> = [

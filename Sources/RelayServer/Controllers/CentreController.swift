@@ -76,7 +76,8 @@ struct CentreController {
         case .created(let body): return .json(body, status: .created)
         case .duplicate(let body): return .json(body, status: .ok)
         case .conflict:
-            return Problem.conflict("idempotency", "This report_id was already submitted with a different envelope.").response
+            // Worded the same whoever holds the id, so that a clash says nothing about other centres.
+            return Problem.conflict("idempotency", "This report_id is already in use: a retry must send the byte-identical envelope, and a new report needs a new report_id.").response
         }
     }
 

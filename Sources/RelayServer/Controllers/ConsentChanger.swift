@@ -37,7 +37,7 @@ struct ConsentChanger {
         switch plan {
         case .unchanged, .recordOnly, .withdraw:
             return nil
-        case .requeue:
+        case .requeue, .replaceDeadLetter:
             let report = try openOriginal(context)
             guard let intake = context.intakeID.flatMap(services.registry.directory.principal(id:)) ?? services.registry.directory.intake(
                 borough: report.borough, policeForceArea: report.policeForceArea), let key = intake.hpkePublicKey else {
@@ -54,8 +54,9 @@ struct ConsentChanger {
             }
             let oldView = consentView(report, context.consent, context: context, centre: centre)
             let newView = consentView(report, consent, context: context, centre: centre)
+            let anonymous = consentView(report, Consent(level: .anonymous, shareDemographics: false), context: context, centre: centre)
             let document = ConsentUpdateDocument.build(reportID: context.reportID, old: context.consent, new: consent, action: action,
-                                                       oldRedactions: oldView?.redactions ?? [], newView: newView)
+                                                       oldRedactions: oldView?.redactions ?? [], newView: newView, anonymousView: anonymous)
             let sealed = try Envelope.seal(document.canonicalBytes, to: key, purpose: .delivery, reportID: context.reportID)
             return NewDelivery(deliveryID: UUID(), intakeID: intake.id, kind: .consentUpdate, envelope: sealed.jsonValue.canonicalString,
                                payloadSHA256: sealed.payloadSHA256)

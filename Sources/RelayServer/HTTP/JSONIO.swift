@@ -54,7 +54,7 @@ struct BodyReader {
     mutating func uuid(_ key: String, pointer: String? = nil) -> UUID? {
         let path = pointer ?? "/\(key)"
         guard let text = members[key]?.stringValue, let id = UUID(canonical: text) else {
-            violations.append(FieldViolation(pointer: path, detail: members[key] == nil ? "is required" : "must be a UUID"))
+            violations.append(FieldViolation(pointer: path, detail: members[key] == nil ? "is required" : "must be a UUID in lower-case text"))
             return nil
         }
         return id
@@ -77,7 +77,9 @@ struct BodyReader {
             if fallback == nil { violations.append(FieldViolation(pointer: "/\(key)", detail: "is required")) }
             return fallback
         }
-        guard let number = value.numberValue, number.rounded() == number, range.contains(Int(number)) else {
+        // Compare as doubles first: Int(1e19) would trap.
+        guard let number = value.numberValue, number.rounded() == number,
+              number >= Double(range.lowerBound), number <= Double(range.upperBound) else {
             violations.append(FieldViolation(pointer: "/\(key)", detail: "must be a whole number from \(range.lowerBound) to \(range.upperBound)"))
             return nil
         }
