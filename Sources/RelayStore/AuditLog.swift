@@ -15,8 +15,7 @@ enum AuditLog {
     static func append(_ db: Database, _ event: AuditEvent, at: Date) throws -> AuditEntry {
         // The leaf is hashed from the time as stored (whole milliseconds), so that it can be recomputed.
         let at = RelayDatabase.date(RelayDatabase.millis(at))
-        let entry = AuditEntry(index: try size(db), at: at, actor: event.actor, role: event.role, action: event.action,
-                               reportID: event.reportID, deliveryID: event.deliveryID, details: event.details)
+        let entry = AuditEntry(index: try size(db), at: at, event: event)
         let leafHash = entry.leafHash
         try db.cachedStatement(sql: """
             INSERT INTO audit_entries (idx, at, actor, role, action, report_id, delivery_id, details, report_seq)

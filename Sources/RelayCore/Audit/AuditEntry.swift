@@ -6,24 +6,27 @@ import Foundation
 public struct AuditEntry: Sendable, Equatable {
     public var index: Int
     public var at: Date
+    /// What happened, by whom.
+    public var event: AuditEvent
+
     /// The principal id, or `relay` for the daemon's own actions, or `local-admin`.
-    public var actor: String
-    public var role: String
-    public var action: String
-    public var reportID: String?
-    public var deliveryID: String?
-    public var details: JSONValue
+    public var actor: String { event.actor }
+    public var role: String { event.role }
+    public var action: String { event.action }
+    public var reportID: String? { event.reportID }
+    public var deliveryID: String? { event.deliveryID }
+    public var details: JSONValue { event.details }
+
+    public init(index: Int, at: Date, event: AuditEvent) {
+        self.index = index
+        self.at = at
+        self.event = event
+    }
 
     public init(index: Int, at: Date, actor: String, role: String, action: String, reportID: String? = nil,
                 deliveryID: String? = nil, details: JSONValue = [:]) {
-        self.index = index
-        self.at = at
-        self.actor = actor
-        self.role = role
-        self.action = action
-        self.reportID = reportID
-        self.deliveryID = deliveryID
-        self.details = details
+        self.init(index: index, at: at, event: AuditEvent(actor: actor, role: role, action: action, reportID: reportID,
+                                                          deliveryID: deliveryID, details: details))
     }
 
     public var jsonValue: JSONValue {
