@@ -10,21 +10,30 @@ enum AuditLog {
         try Int.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(idx) + 1, 0) FROM audit_entries")) ?? 0
     }
 
-    /// Appends one entry and the perfect-subtree nodes it completes: O(log n).
+    /// Appends one entry and the perfect-subtree nodes it completes: O(log n). With `tail` (a
+    /// batch's transaction) the size and siblings come from memory instead of the database.
     @discardableResult
-    static func append(_ db: Database, _ event: AuditEvent, at: Date) throws -> AuditEntry {
+    static func append(_ db: Database, _ event: AuditEvent, at: Date, tail: AuditTail? = nil) throws -> AuditEntry {
         // The leaf is hashed from the time as stored (whole milliseconds), so that it can be recomputed.
         let at = RelayDatabase.date(RelayDatabase.millis(at))
-        let entry = AuditEntry(index: try size(db), at: at, event: event)
+        var entry = AuditEntry(index: try tail?.state.size ?? size(db), at: at, event: event)
         let leafHash = entry.leafHash
+        var created: [(level: Int, index: Int, hash: [UInt8])]
+        if let tail {
+            (entry.index, created) = try tail.append(leafHash: leafHash)
+        } else {
+            created = try MerkleTree.nodesCreated(appendingLeaf: entry.index, hash: leafHash, lookup: lookup(db))
+        }
         try db.cachedStatement(sql: """
             INSERT INTO audit_entries (idx, at, actor, role, action, report_id, delivery_id, details, report_seq)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT seq FROM reports WHERE report_id = ?6))
             """).execute(arguments: [entry.index, RelayDatabase.millis(at), entry.actor, entry.role, entry.action, entry.reportID,
                              entry.deliveryID, entry.details.canonicalString])
-        for node in try MerkleTree.nodesCreated(appendingLeaf: entry.index, hash: leafHash, lookup: lookup(db)) {
-            try db.cachedStatement(sql: "INSERT INTO audit_nodes (level, idx, hash) VALUES (?, ?, ?)").execute(arguments: [node.level, node.index, Data(node.hash)])
-        }
+        // One statement for all the nodes (one SQL text per node count, each prepared once).
+        let values = Array(repeating: "(?, ?, ?)", count: created.count).joined(separator: ", ")
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        for node in created { arguments += [node.level, node.index, Data(node.hash)] }
+        try db.cachedStatement(sql: "INSERT INTO audit_nodes (level, idx, hash) VALUES " + values).execute(arguments: StatementArguments(arguments))
         return entry
     }
 

@@ -28,7 +28,7 @@ public final class RelayDatabase: Sendable {
         try Migrations.migrator.migrate(pool)
         self.pool = pool
         self.signer = signer
-        let journal = Journal(signer: signer, enabled: auditLog)
+        let journal = Journal(signer: signer, enabled: auditLog, tail: nil)
         self.journal = journal
         self.committer = GroupCommitter { [pool] submissions in try await Self.writeBatch(pool, journal: journal, submissions) }
     }
@@ -76,12 +76,14 @@ public enum StoreError: Error, Sendable, Equatable {
 struct Journal: Sendable {
     let signer: ReceiptSigner
     let enabled: Bool
+    /// The tree's right edge in memory, inside a group-committed batch.
+    var tail: AuditTail?
 
     /// Appends an audit entry; its index, or `nil` when the log is disabled (benchmark only).
     @discardableResult
     func record(_ db: Database, _ event: AuditEvent, at: Date) throws -> Int? {
         guard enabled else { return nil }
-        return try AuditLog.append(db, event, at: at).index
+        return try AuditLog.append(db, event, at: at, tail: tail).index
     }
 
     /// Records `event` for a receipt, then signs the receipt with the entry's index and stores it.

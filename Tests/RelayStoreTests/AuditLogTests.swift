@@ -63,6 +63,17 @@ struct AuditLogTests {
         await #expect(throws: (any Error).self) { try await store.submit(level: .identity, reportID: id) }
         #expect(try await store.status(id) == nil, "the report was not stored")
         #expect(try await store.database.auditSize() == size)
+        // A batch with a failing submission between good ones: the tree stays whole.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for n in 0..<12 {
+                group.addTask { _ = try? await store.submit(level: n % 3 == 0 ? .identity : .anonymous) }
+            }
+            try await group.waitForAll()
+        }
+        try await store.database.checkpoint(origin: "test/log", key: store.signingKey, now: store.clock.now)
+        let verified = try await store.database.verifyAudit(origin: "test/log", key: store.signingKey.publicKey)
+        #expect(verified.isValid, "\(verified.problems)")
+        #expect(verified.size == size + 8 * 2, "eight good submissions, two entries each; the four failures left none")
     }
 
     @Test("entries hold no personal data")
