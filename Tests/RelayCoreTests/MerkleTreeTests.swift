@@ -33,16 +33,7 @@ func referenceRoot(_ leaves: ArraySlice<[UInt8]>) -> [UInt8] {
     return MerkleTree.nodeHash(referenceRoot(leaves.prefix(k)), referenceRoot(leaves.dropFirst(k)))
 }
 
-func hex(_ text: String) -> [UInt8] {
-    var bytes: [UInt8] = []
-    var index = text.startIndex
-    while index < text.endIndex {
-        let next = text.index(index, offsetBy: 2)
-        bytes.append(UInt8(text[index..<next], radix: 16)!)
-        index = next
-    }
-    return bytes
-}
+func hex(_ text: String) -> [UInt8] { Hex.decode(text)! }
 
 @Suite("RFC 6962 Merkle tree")
 struct MerkleTreeTests {

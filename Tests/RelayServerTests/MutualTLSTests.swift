@@ -156,3 +156,28 @@ struct OpenSSLPKITests {
         }
     }
 }
+
+@Suite("SubjectPublicKeyInfo pins")
+struct PinTests {
+    /// The pin exactly as config/relayd.example.yaml tells an operator to compute it.
+    static func pin(_ certificate: String) async throws -> String {
+        let result = try await Subprocess.run("bash", ["-c", "openssl x509 -in '\(certificate)' -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -r"])
+            .checked("openssl pin")
+        return String(result.stdout.prefix(64))
+    }
+
+    @Test("a pinned principal is served with its own key and refused with another key under the same name")
+    func pinned() async throws {
+        try await withLiveRelay(pins: { pki in
+            ["centre-a": try await PinTests.pin(pki.certificate("centre-a")), "centre-b": String(repeating: "0", count: 64)]
+        }) { relay in
+            #expect(try await relay.withClient("centre-a") { try await $0.send(.GET, "/v1/whoami").status } == 200)
+            try relay.pki.issueClient("centre-a", name: "centre-a-other-key")
+            let impostor = try await relay.withClient("centre-a-other-key") { try await $0.send(.GET, "/v1/whoami").status }
+            #expect(impostor == 403, "same name, same CA, another key")
+            #expect(try await relay.withClient("centre-b") { try await $0.send(.GET, "/v1/whoami").status } == 403, "pin does not match")
+            #expect(try await relay.withClient("intake-a") { try await $0.send(.GET, "/v1/whoami").status } == 200,
+                    "principals without a pin are matched by name")
+        }
+    }
+}

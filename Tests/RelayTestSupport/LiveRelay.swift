@@ -61,12 +61,14 @@ public final class LiveRelay: Sendable {
 
     /// Starts a relay.
     public static func start(clock: TestClock? = nil, maxAttempts: Int = 3, maxBodyBytes: Int = 1_048_576,
-                             externalTLS: ExternalTLS? = nil) async throws -> LiveRelay {
+                             externalTLS: ExternalTLS? = nil,
+                             pins: @Sendable (TestPKI) async throws -> [String: String] = { _ in [:] }) async throws -> LiveRelay {
         let directory = try TemporaryDirectory("live-relay")
         let pki = try TestPKI(directory: directory.path)
         var intakeKeys: [String: Curve25519.KeyAgreement.PrivateKey] = [:]
         for id in centres + intakes + ["auditor", "stranger"] { try pki.issueClient(id) }
         for id in intakes { intakeKeys[id] = Curve25519.KeyAgreement.PrivateKey() }
+        let pins = try await pins(pki)
         let otherBoroughs = Vocabulary.londonBoroughs.filter { $0 != "City of London" }.map { "\"\($0)\"" }.joined(separator: ", ")
         let yaml = """
             listen: {host: 127.0.0.1, port: 0}
@@ -78,8 +80,8 @@ public final class LiveRelay: Sendable {
             queue: {default_lease_seconds: 60, max_lease_seconds: 3600, max_attempts: \(maxAttempts)}
             default_intake: intake-a
             principals:
-              - {id: centre-a, role: centre, name: Centre A, communities: [gypsy_irish_traveller_roma]}
-              - {id: centre-b, role: centre, name: Centre B, communities: [transgender]}
+              - {id: centre-a, role: centre, name: Centre A, communities: [gypsy_irish_traveller_roma]\(pins["centre-a"].map { ", spki_sha256: \($0)" } ?? "")}
+              - {id: centre-b, role: centre, name: Centre B, communities: [transgender]\(pins["centre-b"].map { ", spki_sha256: \($0)" } ?? "")}
               - {id: intake-a, role: intake, name: Intake A, hpke_public_key: \(Base64URL.encode(intakeKeys["intake-a"]!.publicKey.rawRepresentation)), areas: [\(otherBoroughs)]}
               - {id: intake-b, role: intake, name: Intake B, hpke_public_key: \(Base64URL.encode(intakeKeys["intake-b"]!.publicKey.rawRepresentation)), areas: [City of London]}
               - {id: auditor, role: auditor, name: Auditor}
@@ -155,8 +157,9 @@ public final class LiveRelay: Sendable {
 /// Starts a relay, runs `body`, and stops the relay whatever happens.
 public func withLiveRelay<T: Sendable>(clock: TestClock? = nil, maxAttempts: Int = 3, maxBodyBytes: Int = 1_048_576,
                                        externalTLS: LiveRelay.ExternalTLS? = nil,
+                                       pins: @Sendable (TestPKI) async throws -> [String: String] = { _ in [:] },
                                        _ body: (LiveRelay) async throws -> T) async throws -> T {
-    let relay = try await LiveRelay.start(clock: clock, maxAttempts: maxAttempts, maxBodyBytes: maxBodyBytes, externalTLS: externalTLS)
+    let relay = try await LiveRelay.start(clock: clock, maxAttempts: maxAttempts, maxBodyBytes: maxBodyBytes, externalTLS: externalTLS, pins: pins)
     do {
         let result = try await body(relay)
         await relay.stop()

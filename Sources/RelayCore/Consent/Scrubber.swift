@@ -106,7 +106,7 @@ public struct Scrubber {
 
     /// Address lines worth matching on their own: a line with a digit (`12 Mare Street`) or of two or
     /// more words. A lone town name would wipe every mention of the town, so it is left to the full line.
-    static func addressLines(_ address: String?) -> [String] {
+    public static func addressLines(_ address: String?) -> [String] {
         guard let address else { return [] }
         let lines = address.split(whereSeparator: { $0 == "," || $0 == "\n" || $0 == ";" })
             .map { $0.trimmingCharacters(in: .whitespaces) }

@@ -206,16 +206,7 @@ private struct YAMLReader {
     }
 
     static func pinBytes(_ text: String) -> [UInt8]? {
-        if text.count == 64, text.allSatisfy(\.isHexDigit) {
-            var bytes: [UInt8] = []
-            var index = text.startIndex
-            while index < text.endIndex {
-                let next = text.index(index, offsetBy: 2)
-                bytes.append(UInt8(text[index..<next], radix: 16)!)
-                index = next
-            }
-            return bytes
-        }
+        if text.count == 64, let bytes = Hex.decode(text) { return bytes }
         if let data = Data(base64Encoded: text) ?? Base64URL.decode(text), data.count == 32 { return Array(data) }
         return nil
     }
