@@ -23,6 +23,7 @@ public struct ListenerHooks: Sendable {
 public func buildApplication(services: RelayServices, hooks: ListenerHooks = .init(), logger: Logger) throws -> some ApplicationProtocol {
     let router = Router(context: RelayRequestContext.self)
     router.add(middleware: ProblemMiddleware())
+    router.add(middleware: DrainingMiddleware(state: services.drain))
     let v1 = router.group("v1")
     v1.add(middleware: PrincipalMiddleware(registry: services.registry, services: services))
     KeysController(services: services).addRoutes(to: v1.group(context: AnyPrincipalContext.self))

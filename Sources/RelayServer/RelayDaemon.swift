@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import RelayCore
 import RelayStore
+import ServiceLifecycle
 
 /// Start-up of `relayd`, kept out of the executable so that it is one call there.
 public enum RelayDaemon {
@@ -38,6 +39,8 @@ public enum RelayDaemon {
             apiRunning: { port in logger.notice("API listening (mutual TLS)", metadata: ["relay.port": "\(port)"]) },
             opsRunning: { port in logger.notice("operations listening", metadata: ["relay.port": "\(port)"]) }
         ), logger: logger)
-        try await app.runService()
+        let group = ServiceGroup(configuration: .init(
+            services: [DrainingApplication(app, state: services.drain)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
     }
 }

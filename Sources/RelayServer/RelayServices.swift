@@ -10,6 +10,8 @@ public struct RelayServices: Sendable {
     public var registry: PrincipalRegistry
     /// The clock; injected so that tests can move time.
     public var now: @Sendable () -> Date
+    /// Set when graceful shutdown begins.
+    public var drain = DrainState()
 
     public init(configuration: RelayConfiguration, database: RelayDatabase, keys: RelayKeys, registry: PrincipalRegistry,
                 now: @escaping @Sendable () -> Date = Date.init) {

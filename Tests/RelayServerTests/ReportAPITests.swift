@@ -193,3 +193,21 @@ struct ReportAPITests {
         }
     }
 }
+
+@Suite("Draining")
+struct DrainingTests {
+    @Test("while draining, /readyz says so with 503 and new API requests get 503 with Retry-After")
+    func draining() async throws {
+        try await withLiveRelay { relay in
+            #expect(try await relay.withClient("centre-a") { try await $0.send(.GET, "/v1/whoami").status } == 200)
+            relay.services.drain.beginDraining()
+            let ready = try await Subprocess.run("curl", ["-sS", "-w", " %{http_code}", "http://127.0.0.1:\(relay.opsPort)/readyz"])
+            #expect(ready.stdout.hasSuffix(" 503"))
+            #expect(ready.stdout.contains("\"draining\":true"))
+            let refused = try await Curl.request("\(relay.baseURL)/v1/whoami", ca: relay.pki.caFile,
+                                                 clientCertificate: (relay.pki.certificate("centre-a"), relay.pki.key("centre-a")))
+            #expect(refused.status == 503)
+            #expect(refused.contentType == "application/problem+json")
+        }
+    }
+}

@@ -1,7 +1,8 @@
 import Hummingbird
 import RelayCore
 
-/// The operations listener: `/healthz` (process up) and `/readyz` (store writable, keys loaded).
+/// The operations listener: `/healthz` (process up) and `/readyz` (store writable, keys loaded,
+/// not draining).
 struct OpsController {
     let services: RelayServices
 
@@ -11,9 +12,10 @@ struct OpsController {
         router.get("readyz") { _, _ in
             let writable = await services.database.isWritable()
             let keysLoaded = !services.keys.envelopeKeys.isEmpty
-            let ready = writable && keysLoaded
+            let draining = services.drain.isDraining
+            let ready = writable && keysLoaded && !draining
             return Response.json(["status": .string(ready ? "ready" : "not_ready"), "store_writable": .bool(writable),
-                                  "keys_loaded": .bool(keysLoaded)],
+                                  "keys_loaded": .bool(keysLoaded), "draining": .bool(draining)],
                                  status: ready ? .ok : .serviceUnavailable)
         }
         return router
