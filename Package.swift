@@ -77,6 +77,7 @@ let package = Package(
             name: "relayd",
             dependencies: [
                 "RelayServer",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -23,6 +23,8 @@ struct CheckpointService: Service {
     func checkpoint() async {
         do {
             try await services.database.checkpoint(origin: services.configuration.checkpointOrigin, key: services.keys.signingKey, now: services.now())
+        } catch is CancellationError {
+            // Shutting down before a checkpoint could be written: the next start signs one.
         } catch {
             logger.error("checkpoint failed", metadata: ["relay.error": "\(type(of: error))"])
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import NIOCore
 import RelayServer
 
 @main
@@ -29,6 +30,9 @@ struct Serve: AsyncParsableCommand {
         } catch let error as ConfigurationError {
             FileHandle.standardError.write(Data("relayd: \(error)\n".utf8))
             throw ExitCode(78)  // EX_CONFIG
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            FileHandle.standardError.write(Data("relayd: cannot listen: the address is already in use (is another relayd running?). Fix: stop it, or change listen.port / ops_listen.port in \(config)\n".utf8))
+            throw ExitCode(69)  // EX_UNAVAILABLE
         }
     }
 }
