@@ -6,7 +6,6 @@ import RelayCore
 /// `synchronous = FULL`, and named, transactional operations on it.
 public final class RelayDatabase: Sendable {
     let pool: DatabasePool
-    let signer: ReceiptSigner
     let journal: Journal
     let committer: GroupCommitter
 
@@ -27,7 +26,6 @@ public final class RelayDatabase: Sendable {
         }
         try Migrations.migrator.migrate(pool)
         self.pool = pool
-        self.signer = signer
         let journal = Journal(signer: signer, enabled: auditLog, tail: nil)
         self.journal = journal
         self.committer = GroupCommitter { [pool] submissions in try await Self.writeBatch(pool, journal: journal, submissions) }

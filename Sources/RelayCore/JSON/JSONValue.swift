@@ -75,6 +75,6 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, Ex
 }
 
 extension JSONValue {
-    /// Wraps an optional string: `.null` is never produced, an absent value stays absent at the call site.
+    /// A whole number (JSON has one number type; the relay writes integers without a fraction).
     public static func integer(_ value: Int) -> JSONValue { .number(Double(value)) }
 }
