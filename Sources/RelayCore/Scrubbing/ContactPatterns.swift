@@ -1,0 +1,290 @@
+/// Scanners for contact details written in the usual UK forms: email addresses, phone numbers,
+/// postcodes and National Insurance numbers. Hand-written over Unicode scalars (no regular
+/// expression is compiled per report); each returns scalar ranges.
+enum ContactPatterns {
+    typealias Scalars = [Unicode.Scalar]
+
+    @inline(__always) static func isDigit(_ s: Unicode.Scalar) -> Bool { TextTokens.isDigit(s) }
+    @inline(__always) static func isASCIILetter(_ s: Unicode.Scalar) -> Bool { s.isASCII && TextTokens.isLetter(s) }
+    @inline(__always) static func isAlnum(_ s: Unicode.Scalar) -> Bool { isDigit(s) || TextTokens.isLetter(s) }
+    @inline(__always) static func lower(_ s: Unicode.Scalar) -> Unicode.Scalar {
+        (s.value >= 0x41 && s.value <= 0x5A) ? Unicode.Scalar(s.value + 32)! : s
+    }
+    @inline(__always) static func upper(_ s: Unicode.Scalar) -> Unicode.Scalar {
+        (s.value >= 0x61 && s.value <= 0x7A) ? Unicode.Scalar(s.value - 32)! : s
+    }
+
+    /// Whether a match may start at `index`: no letter or digit touches it.
+    @inline(__always) static func boundaryBefore(_ scalars: Scalars, _ index: Int) -> Bool {
+        index == 0 || !isAlnum(scalars[index - 1])
+    }
+
+    @inline(__always) static func boundaryAfter(_ scalars: Scalars, _ index: Int) -> Bool {
+        index >= scalars.count || !isAlnum(scalars[index])
+    }
+
+    // MARK: Email
+
+    /// `local@domain.tld`, letters of any script allowed.
+    static func emails(in scalars: Scalars) -> [Range<Int>] {
+        func isLocal(_ s: Unicode.Scalar) -> Bool { isAlnum(s) || "._%+-".unicodeScalars.contains(s) }
+        func isDomain(_ s: Unicode.Scalar) -> Bool { isAlnum(s) || s == "." || s == "-" }
+        var found: [Range<Int>] = []
+        var index = 0
+        while index < scalars.count {
+            defer { index += 1 }
+            guard scalars[index] == "@" else { continue }
+            var start = index
+            while start > 0, isLocal(scalars[start - 1]) { start -= 1 }
+            var end = index + 1
+            while end < scalars.count, isDomain(scalars[end]) { end += 1 }
+            while end > index + 1, scalars[end - 1] == "." || scalars[end - 1] == "-" { end -= 1 }
+            guard start < index, let dot = scalars[index + 1..<end].lastIndex(of: ".") else { continue }
+            let tld = scalars[(dot + 1)..<end]
+            guard tld.count >= 2, tld.allSatisfy(TextTokens.isLetter) else { continue }
+            if let last = found.last, last.upperBound > start { continue }
+            found.append(start..<end)
+            index = end - 1
+        }
+        return found
+    }
+
+    // MARK: Phone numbers
+
+    @inline(__always) static func isPhoneSeparator(_ s: Unicode.Scalar) -> Bool {
+        s == " " || s == "-" || s == "." || s == "(" || s == ")" || s == "\t" || s == "\n" || s == "\u{00A0}"
+    }
+
+    /// Digits from `index` with at most `maxGap` separators between them, up to `maxDigits`.
+    /// Returns the digits read and the end offset after the last digit.
+    static func readDigits(_ scalars: Scalars, from index: Int, maxDigits: Int, maxGap: Int) -> (digits: [Unicode.Scalar], end: Int) {
+        var digits: [Unicode.Scalar] = []
+        var position = index
+        var end = index
+        while position < scalars.count, digits.count < maxDigits {
+            if isDigit(scalars[position]) {
+                digits.append(scalars[position])
+                position += 1
+                end = position
+                continue
+            }
+            guard !digits.isEmpty else { break }
+            var gap = 0
+            var probe = position
+            while probe < scalars.count, isPhoneSeparator(scalars[probe]), gap < maxGap { probe += 1; gap += 1 }
+            guard gap > 0, probe < scalars.count, isDigit(scalars[probe]) else { break }
+            position = probe
+        }
+        return (digits, end)
+    }
+
+    /// The international prefix (`+44`, `0044`, optionally `(0)`) starting at `index`, if any;
+    /// returns the offset where the national digits begin.
+    static func internationalPrefix(_ scalars: Scalars, at index: Int) -> Int? {
+        var position = index
+        func skip(_ limit: Int) { var n = 0; while position < scalars.count, n < limit, " -.\u{00A0}".unicodeScalars.contains(scalars[position]) { position += 1; n += 1 } }
+        if scalars[position] == "+" {
+            position += 1
+        } else if position + 1 < scalars.count, scalars[position] == "0", scalars[position + 1] == "0" {
+            position += 2
+        } else {
+            return nil
+        }
+        skip(1)
+        guard position + 1 < scalars.count, scalars[position] == "4", scalars[position + 1] == "4" else { return nil }
+        position += 2
+        skip(1)
+        if position + 2 < scalars.count, scalars[position] == "(", scalars[position + 1] == "0", scalars[position + 2] == ")" {
+            position += 3
+            skip(1)
+        }
+        return position
+    }
+
+    /// UK phone numbers: national (`0` and 9 or 10 more digits) and international (`+44`/`0044`
+    /// and 9 or 10 digits), with up to two spaces, hyphens, dots or brackets between digits. A
+    /// leading 0 or 44 is required, so times, years, sums and bus routes are left alone.
+    static func phones(in scalars: Scalars) -> [Range<Int>] {
+        var found: [Range<Int>] = []
+        var index = 0
+        while index < scalars.count {
+            let scalar = scalars[index]
+            guard scalar == "+" || scalar == "0" || scalar == "(",
+                  index == 0 || !(isAlnum(scalars[index - 1]) || scalars[index - 1] == "+") else { index += 1; continue }
+            if let national = internationalPrefix(scalars, at: index) {
+                let (digits, end) = readDigits(scalars, from: national, maxDigits: 10, maxGap: 2)
+                if digits.count >= 9, end >= scalars.count || !isDigit(scalars[end]), national < scalars.count, isDigit(scalars[national]) {
+                    found.append(index..<end)
+                    index = end
+                    continue
+                }
+            }
+            var zero = index
+            if scalar == "(" { zero += 1 }
+            if zero < scalars.count, scalars[zero] == "0" {
+                let (digits, end) = readDigits(scalars, from: zero, maxDigits: 11, maxGap: 2)
+                if digits.count >= 10, end >= scalars.count || !isDigit(scalars[end]) {
+                    found.append(index..<end)
+                    index = end
+                    continue
+                }
+            }
+            index += 1
+        }
+        return found
+    }
+
+    /// One person's number in any spacing, with or without its `0`, `(0)`, `+44` or `0044`.
+    /// `national` is the number without the country code and the leading 0.
+    static func phone(_ national: [Unicode.Scalar], in scalars: Scalars) -> [Range<Int>] {
+        guard national.count >= 6 else { return [] }
+        var found: [Range<Int>] = []
+        var index = 0
+        while index < scalars.count {
+            guard scalars[index] == national[0], canStartNational(scalars, at: index) else { index += 1; continue }
+            var position = index
+            var matched = 0
+            while position < scalars.count, matched < national.count {
+                if scalars[position] == national[matched] { matched += 1; position += 1; continue }
+                if matched > 0, isPhoneSeparator(scalars[position]) { position += 1; continue }
+                break
+            }
+            guard matched == national.count, position >= scalars.count || !isDigit(scalars[position]) else { index += 1; continue }
+            let start = prefixStart(scalars, before: index)
+            guard start == 0 || !isDigit(scalars[start - 1]) else { index += 1; continue }
+            found.append(start..<position)
+            index = position
+        }
+        return found
+    }
+
+    /// Whether national digits may begin at `index`: nothing numeric before them but a trunk `0`
+    /// or a country code `44`.
+    static func canStartNational(_ scalars: Scalars, at index: Int) -> Bool {
+        func digit(_ i: Int) -> Bool { i >= 0 && isDigit(scalars[i]) }
+        guard digit(index - 1) else { return true }
+        if scalars[index - 1] == "0" {
+            return !digit(index - 2) || (scalars[index - 2] == "4" && index >= 3 && scalars[index - 3] == "4")
+        }
+        if scalars[index - 1] == "4", index >= 2, scalars[index - 2] == "4" {
+            return !digit(index - 3) || (index >= 4 && scalars[index - 3] == "0" && scalars[index - 4] == "0")
+        }
+        return false
+    }
+
+    /// Walks back over `0`, `(0)`, `+44`, `0044` and the separators between them.
+    static func prefixStart(_ scalars: Scalars, before index: Int) -> Int {
+        var start = index
+        var probe = index
+        func back() { while probe > 0, " -.()\u{00A0}".unicodeScalars.contains(scalars[probe - 1]) { probe -= 1 } }
+        back()
+        if probe > 0, scalars[probe - 1] == "0", probe < 2 || !isDigit(scalars[probe - 2]) || scalars[probe - 2] == "4" {
+            probe -= 1
+            start = probe
+            if probe > 0, scalars[probe - 1] == "(" { probe -= 1; start = probe }
+            back()
+        }
+        if probe >= 2, scalars[probe - 1] == "4", scalars[probe - 2] == "4" {
+            var candidate = probe - 2
+            if candidate > 0, scalars[candidate - 1] == "+" {
+                candidate -= 1
+            } else if candidate >= 2, scalars[candidate - 1] == "0", scalars[candidate - 2] == "0" {
+                candidate -= 2
+            } else if candidate > 1, scalars[candidate - 1] == " ", scalars[candidate - 2] == "+" {
+                candidate -= 2
+            }
+            start = candidate
+        }
+        if start < index, scalars[start] == ")" { start = index }
+        return start
+    }
+
+    // MARK: Postcodes
+
+    /// A UK postcode (`E8 1AB`, `e81ab`, `SW1A 1AA`), with or without its space, in any case.
+    /// "M25 3am" (a motorway and a time) has a postcode's shape and is left alone.
+    static func postcodes(in scalars: Scalars) -> [Range<Int>] {
+        var found: [Range<Int>] = []
+        var index = 0
+        while index < scalars.count {
+            guard isASCIILetter(scalars[index]), boundaryBefore(scalars, index), let end = postcode(scalars, at: index) else { index += 1; continue }
+            found.append(index..<end)
+            index = end
+        }
+        return found
+    }
+
+    /// The end of a postcode starting at `start`, if one does.
+    static func postcode(_ scalars: Scalars, at start: Int) -> Int? {
+        var outwardEnds: [Int] = []
+        for letters in [2, 1] {
+            guard start + letters < scalars.count, (start..<start + letters).allSatisfy({ isASCIILetter(scalars[$0]) }) else { continue }
+            let digit = start + letters
+            guard isDigit(scalars[digit]) else { continue }
+            if digit + 1 < scalars.count, isDigit(scalars[digit + 1]) || isASCIILetter(scalars[digit + 1]) { outwardEnds.append(digit + 2) }
+            outwardEnds.append(digit + 1)
+        }
+        for outwardEnd in outwardEnds {
+            var position = outwardEnd
+            while position < scalars.count, scalars[position] == " " || scalars[position] == "\u{00A0}" || scalars[position] == "\t" { position += 1 }
+            guard position + 2 < scalars.count, isDigit(scalars[position]),
+                  isASCIILetter(scalars[position + 1]), isASCIILetter(scalars[position + 2]),
+                  boundaryAfter(scalars, position + 3) else { continue }
+            if isMotorwayAndTime(scalars, start: start, outwardEnd: outwardEnd, inward: position) { return nil }
+            return position + 3
+        }
+        return nil
+    }
+
+    static func isMotorwayAndTime(_ scalars: Scalars, start: Int, outwardEnd: Int, inward: Int) -> Bool {
+        guard scalars[start] == "M", (start + 1..<outwardEnd).allSatisfy({ isDigit(scalars[$0]) }), inward > outwardEnd else { return false }
+        let suffix = String(String.UnicodeScalarView(scalars[inward + 1...inward + 2]))
+        return suffix == "am" || suffix == "pm"
+    }
+
+    /// A postcode written compactly in upper case (`E81AB`), for comparing.
+    static func compactPostcode(_ scalars: some Collection<Unicode.Scalar>) -> String {
+        String(String.UnicodeScalarView(scalars.filter { isDigit($0) || isASCIILetter($0) }.map(upper)))
+    }
+
+    // MARK: National Insurance numbers
+
+    /// Two letters, six digits and a final A–D, in any case, with one kind of separator (space,
+    /// hyphen, dot, slash, dash) wherever the writer put it, or none. The prefix follows HMRC's
+    /// rule (first letter not D, F, I, Q, U or V; second not D, F, I, O, Q, U or V), with `QQ`, the
+    /// specimen prefix on forms, also taken: so "On 03/11/25 a…" is not one.
+    static func niNumbers(in scalars: Scalars) -> [Range<Int>] {
+        func isSeparator(_ s: Unicode.Scalar) -> Bool { " -./\u{2013}\u{2014}\u{00A0}\t".unicodeScalars.contains(s) }
+        var found: [Range<Int>] = []
+        var index = 0
+        while index + 8 < scalars.count {
+            guard isASCIILetter(scalars[index]), boundaryBefore(scalars, index), isASCIILetter(scalars[index + 1]),
+                  isNIPrefix(upper(scalars[index]), upper(scalars[index + 1])) else { index += 1; continue }
+            var position = index + 2
+            var digits = 0
+            var separator: Unicode.Scalar?
+            var consistent = true
+            func take(_ s: Unicode.Scalar) { if let separator, separator != s { consistent = false }; separator = s }
+            while position < scalars.count, digits < 6 {
+                if isDigit(scalars[position]) { digits += 1; position += 1; continue }
+                if isSeparator(scalars[position]), position + 1 < scalars.count, isDigit(scalars[position + 1]) {
+                    take(scalars[position])
+                    position += 1
+                    continue
+                }
+                break
+            }
+            if digits == 6, position < scalars.count, isSeparator(scalars[position]) { take(scalars[position]); position += 1 }
+            guard digits == 6, consistent, position < scalars.count, "ABCDabcd".unicodeScalars.contains(scalars[position]),
+                  boundaryAfter(scalars, position + 1) else { index += 1; continue }
+            found.append(index..<(position + 1))
+            index = position + 1
+        }
+        return found
+    }
+
+    static func isNIPrefix(_ first: Unicode.Scalar, _ second: Unicode.Scalar) -> Bool {
+        if first == "Q", second == "Q" { return true }
+        return !"DFIQUV".unicodeScalars.contains(first) && !"DFIOQUV".unicodeScalars.contains(second)
+    }
+}

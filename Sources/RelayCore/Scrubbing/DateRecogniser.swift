@@ -1,0 +1,302 @@
+/// Finds date expressions in tokenised text, whatever their written form, and resolves each to
+/// the calendar dates it can mean — one recogniser, not a pattern per format. Forms read:
+/// - numeric day, month and year with any one separator (`12/2/84`, `12.02.1984`, `12-02-84`,
+///   `12 02 1984`), day-month-year as written in the UK and also month-day-year (either reading
+///   that is a valid date counts); year first (`1984-02-12`, `1984/2/12`); eight or six digits
+///   together (`12021984`, `19840212`, `120284`); a Roman-numeral month (`12.II.1984`);
+/// - a month name or abbreviation in English or in the languages of the communities served
+///   (Polish, Romanian, Czech, Hungarian, Turkish, Lithuanian, French, Spanish, Portuguese,
+///   Italian, German), before or after the day (`12 Feb 1984`, `Feb 12th, 1984`, `12-FEB-84`,
+///   `12th of February`, `1984. február 12.`);
+/// - a day as an ordinal word (`the twelfth of February`, `twenty-third of June`);
+/// - a weekday in front (`Sunday 12th February 1984`, `Sun, 12 Feb '84`), taken with the date;
+/// - two-digit years (`'84`, `84`).
+/// A date written without a year (`her birthday, 12 February`) can mean the date of birth.
+struct DateRecogniser {
+    /// A calendar reading of a date expression; `year` is nil when none was written, and
+    /// `twoDigitYear` says only the last two digits were.
+    struct Reading: Equatable {
+        var day: Int
+        var month: Int
+        var year: Int?
+        var twoDigitYear = false
+
+        func matches(_ date: DateOfBirth) -> Bool {
+            guard day == date.day, month == date.month else { return false }
+            guard let year else { return true }
+            return twoDigitYear ? year == date.year % 100 : year == date.year
+        }
+    }
+
+    struct Expression {
+        /// Token index range.
+        var tokens: Range<Int>
+        var readings: [Reading]
+    }
+
+    /// Folded month names and abbreviations → month number.
+    static let months: [String: Int] = {
+        let names: [[String]] = [
+            ["january", "jan", "ianuarie", "ian", "styczen", "stycznia", "leden", "ledna", "januar", "janvier", "enero", "janeiro", "gennaio", "janner", "ocak", "sausis", "sausio"],
+            ["february", "feb", "febr", "februarie", "luty", "lutego", "unor", "unora", "februar", "fevrier", "febrero", "fevereiro", "febbraio", "subat", "vasaris", "vasario"],
+            ["march", "mar", "martie", "marzec", "marca", "brezen", "brezna", "marcius", "marz", "mars", "marzo", "marco", "mart", "kovas", "kovo"],
+            ["april", "apr", "aprilie", "kwiecien", "kwietnia", "duben", "dubna", "aprilis", "avril", "abril", "aprile", "nisan", "balandis", "balandzio"],
+            ["may", "mai", "maj", "maja", "kveten", "kvetna", "majus", "mayo", "maio", "maggio", "mayis", "geguze", "geguzes"],
+            ["june", "jun", "iunie", "czerwiec", "czerwca", "cerven", "cervna", "junius", "juni", "juin", "junio", "junho", "giugno", "haziran", "birzelis", "birzelio"],
+            ["july", "jul", "iulie", "lipiec", "lipca", "cervenec", "cervence", "julius", "juli", "juillet", "julio", "julho", "luglio", "temmuz", "liepa", "liepos"],
+            ["august", "aug", "sierpien", "sierpnia", "srpen", "srpna", "augusztus", "aout", "agosto", "agustos", "rugpjutis", "rugpjucio"],
+            ["september", "sep", "sept", "septembrie", "wrzesien", "wrzesnia", "zari", "szeptember", "septembre", "septiembre", "setiembre", "setembro", "settembre", "eylul", "rugsejis", "rugsejo"],
+            ["october", "oct", "octombrie", "pazdziernik", "pazdziernika", "rijen", "rijna", "oktober", "october", "octobre", "octubre", "outubro", "ottobre", "ekim", "spalis", "spalio"],
+            ["november", "nov", "noiembrie", "listopad", "listopada", "listopadu", "novembre", "noviembre", "novembro", "kasim", "lapkritis", "lapkricio"],
+            ["december", "dec", "decembrie", "grudzien", "grudnia", "prosinec", "prosince", "dezember", "decembre", "diciembre", "dezembro", "dicembre", "aralik", "gruodis", "gruodzio"],
+        ]
+        var table: [String: Int] = [:]
+        for (index, forms) in names.enumerated() { for form in forms { table[form] = index + 1 } }
+        return table
+    }()
+
+    static let romanMonths: [String: Int] = [
+        "i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10, "xi": 11, "xii": 12,
+    ]
+
+    static let weekdays: Set<String> = [
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+        "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
+    ]
+
+    static let ordinalWords: [String: Int] = [
+        "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
+        "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15, "sixteenth": 16,
+        "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
+    ]
+
+    let text: TextTokens
+
+    /// Every date expression in the text, longest first at each position.
+    func expressions() -> [Expression] {
+        var found: [Expression] = []
+        var index = 0
+        let tokens = text.tokens
+        while index < tokens.count {
+            if tokens[index].kind != .space, let expression = expression(at: index) {
+                found.append(expression)
+                index = expression.tokens.upperBound
+            } else {
+                index += 1
+            }
+        }
+        return found
+    }
+
+    // MARK: Reading components
+
+    /// A cursor over the solid tokens that records the separators between them.
+    struct Cursor {
+        let text: TextTokens
+        var index: Int
+
+        var token: TextTokens.Token? { index < text.tokens.count ? text.tokens[index] : nil }
+
+        /// Moves past white space and at most one separator from `allowed`; returns the separator
+        /// ("" for white space alone), or nil when something else stands there.
+        mutating func separator(_ allowed: String = "/-.,", maxSpaces: Int = 3) -> String? {
+            var probe = index
+            var separator = ""
+            var spaces = 0
+            while probe < text.tokens.count {
+                let token = text.tokens[probe]
+                if token.kind == .space {
+                    spaces += token.length
+                    guard spaces <= maxSpaces else { return nil }
+                    probe += 1
+                } else if token.kind == .punct, separator.isEmpty, allowed.contains(token.folded) {
+                    separator = token.folded
+                    probe += 1
+                } else {
+                    break
+                }
+            }
+            guard probe < text.tokens.count, probe > index else { return nil }
+            index = probe
+            return separator
+        }
+
+        /// A day: 1–31, with an optional ordinal suffix (`12th`), or an ordinal word.
+        mutating func day() -> Int? {
+            guard let token else { return nil }
+            if token.kind == .number, token.length <= 2, let value = Int(token.folded), (1...31).contains(value) {
+                index += 1
+                if let suffix = self.token, suffix.kind == .word, ["st", "nd", "rd", "th"].contains(suffix.folded) { index += 1 }
+                return value
+            }
+            if token.kind == .word {
+                if let value = DateRecogniser.ordinalWords[token.folded] {
+                    index += 1
+                    return value
+                }
+                if token.folded == "twenty" || token.folded == "thirty" {
+                    let tens = token.folded == "twenty" ? 20 : 30
+                    var probe = self
+                    probe.index += 1
+                    if probe.separator("-", maxSpaces: 1) != nil, let unit = probe.token, let value = DateRecogniser.ordinalWords[unit.folded], value < 10 {
+                        index = probe.index + 1
+                        return tens + value
+                    }
+                }
+            }
+            return nil
+        }
+
+        /// A month name or abbreviation (with an optional full stop).
+        mutating func monthName() -> Int? {
+            guard let token, token.kind == .word, let month = DateRecogniser.months[token.folded] else { return nil }
+            index += 1
+            if let dot = self.token, dot.folded == "." { index += 1 }
+            return month
+        }
+
+        /// A year: four digits, two digits, or `'84`. Returns (year, twoDigit).
+        mutating func year() -> (Int, Bool)? {
+            var probe = index
+            if probe < text.tokens.count, text.tokens[probe].folded == "'" || text.tokens[probe].folded == "’" { probe += 1 }
+            guard probe < text.tokens.count else { return nil }
+            let token = text.tokens[probe]
+            guard token.kind == .number, token.length == 4 || token.length == 2, let value = Int(token.folded) else { return nil }
+            if token.length == 4, !(1850...2100).contains(value) { return nil }
+            index = probe + 1
+            return (value, token.length == 2)
+        }
+
+        /// Skips "of" and "the".
+        mutating func skipWords(_ words: Set<String>) {
+            while let token, token.kind == .word, words.contains(token.folded) {
+                index += 1
+                if let space = self.token, space.kind == .space { index += 1 }
+            }
+        }
+    }
+
+    // MARK: Expressions
+
+    func expression(at start: Int) -> Expression? {
+        var cursor = Cursor(text: text, index: start)
+        // A weekday in front is taken with the date.
+        if let token = cursor.token, token.kind == .word, Self.weekdays.contains(token.folded) {
+            cursor.index += 1
+            if let dot = cursor.token, dot.folded == "." { cursor.index += 1 }
+            guard cursor.separator(",", maxSpaces: 2) != nil, let date = expression(at: cursor.index) else { return nil }
+            return Expression(tokens: start..<date.tokens.upperBound, readings: date.readings)
+        }
+        return numeric(at: start) ?? compact(at: start) ?? named(at: start)
+    }
+
+    /// Built from the cursor's position: ends the expression there.
+    func finish(_ start: Int, _ cursor: Cursor, _ readings: [Reading]) -> Expression? {
+        let valid = readings.filter { $0.month >= 1 && $0.month <= 12 && $0.day >= 1 && $0.day <= Self.daysIn($0.month) }
+        return valid.isEmpty ? nil : Expression(tokens: start..<cursor.index, readings: valid)
+    }
+
+    static func daysIn(_ month: Int) -> Int { [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] }
+
+    /// `12/02/1984`, `12.II.1984`, `1984-02-12`, `12/02` (slashes only without a year).
+    func numeric(at start: Int) -> Expression? {
+        var cursor = Cursor(text: text, index: start)
+        guard let first = cursor.token, first.kind == .number, let a = Int(first.folded) else { return nil }
+        cursor.index += 1
+        if first.length == 4 {
+            // Year first: 1984-02-12, 1984/2/12, 1984. február 12.
+            guard (1850...2100).contains(a) else { return nil }
+            var yearFirst = cursor
+            guard let separator = yearFirst.separator("/-.", maxSpaces: 1) else { return nil }
+            if let month = yearFirst.monthName() {
+                _ = yearFirst.separator("/-.", maxSpaces: 1)
+                guard let day = yearFirst.day() else { return nil }
+                if let dot = yearFirst.token, dot.folded == "." { yearFirst.index += 1 }
+                return finish(start, yearFirst, [Reading(day: day, month: month, year: a)])
+            }
+            guard !separator.isEmpty, let monthToken = yearFirst.token, monthToken.kind == .number, monthToken.length <= 2,
+                  let month = Int(monthToken.folded) else { return nil }
+            yearFirst.index += 1
+            guard yearFirst.separator(separator, maxSpaces: 0) == separator, let dayToken = yearFirst.token, dayToken.kind == .number,
+                  dayToken.length <= 2, let day = Int(dayToken.folded) else { return nil }
+            yearFirst.index += 1
+            return finish(start, yearFirst, [Reading(day: day, month: month, year: a)])
+        }
+        guard first.length <= 2 else { return nil }
+        var afterDay = cursor
+        if let suffix = afterDay.token, suffix.kind == .word, ["st", "nd", "rd", "th"].contains(suffix.folded) { return nil }
+        guard let separator = afterDay.separator("/-.", maxSpaces: 1) else { return nil }
+        // Second component: a number, a Roman numeral month.
+        guard let second = afterDay.token else { return nil }
+        var readingsBase: [(Int, Int)] = []
+        if second.kind == .number, second.length <= 2, let b = Int(second.folded) {
+            readingsBase = [(a, b), (b, a)]  // day-month as in the UK, and month-day
+        } else if second.kind == .word, let month = Self.romanMonths[second.folded] {
+            readingsBase = [(a, month)]
+        } else {
+            return nil
+        }
+        afterDay.index += 1
+        var withYear = afterDay
+        let secondSeparator = withYear.separator("/-.", maxSpaces: 1)
+        if let secondSeparator, secondSeparator == separator, let (year, twoDigit) = withYear.year() {
+            if let next = withYear.token, next.kind == .punct, next.folded == separator, !separator.isEmpty,
+               withYear.index + 1 < text.tokens.count, text.tokens[withYear.index + 1].kind == .number { return nil }
+            return finish(start, withYear, readingsBase.map { Reading(day: $0.0, month: $0.1, year: year, twoDigitYear: twoDigit) })
+        }
+        // Day and month alone: only with a slash (12/02), never a time (12.02) or a range (12-14).
+        guard separator == "/", !(afterDay.token.map { $0.kind == .punct && $0.folded == "/" } ?? false) else { return nil }
+        return finish(start, afterDay, readingsBase.map { Reading(day: $0.0, month: $0.1, year: nil) })
+    }
+
+    /// Eight or six digits together: `12021984`, `19840212`, `120284`.
+    func compact(at start: Int) -> Expression? {
+        let token = text.tokens[start]
+        guard token.kind == .number, token.length == 8 || token.length == 6 else { return nil }
+        let digits = Array(token.folded.utf8).map { Int($0) - 48 }
+        func number(_ range: Range<Int>) -> Int { range.reduce(0) { $0 * 10 + digits[$1] } }
+        var readings: [Reading] = []
+        if token.length == 8 {
+            readings.append(Reading(day: number(0..<2), month: number(2..<4), year: number(4..<8)))
+            readings.append(Reading(day: number(6..<8), month: number(4..<6), year: number(0..<4)))
+        } else {
+            readings.append(Reading(day: number(0..<2), month: number(2..<4), year: number(4..<6), twoDigitYear: true))
+        }
+        return finish(start, Cursor(text: text, index: start + 1), readings)
+    }
+
+    /// `12 Feb 1984`, `12th of February, 1984`, `12-FEB-84`, `the twelfth of February`,
+    /// `Feb 12th, 1984`, `February 12`.
+    func named(at start: Int) -> Expression? {
+        var cursor = Cursor(text: text, index: start)
+        if let token = cursor.token, token.kind == .word, token.folded == "the", text.tokens[start].kind == .word {
+            cursor.index += 1
+            guard cursor.separator("", maxSpaces: 2) != nil else { return nil }
+        }
+        let dayFirst = cursor
+        var attempt = dayFirst
+        if let day = attempt.day() {
+            var afterDay = attempt
+            _ = afterDay.separator("/-.,", maxSpaces: 2)
+            afterDay.skipWords(["of"])
+            guard let month = afterDay.monthName() else { return nil }
+            var withYear = afterDay
+            _ = withYear.separator("/-.,", maxSpaces: 2)  // none at all in `07AUG1989`
+            if let (year, twoDigit) = withYear.year() {
+                return finish(start, withYear, [Reading(day: day, month: month, year: year, twoDigitYear: twoDigit)])
+            }
+            return finish(start, afterDay, [Reading(day: day, month: month, year: nil)])
+        }
+        guard text.tokens[start].folded != "the" else { return nil }
+        attempt = dayFirst
+        guard let month = attempt.monthName() else { return nil }
+        guard attempt.separator("/-.,", maxSpaces: 2) != nil else { return nil }
+        attempt.skipWords(["the"])
+        guard let day = attempt.day() else { return nil }
+        var withYear = attempt
+        if withYear.separator("/-.,", maxSpaces: 2) != nil, let (year, twoDigit) = withYear.year() {
+            return finish(start, withYear, [Reading(day: day, month: month, year: year, twoDigitYear: twoDigit)])
+        }
+        return finish(start, attempt, [Reading(day: day, month: month, year: nil)])
+    }
+}

@@ -1,0 +1,124 @@
+/// The victim's address cut into its parts: flat and house numbers, the street (name and type),
+/// the site, estate or building name, localities and postcodes. The street and the site or estate
+/// identify the victim; a lone locality or borough does not (police need it) and stays.
+struct PostalAddress {
+    struct Street: Equatable {
+        /// Folded words of the name without the type ("kingsland", "high").
+        var name: [String]
+    }
+
+    struct Place: Equatable {
+        /// Folded words of the name without the site words ("meadow", "view").
+        var name: [String]
+    }
+
+    var streets: [Street] = []
+    var places: [Place] = []
+    /// Flat, plot or pitch numbers ("flat" and "5" for "Flat 5").
+    var units: [(designator: String, number: String)] = []
+    /// Compact upper-case postcodes (`E81AB`).
+    var postcodes: [String] = []
+    /// Folded words of the localities (kept in text).
+    var localities: Set<String> = []
+
+    /// Street types in full and abbreviated, folded → the canonical type.
+    static let streetTypes: [String: String] = {
+        let forms: [String: [String]] = [
+            "road": ["road", "rd"], "street": ["street", "st", "str"], "avenue": ["avenue", "ave", "av"], "lane": ["lane", "ln"],
+            "close": ["close", "cl"], "drive": ["drive", "dr", "drv"], "court": ["court", "ct"], "place": ["place", "pl"],
+            "gardens": ["gardens", "gdns", "gdn"], "crescent": ["crescent", "cres", "cresc"], "terrace": ["terrace", "terr", "ter", "tce"],
+            "square": ["square", "sq"], "grove": ["grove", "gr", "gro"], "park": ["park", "pk"], "mews": ["mews"], "rise": ["rise"],
+            "way": ["way"], "walk": ["walk", "wlk"], "row": ["row"], "hill": ["hill"], "parade": ["parade", "pde"], "green": ["green", "grn"],
+            "vale": ["vale"], "gate": ["gate"], "path": ["path"], "wharf": ["wharf"], "quay": ["quay"], "embankment": ["embankment"],
+            "boulevard": ["boulevard", "blvd"], "broadway": ["broadway"], "circus": ["circus"], "approach": ["approach", "appr"],
+            "passage": ["passage"], "heights": ["heights", "hts"], "mount": ["mount", "mt"], "yard": ["yard", "yd"], "end": ["end"],
+            "hollow": ["hollow"], "drove": ["drove"], "chase": ["chase"], "croft": ["croft"], "field": ["field"], "fields": ["fields"],
+        ]
+        var table: [String: String] = [:]
+        for (canonical, variants) in forms { for variant in variants { table[variant] = canonical } }
+        return table
+    }()
+
+    /// Words that name a site, estate or building rather than a street.
+    static let siteWords: Set<String> = [
+        "site", "sites", "estate", "caravan", "caravans", "camp", "traveller", "travellers", "gypsy", "gypsies", "roma", "park",
+        "yard", "farm", "house", "lodge", "mansions", "tower", "towers", "buildings", "cottage", "cottages", "flats", "apartments",
+        "block", "hall", "halls", "centre", "hostel", "hotel", "residence", "residences", "halting", "encampment", "pitches",
+    ]
+
+    /// Designators of a dwelling within a building or site: "Flat 5" identifies beside the street.
+    static let unitWords: Set<String> = ["flat", "apartment", "apt", "unit", "plot", "pitch", "bay", "room", "caravan", "trailer"]
+
+    /// Words before a number that are part of it ("Flat 3", "Plot 7", "No. 12").
+    static let designators: Set<String> = ["flat", "apartment", "apt", "unit", "plot", "pitch", "bay", "room", "no", "number", "house", "block", "floor"]
+
+    init(_ address: String?) {
+        guard let address, !address.isEmpty else { return }
+        let text = TextTokens(address)
+        postcodes = ContactPatterns.postcodes(in: text.scalars).map { ContactPatterns.compactPostcode(text.scalars[$0]) }
+        let postcodeRanges = ContactPatterns.postcodes(in: text.scalars)
+        // Parts at commas, semicolons and line breaks; words only, numbers and designators dropped.
+        var parts: [[TextTokens.Token]] = [[]]
+        for token in text.tokens {
+            if token.newline || token.folded == "," || token.folded == ";" {
+                parts.append([])
+            } else if token.kind == .word || token.kind == .number, !postcodeRanges.contains(where: { $0.contains(token.start) }) {
+                parts[parts.count - 1].append(token)
+            }
+        }
+        var streetSeen = false
+        var unknownBeforeStreet: [[String]] = []
+        var unknownAfter: [[String]] = []
+        for part in parts {
+            for (index, token) in part.enumerated().dropLast() where Self.unitWords.contains(token.folded) && part[index + 1].kind == .number {
+                units.append((token.folded, part[index + 1].folded))
+            }
+            let words = Self.stripNumbers(part)
+            guard !words.isEmpty else { continue }
+            if let siteIndex = words.firstIndex(where: { Self.siteWords.contains($0) }), siteIndex > 0,
+               !(Self.streetTypes[words[words.count - 1]] != nil && !Self.siteWords.contains(words[words.count - 1])) {
+                places.append(Place(name: Array(words[..<siteIndex]).filter { $0 != "the" }))
+                continue
+            }
+            if let typeIndex = words.indices.last(where: { $0 > 0 && Self.streetTypes[words[$0]] != nil }) {
+                let name = Array(words[..<typeIndex]).filter { $0 != "the" }
+                if !name.isEmpty { streets.append(Street(name: name)) }
+                streetSeen = true
+                // An address typed without commas: what follows the type is the locality.
+                localities.formUnion(words[(typeIndex + 1)...])
+                continue
+            }
+            if words.allSatisfy({ CommonWords.places.contains($0) }) {
+                localities.formUnion(words)
+            } else if streetSeen {
+                unknownAfter.append(words)
+            } else {
+                unknownBeforeStreet.append(words)
+            }
+        }
+        // A named part before the street (a house or site name) identifies; after it, a locality.
+        // With no street at all, the first named part is the site and the rest are localities.
+        if streetSeen {
+            places += unknownBeforeStreet.map { Place(name: $0.filter { $0 != "the" }) }
+            for words in unknownAfter { localities.formUnion(words) }
+        } else if let first = unknownBeforeStreet.first {
+            if unknownBeforeStreet.count > 1 || places.isEmpty { places.append(Place(name: first.filter { $0 != "the" })) }
+            for words in unknownBeforeStreet.dropFirst() { localities.formUnion(words) }
+        }
+        places.removeAll { $0.name.isEmpty }
+    }
+
+    /// The folded words of a part without house numbers and their designators.
+    static func stripNumbers(_ part: [TextTokens.Token]) -> [String] {
+        var words: [String] = []
+        for (index, token) in part.enumerated() {
+            if token.kind == .number { continue }
+            let next = index + 1 < part.count ? part[index + 1] : nil
+            // "Flat 3", "No 12": a designator before a number; "12a": a letter glued to a number.
+            if designators.contains(token.folded), next?.kind == .number { continue }
+            if token.folded.count == 1, index > 0, part[index - 1].kind == .number, part[index - 1].end == token.start { continue }
+            words.append(token.folded)
+        }
+        return words
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+
+/// Replaces personal data in free text with `[redacted:KIND]` and counts the replacements.
+///
+/// What it removes depends on the consent level (DESIGN.md "Consent and redaction"): with
+/// `removeIdentity` the victim's names and date of birth, in whatever form they are written
+/// (``NameMatcher``, ``DateRecogniser``); with `removeContact` the victim's own phone, email,
+/// street, site or estate and postcode (``PostalAddress``) and, when `generic` is set, every UK
+/// phone number, email address, postcode and National Insurance number whoever it belongs to
+/// (``ContactPatterns``).
+///
+/// The text is cut into tokens once; every matcher proposes scalar ranges, and where two overlap
+/// the earlier kind in ``Kind`` wins (an email address that contains the name is an `email`).
+/// Everything outside a replacement is kept byte for byte. Building a scrubber does the work
+/// that depends only on the victim; `scrub` is a pure function of the text.
+public struct Scrubber: Sendable {
+    /// What to remove.
+    public struct Policy: Sendable, Equatable {
+        public var removeIdentity: Bool
+        public var removeContact: Bool
+        /// Also remove generic UK patterns (not only the victim's own details).
+        public var generic: Bool
+
+        public init(removeIdentity: Bool, removeContact: Bool, generic: Bool) {
+            self.removeIdentity = removeIdentity
+            self.removeContact = removeContact
+            self.generic = generic
+        }
+    }
+
+    /// Replacement kinds, in the order they win an overlap.
+    public enum Kind: String, Sendable, CaseIterable, Comparable {
+        case email, phone, address, postcode, niNumber = "ni_number", dateOfBirth = "date_of_birth", name
+
+        public static func < (lhs: Kind, rhs: Kind) -> Bool {
+            allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+        }
+    }
+
+    /// One replacement: where it was in the original text (scalar offsets) and what it was.
+    public struct Replacement: Sendable, Equatable {
+        public var kind: Kind
+        /// Unicode scalar offsets into the original text.
+        public var range: Range<Int>
+        /// The text replaced, for a caseworker's preview; never logged or stored.
+        public var original: String
+    }
+
+    /// A scrubbed text with its replacements.
+    public struct Result: Sendable {
+        public var text: String
+        public var replacements: [Replacement]
+
+        /// The number of replacements by kind name.
+        public var counts: [String: Int] {
+            replacements.reduce(into: [:]) { $0[$1.kind.rawValue, default: 0] += 1 }
+        }
+    }
+
+    let policy: Policy
+    let names: NameMatcher?
+    let dateOfBirth: DateOfBirth?
+    let address: PostalAddress
+    let ownEmail: [Unicode.Scalar]?
+    let ownPhone: [Unicode.Scalar]?
+
+    /// Builds the matchers for one victim.
+    public init(identity: VictimIdentity, policy: Policy) {
+        self.policy = policy
+        names = policy.removeIdentity ? NameMatcher(names: [identity.name].compactMap { $0 } + identity.otherNames) : nil
+        dateOfBirth = policy.removeIdentity ? identity.dateOfBirth : nil
+        address = policy.removeContact ? PostalAddress(identity.address) : PostalAddress(nil)
+        let email = identity.email?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        ownEmail = policy.removeContact && !email.isEmpty ? Array(email.unicodeScalars) : nil
+        var digits = Array((identity.phone ?? "").unicodeScalars.filter(TextTokens.isDigit))
+        if digits.starts(with: ["4", "4"]) { digits.removeFirst(2) }
+        if digits.first == "0" { digits.removeFirst() }
+        ownPhone = policy.removeContact && digits.count >= 6 ? digits : nil
+    }
+
+    /// The scrubbed text and the number of replacements by kind.
+    public func scrub(_ text: String) -> (text: String, counts: [String: Int]) {
+        let result = scrubbed(text)
+        return (result.text, result.counts)
+    }
+
+    /// The scrubbed text with every replacement.
+    public func scrubbed(_ text: String) -> Result {
+        guard policy.removeIdentity || policy.removeContact, !text.isEmpty else { return Result(text: text, replacements: []) }
+        let tokens = TextTokens(text)
+        let scalars = tokens.scalars
+        var candidates: [(Kind, Range<Int>)] = []
+        if policy.removeContact {
+            let hasAt = scalars.contains("@")
+            let hasDigit = tokens.tokens.contains { $0.kind == .number }
+            if hasAt {
+                let emails = ContactPatterns.emails(in: scalars)
+                for range in emails where policy.generic || isOwnEmail(scalars[range]) { candidates.append((.email, range)) }
+            }
+            if hasDigit {
+                if let ownPhone { candidates += ContactPatterns.phone(ownPhone, in: scalars).map { (.phone, $0) } }
+                if policy.generic { candidates += ContactPatterns.phones(in: scalars).map { (.phone, $0) } }
+            }
+            if !address.isEmpty { candidates += address.spans(in: tokens).map { (.address, $0) } }
+            if hasDigit {
+                for range in ContactPatterns.postcodes(in: scalars)
+                where policy.generic || address.postcodes.contains(ContactPatterns.compactPostcode(scalars[range])) {
+                    candidates.append((.postcode, range))
+                }
+                // NI numbers go from every field, offender descriptions too: the report has no field
+                // for the victim's own, so one in the text cannot be told apart from it.
+                candidates += ContactPatterns.niNumbers(in: scalars).map { (.niNumber, $0) }
+            }
+        }
+        if let dateOfBirth {
+            for expression in DateRecogniser(text: tokens).expressions() where expression.readings.contains(where: { $0.matches(dateOfBirth) }) {
+                candidates.append((.dateOfBirth, tokens.tokens[expression.tokens.lowerBound].start..<tokens.tokens[expression.tokens.upperBound - 1].end))
+            }
+        }
+        if let names { candidates += names.spans(in: tokens).map { (.name, $0) } }
+        return Self.apply(candidates, to: scalars, original: text)
+    }
+
+    func isOwnEmail(_ candidate: ArraySlice<Unicode.Scalar>) -> Bool {
+        guard let ownEmail else { return false }
+        return candidate.count == ownEmail.count && zip(candidate, ownEmail).allSatisfy { ContactPatterns.lower($0) == $1 }
+    }
+
+    /// Keeps, kind by kind, the candidates that overlap nothing already kept, and writes the text.
+    static func apply(_ candidates: [(Kind, Range<Int>)], to scalars: [Unicode.Scalar], original: String) -> Result {
+        guard !candidates.isEmpty else { return Result(text: original, replacements: []) }
+        var kept: [(Kind, Range<Int>)] = []
+        for candidate in candidates.sorted(by: { ($0.0, $0.1.lowerBound, -$0.1.count) < ($1.0, $1.1.lowerBound, -$1.1.count) })
+        where !candidate.1.isEmpty && !kept.contains(where: { $0.1.overlaps(candidate.1) }) {
+            kept.append(candidate)
+        }
+        kept.sort { $0.1.lowerBound < $1.1.lowerBound }
+        var output = String.UnicodeScalarView()
+        var replacements: [Replacement] = []
+        var position = 0
+        for (kind, range) in kept {
+            output.append(contentsOf: scalars[position..<range.lowerBound])
+            output.append(contentsOf: "[redacted:\(kind.rawValue)]".unicodeScalars)
+            replacements.append(Replacement(kind: kind, range: range, original: String(String.UnicodeScalarView(scalars[range]))))
+            position = range.upperBound
+        }
+        output.append(contentsOf: scalars[position...])
+        return Result(text: String(output), replacements: replacements)
+    }
+}
