@@ -162,6 +162,12 @@ enum Migrations {
                 SELECT report_id, accepted_at, centre_id, NULL, consent_level, share_demographics, 'recorded' FROM reports;
                 """)
         }
+        migrator.registerMigration("v4-consent-recorded-by") { db in
+            try db.execute(sql: """
+                -- Who at the centre recorded each consent (a caseworker reference, never a name).
+                ALTER TABLE consent_events ADD COLUMN recorded_by TEXT;
+                """)
+        }
         return migrator
     }
 }

@@ -37,6 +37,9 @@ public struct ConsentEventRecord: Sendable, Equatable {
     public var to: ConsentLevel
     public var shareDemographics: Bool
     public var method: String?
+    /// When and by whom (a caseworker reference) the centre recorded it.
+    public var recordedAt: Date?
+    public var recordedBy: String?
     public var effect: String
 }
 
@@ -50,9 +53,9 @@ extension RelayDatabase {
                 FROM reports r JOIN report_originals o USING (report_id) LEFT JOIN victim_pseudonyms p USING (report_id)
                 WHERE r.report_id = ? AND r.centre_id = ?
                 """), arguments: [id, centreID]) else { return nil }
-            let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT method, recorded_at FROM consent_events WHERE report_id = ? ORDER BY seq DESC LIMIT 1"), arguments: [id])
+            let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT method, recorded_at, recorded_by FROM consent_events WHERE report_id = ? ORDER BY seq DESC LIMIT 1"), arguments: [id])
             let consent = Consent(level: ConsentLevel(rawValue: row["consent_level"])!, shareDemographics: row["share_demographics"],
-                                  recordedAt: (last?["recorded_at"] as Int64?).map(Self.date), recordedBy: nil, method: last?["method"])
+                                  recordedAt: (last?["recorded_at"] as Int64?).map(Self.date), recordedBy: last?["recorded_by"], method: last?["method"])
             let pseudonym: String? = row["pseudonym"]
             let seq: Int64 = row["seq"]
             var previous = 0
@@ -119,11 +122,12 @@ extension RelayDatabase {
     /// A report's consent events, oldest first.
     public func consentEvents(reportID: UUID) async throws -> [ConsentEventRecord] {
         try await pool.read { db in
-            try Row.fetchAll(db.cachedStatement(sql: "SELECT at, actor, from_level, to_level, share_demographics, method, effect FROM consent_events WHERE report_id = ? ORDER BY seq"),
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT at, actor, from_level, to_level, share_demographics, method, recorded_at, recorded_by, effect FROM consent_events WHERE report_id = ? ORDER BY seq"),
                              arguments: [reportID.lowercasedString]).map { row in
                 ConsentEventRecord(at: Self.date(row["at"]), actor: row["actor"], from: (row["from_level"] as String?).flatMap(ConsentLevel.init(rawValue:)),
                                    to: ConsentLevel(rawValue: row["to_level"])!, shareDemographics: row["share_demographics"],
-                                   method: row["method"], effect: row["effect"])
+                                   method: row["method"], recordedAt: (row["recorded_at"] as Int64?).map(Self.date), recordedBy: row["recorded_by"],
+                                   effect: row["effect"])
             }
         }
     }

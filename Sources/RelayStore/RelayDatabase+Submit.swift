@@ -200,16 +200,17 @@ extension RelayDatabase {
     static func recordConsent(_ db: Database, journal: Journal, reportID: String, actor: AuditActor, from: Consent?, to: Consent,
                               effect: String, at: Date) throws {
         try db.cachedStatement(sql: """
-            INSERT INTO consent_events (report_id, at, actor, from_level, to_level, share_demographics, method, recorded_at, effect)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO consent_events (report_id, at, actor, from_level, to_level, share_demographics, method, recorded_at, recorded_by, effect)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [reportID, millis(at), actor.id, from?.level.rawValue, to.level.rawValue, to.shareDemographics, to.method,
-                             to.recordedAt.map(millis), effect])
+                             to.recordedAt.map(millis), to.recordedBy, effect])
         var details: [String: JSONValue] = [
             "from": from.map { .string($0.level.rawValue) } ?? .null, "to": .string(to.level.rawValue),
             "share_demographics": .bool(to.shareDemographics), "effect": .string(effect),
         ]
         if let method = to.method { details["method"] = .string(method) }
         if let recordedAt = to.recordedAt { details["recorded_at"] = .string(RFC3339.format(recordedAt)) }
+        if let recordedBy = to.recordedBy { details["recorded_by"] = .string(recordedBy) }
         try journal.record(db, actor.event("consent", reportID: reportID, details: .object(details)), at: at)
     }
 

@@ -15,7 +15,7 @@ struct Relay: AsyncParsableCommand {
             Exit codes: 0 done; 1 failed; 3 the relay refused (see the message); 4 the relay could not be \
             reached (submissions stay spooled: run `relay flush`); 5 a signature did not verify; 64 usage.
             """,
-        subcommands: [Submit.self, Flush.self, Status.self, Receipts.self, ConsentCommand.self, Lease.self, Ack.self, Nack.self, Whoami.self, Keygen.self])
+        subcommands: [Submit.self, Preview.self, Flush.self, Status.self, Receipts.self, ConsentCommand.self, Lease.self, Ack.self, Nack.self, Whoami.self, Keygen.self])
 }
 
 /// Connection flags shared by every networked command.

@@ -64,6 +64,50 @@ struct CLIEndToEndTests {
         try await daemon.stop()
     }
 
+    @Test("relay preview shows, offline, exactly the view the intake receives, for every seed")
+    func previewEqualsDelivered() async throws {
+        let daemon = try RelaydProcess()
+        try await daemon.start()
+        var seedByID: [String: String] = [:]
+        var notForwarded: [String] = []
+        for centre in ["traveller-centre", "disability-centre", "refugee-centre", "trans-centre"] {
+            for file in try Self.seeds(centre) {
+                let out = try await daemon.relay(["submit", "--profile", daemon.profile(centre), file]).checked("relay submit").stdout
+                let id = try #require(out.components(separatedBy: "accepted as ").last?.prefix(36)).description
+                seedByID[id] = file
+                let json = try JSONParser.parse(Array(FileManager.default.contents(atPath: file)!))
+                if json["consent"]?["level"] == "stats_only" { notForwarded.append(file) }
+            }
+        }
+        var compared = 0
+        for intake in ["met-intake", "city-intake"] {
+            let out = daemon.workspace.file("preview-\(intake)")
+            try await daemon.relay(["lease", "--profile", daemon.profile(intake), "--max", "50", "--out", out]).checked("relay lease")
+            for file in try FileManager.default.contentsOfDirectory(atPath: out) {
+                let item = try JSONParser.parse(Array(FileManager.default.contents(atPath: "\(out)/\(file)")!))
+                let id = try #require(item["report_id"]?.stringValue)
+                let seed = try #require(seedByID[id])
+                let delivered = try #require(item["view"]?.objectValue)
+                let preview = try await daemon.relay([
+                    "preview", seed, "--json", "--report-id", id,
+                    "--centre-id", delivered["centre"]?["id"]?.stringValue ?? "", "--centre-name", delivered["centre"]?["name"]?.stringValue ?? "",
+                ]).checked("relay preview")
+                var shown = try #require(try JSONParser.parse(Array(preview.stdout.utf8))["view"]?.objectValue)
+                var received = delivered
+                // Only the relay knows earlier reports of the same victim and the pseudonym.
+                for key in ["previous_reports_via_relay", "victim_pseudonym"] { shown[key] = nil; received[key] = nil }
+                #expect(JSONValue.object(shown) == JSONValue.object(received), "\(seed): preview differs from the delivered view")
+                compared += 1
+            }
+        }
+        #expect(compared + notForwarded.count == seedByID.count, "every seed was either delivered and compared or not forwarded")
+        for seed in notForwarded {
+            let preview = try await daemon.relay(["preview", seed, "--json"]).checked("relay preview")
+            #expect(try JSONParser.parse(Array(preview.stdout.utf8))["forwarded"] == false)
+        }
+        try await daemon.stop()
+    }
+
     @Test("consent withdrawn after delivery: the intake receives a consent update asking to erase the identity")
     func withdrawAfterDelivery() async throws {
         let daemon = try RelaydProcess()

@@ -61,6 +61,35 @@ struct ConsentAPITests {
         }
     }
 
+    @Test("the view, the consent event and the audit entry carry the latest change's recorded_by, method and recorded_at")
+    func provenance() async throws {
+        try await withLiveRelay { relay in
+            let id = try await submit(relay, level: .anonymous)
+            // The change names another caseworker and gives no method: the submission's method must not linger.
+            let change: JSONValue = ["consent": ["level": "identity", "share_demographics": false, "recorded_at": "2026-11-24T09:30:00Z", "recorded_by": "CW-99"]]
+            let response = try await relay.withClient("centre-a") { try await $0.send(.PUT, "/v1/reports/\(id.lowercasedString)/consent", body: change) }
+            #expect(response.status == 200)
+            let view = try open(relay, try #require(try await lease(relay).first))
+            #expect(view["consent"] == ["level": "identity", "share_demographics": false, "recorded_at": "2026-11-24T09:30:00Z", "recorded_by": "CW-99"])
+            let events = try await relay.database.consentEvents(reportID: id)
+            #expect(events.first?.recordedBy == "CW-17", "the submission's own record")
+            #expect(events.last?.recordedBy == "CW-99")
+            #expect(events.last?.method == nil)
+            #expect(events.last?.recordedAt == RFC3339.parse("2026-11-24T09:30:00Z"))
+            let audited = try await relay.database.auditHistory(reportID: id.lowercasedString).filter { $0.action == "consent" }
+            #expect(audited.last?.details["recorded_by"] == "CW-99")
+            #expect(audited.last?.details["recorded_at"] == "2026-11-24T09:30:00Z")
+            #expect(audited.last?.details["method"] == nil)
+            // A later change that gives a method carries it, and its own caseworker.
+            let again: JSONValue = ["consent": ["level": "anonymous", "method": "interpreter", "recorded_by": "CW-3"]]
+            _ = try await relay.withClient("centre-a") { try await $0.send(.PUT, "/v1/reports/\(id.lowercasedString)/consent", body: again) }
+            let newer = try open(relay, try #require(try await lease(relay).first))
+            #expect(newer["consent"]?["method"] == "interpreter")
+            #expect(newer["consent"]?["recorded_by"] == "CW-3")
+            #expect(newer["consent"]?["recorded_at"] == nil)
+        }
+    }
+
     @Test("leased: the outstanding lease is invalidated and its ack answers superseded")
     func leased() async throws {
         try await withLiveRelay { relay in

@@ -26,6 +26,16 @@ public struct PoliceView: Sendable {
     /// The view document (schema `reportrelay/police-view/v1`), `redactions` included.
     public var document: JSONValue
     public var redactions: [Redaction]
+    /// Every replacement made in free text, with the text it replaced: for the caseworker's
+    /// preview only (`relay preview`); never stored, logged or sent.
+    public var replacements: [FieldReplacement]
+}
+
+/// One replacement in one free-text field of the report.
+public struct FieldReplacement: Sendable, Equatable {
+    /// JSON pointer of the field in the original report.
+    public var path: String
+    public var replacement: Scrubber.Replacement
 }
 
 /// The consent table of DESIGN.md as a pure function of (report, consent, context).
@@ -91,13 +101,13 @@ public enum PoliceViewBuilder {
             editor.replace("/incident/recordability", with: "incident")
         }
 
-        // The consent in force (it may have been varied since submission). `recorded_by` is the
-        // caseworker's reference, kept: police reach the victim through the centre.
-        var consentObject = report.document["consent"]?.objectValue ?? [:]
-        consentObject["level"] = .string(level.rawValue)
-        consentObject["share_demographics"] = .bool(consent.shareDemographics)
+        // The consent in force, all of it from the latest record (it may have been varied since
+        // submission): a change that gives no method leaves none, never the old one. `recorded_by`
+        // is the caseworker's reference, kept: police reach the victim through the centre.
+        var consentObject: [String: JSONValue] = ["level": .string(level.rawValue), "share_demographics": .bool(consent.shareDemographics)]
         if let method = consent.method { consentObject["method"] = .string(method) }
         if let recordedAt = consent.recordedAt { consentObject["recorded_at"] = .string(RFC3339.format(recordedAt)) }
+        if let recordedBy = consent.recordedBy { consentObject["recorded_by"] = .string(recordedBy) }
 
         var root = editor.document.objectValue ?? [:]
         root["schema"] = .string(PoliceView.schema)
@@ -109,7 +119,7 @@ public enum PoliceViewBuilder {
         root["recordability"] = .string(recordability)
         root["consent"] = .object(consentObject)
         root["redactions"] = .array(editor.redactions.map(\.jsonValue))
-        return PoliceView(document: .object(root), redactions: editor.redactions)
+        return PoliceView(document: .object(root), redactions: editor.redactions, replacements: editor.replacements)
     }
 }
 
@@ -117,6 +127,7 @@ public enum PoliceViewBuilder {
 struct DocumentEditor {
     var document: JSONValue
     var redactions: [Redaction] = []
+    var replacements: [FieldReplacement] = []
 
     func value(_ pointer: String) -> JSONValue? {
         var current = document
@@ -153,10 +164,11 @@ struct DocumentEditor {
 
     mutating func scrub(_ pointer: String, with scrubber: Scrubber) {
         guard let text = value(pointer)?.stringValue else { return }
-        let (scrubbed, counts) = scrubber.scrub(text)
-        guard !counts.isEmpty else { return }
-        document = Self.updating(document, path: pointer.split(separator: "/").map(String.init)[...], with: .string(scrubbed))
-        redactions.append(Redaction(path: pointer, action: .scrubbed, counts: counts))
+        let result = scrubber.scrubbed(text)
+        guard !result.replacements.isEmpty else { return }
+        document = Self.updating(document, path: pointer.split(separator: "/").map(String.init)[...], with: .string(result.text))
+        redactions.append(Redaction(path: pointer, action: .scrubbed, counts: result.counts))
+        replacements += result.replacements.map { FieldReplacement(path: pointer, replacement: $0) }
     }
 
     private static func updating(_ node: JSONValue, path: ArraySlice<String>, with value: JSONValue?) -> JSONValue {

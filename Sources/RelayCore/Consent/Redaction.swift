@@ -1,7 +1,7 @@
 /// One entry of the redaction summary: which field of the original report was removed,
 /// coarsened or scrubbed, and for free text how many replacements of each kind — never values.
 public struct Redaction: Sendable, Equatable {
-    public enum Action: String, Sendable {
+    public enum Action: String, Sendable, CaseIterable {
         case removed, coarsened, scrubbed
     }
 
