@@ -8,8 +8,8 @@ import RelayStore
 struct RelayBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "relay-bench",
-        abstract: "Benchmarks of the relay's store. Run in release: swift run -c release relay-bench ...",
-        subcommands: [AuditAppend.self, InclusionProof.self])
+        abstract: "Benchmarks of the relay (store, audit log, redaction). Run in release: swift run -c release relay-bench ...",
+        subcommands: [AuditAppend.self, InclusionProof.self, ScrubBenchmark.self])
 }
 
 /// Percentiles of a sample of durations in seconds.

@@ -24,9 +24,18 @@ enum CommonWords {
         return words
     }()
 
+    /// Words of the London boroughs' and force areas' names.
+    static let boroughWords: Set<String> = Set((Vocabulary.londonBoroughs + Vocabulary.policeForceAreas).flatMap {
+        $0.split(whereSeparator: { $0 == " " || $0 == "-" }).map { TextFolding.fold($0) }
+    }).subtracting(["and", "of", "upon", "city", "north", "south", "west", "east", "valley", "police"])
+
+    /// Ordinary, calendar and place words in one set (one lookup on the hot path).
+    static let all: Set<String> = ordinary.union(calendar).union(places)
+
     /// Whether `folded` is an ordinary word, a calendar word or a place word.
+    @inline(__always)
     static func isCommon(_ folded: String) -> Bool {
-        ordinary.contains(folded) || calendar.contains(folded) || places.contains(folded)
+        all.contains(folded)
     }
 
     /// Words that make the word before them part of a place or an institution's name
@@ -37,9 +46,57 @@ enum CommonWords {
             "gurdwara", "magistrates", "council", "market", "library", "centre", "center", "bridge", "airport", "prison",
             "academy", "surgery", "clinic", "theatre", "stadium", "cathedral", "abbey", "pub", "arms", "inn", "hotel", "tavern",
             "museum", "shopping", "services", "barracks", "infirmary", "junction", "ward", "wharf", "estate", "primary",
+            "bay", "common", "heath", "town", "village", "city", "broadway", "cross", "bridge", "park", "street", "road",
         ]
         words.formUnion(PostalAddress.streetTypes.keys)
         words.formUnion(PostalAddress.siteWords)
         return words
     }()
+
+    /// Whether the words right after `end` (token index) make what ends there part of another
+    /// place's name: an institution ("station", "Primary School"), directly or after capitalised words.
+    static func namesAnotherPlace(_ text: TextTokens, after end: Int) -> Bool {
+        var probe = end - 1
+        for _ in 0..<3 {
+            guard let next = text.nextSolid(after: probe), next == probe + 2, text.tokens[probe + 1].kind == .space,
+                  text.tokens[probe + 1].length == 1, text.tokens[next].kind == .word else { return false }
+            let word = text.tokens[next].folded
+            if institutions.contains(word), PostalAddress.streetTypes[word] == nil || text.tokens[next].capitalised { return true }
+            guard text.tokens[next].capitalised, !NameMatcher.functionWords.contains(word) else { return false }
+            probe = next
+        }
+        return false
+    }
+
+    /// The multi-word borough and force-area names, folded word by word.
+    static let boroughPhrases: [[String]] = (Vocabulary.londonBoroughs + Vocabulary.policeForceAreas)
+        .map { $0.split(whereSeparator: { $0 == " " || $0 == "-" }).map { TextFolding.fold($0) } }
+        .filter { $0.count > 1 }
+
+    /// Whether the word at `index` stands inside a borough's or force area's name ("Kensington and Chelsea").
+    static func isInsideBoroughName(_ text: TextTokens, _ index: Int) -> Bool {
+        let folded = text.tokens[index].folded
+        for phrase in boroughPhrases {
+            guard let position = phrase.firstIndex(of: folded) else { continue }
+            // Walk back to where the phrase would start, then compare word by word.
+            var start = index
+            for _ in 0..<position {
+                guard let previous = text.previousSolid(before: start) else { start = -1; break }
+                start = previous
+            }
+            guard start >= 0 else { continue }
+            var probe = start
+            var matched = true
+            for (offset, word) in phrase.enumerated() {
+                if offset > 0 {
+                    guard let next = text.nextSolid(after: probe) else { matched = false; break }
+                    probe = next
+                    if text.tokens[probe].folded == "-" { guard let after = text.nextSolid(after: probe) else { matched = false; break }; probe = after }
+                }
+                if text.tokens[probe].folded != word { matched = false; break }
+            }
+            if matched { return true }
+        }
+        return false
+    }
 }

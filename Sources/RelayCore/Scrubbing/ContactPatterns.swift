@@ -4,6 +4,12 @@
 enum ContactPatterns {
     typealias Scalars = [Unicode.Scalar]
 
+    static let prefixGaps: ScalarSet = " -.\u{00A0}"
+    static let prefixGapsBack: ScalarSet = " -.()\u{00A0}"
+    static let niSeparators: ScalarSet = " -./\u{2013}\u{2014}\u{00A0}\t"
+    static let badFirst: ScalarSet = "DFIQUV"
+    static let badSecond: ScalarSet = "DFIOQUV"
+
     @inline(__always) static func isDigit(_ s: Unicode.Scalar) -> Bool { TextTokens.isDigit(s) }
     @inline(__always) static func isASCIILetter(_ s: Unicode.Scalar) -> Bool { s.isASCII && TextTokens.isLetter(s) }
     @inline(__always) static func isAlnum(_ s: Unicode.Scalar) -> Bool { isDigit(s) || TextTokens.isLetter(s) }
@@ -27,7 +33,7 @@ enum ContactPatterns {
 
     /// `local@domain.tld`, letters of any script allowed.
     static func emails(in scalars: Scalars) -> [Range<Int>] {
-        func isLocal(_ s: Unicode.Scalar) -> Bool { isAlnum(s) || "._%+-".unicodeScalars.contains(s) }
+        func isLocal(_ s: Unicode.Scalar) -> Bool { isAlnum(s) || s == "." || s == "_" || s == "%" || s == "+" || s == "-" }
         func isDomain(_ s: Unicode.Scalar) -> Bool { isAlnum(s) || s == "." || s == "-" }
         var found: [Range<Int>] = []
         var index = 0
@@ -82,7 +88,7 @@ enum ContactPatterns {
     /// returns the offset where the national digits begin.
     static func internationalPrefix(_ scalars: Scalars, at index: Int) -> Int? {
         var position = index
-        func skip(_ limit: Int) { var n = 0; while position < scalars.count, n < limit, " -.\u{00A0}".unicodeScalars.contains(scalars[position]) { position += 1; n += 1 } }
+        func skip(_ limit: Int) { var n = 0; while position < scalars.count, n < limit, Self.prefixGaps.contains(scalars[position]) { position += 1; n += 1 } }
         if scalars[position] == "+" {
             position += 1
         } else if position + 1 < scalars.count, scalars[position] == "0", scalars[position + 1] == "0" {
@@ -176,7 +182,7 @@ enum ContactPatterns {
     static func prefixStart(_ scalars: Scalars, before index: Int) -> Int {
         var start = index
         var probe = index
-        func back() { while probe > 0, " -.()\u{00A0}".unicodeScalars.contains(scalars[probe - 1]) { probe -= 1 } }
+        func back() { while probe > 0, Self.prefixGapsBack.contains(scalars[probe - 1]) { probe -= 1 } }
         back()
         if probe > 0, scalars[probe - 1] == "0", probe < 2 || !isDigit(scalars[probe - 2]) || scalars[probe - 2] == "4" {
             probe -= 1
@@ -254,7 +260,7 @@ enum ContactPatterns {
     /// rule (first letter not D, F, I, Q, U or V; second not D, F, I, O, Q, U or V), with `QQ`, the
     /// specimen prefix on forms, also taken: so "On 03/11/25 a…" is not one.
     static func niNumbers(in scalars: Scalars) -> [Range<Int>] {
-        func isSeparator(_ s: Unicode.Scalar) -> Bool { " -./\u{2013}\u{2014}\u{00A0}\t".unicodeScalars.contains(s) }
+        func isSeparator(_ s: Unicode.Scalar) -> Bool { Self.niSeparators.contains(s) }
         var found: [Range<Int>] = []
         var index = 0
         while index + 8 < scalars.count {
@@ -275,7 +281,7 @@ enum ContactPatterns {
                 break
             }
             if digits == 6, position < scalars.count, isSeparator(scalars[position]) { take(scalars[position]); position += 1 }
-            guard digits == 6, consistent, position < scalars.count, "ABCDabcd".unicodeScalars.contains(scalars[position]),
+            guard digits == 6, consistent, position < scalars.count, (0x41...0x44).contains(upper(scalars[position]).value),
                   boundaryAfter(scalars, position + 1) else { index += 1; continue }
             found.append(index..<(position + 1))
             index = position + 1
@@ -285,6 +291,6 @@ enum ContactPatterns {
 
     static func isNIPrefix(_ first: Unicode.Scalar, _ second: Unicode.Scalar) -> Bool {
         if first == "Q", second == "Q" { return true }
-        return !"DFIQUV".unicodeScalars.contains(first) && !"DFIOQUV".unicodeScalars.contains(second)
+        return !Self.badFirst.contains(first) && !Self.badSecond.contains(second)
     }
 }

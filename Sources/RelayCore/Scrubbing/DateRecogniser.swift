@@ -78,7 +78,7 @@ struct DateRecogniser {
         var index = 0
         let tokens = text.tokens
         while index < tokens.count {
-            if tokens[index].kind != .space, let expression = expression(at: index) {
+            if mayStart(tokens[index]), let expression = expression(at: index) {
                 found.append(expression)
                 index = expression.tokens.upperBound
             } else {
@@ -86,6 +86,27 @@ struct DateRecogniser {
             }
         }
         return found
+    }
+
+    /// Days known by name ("born on Christmas Eve 1992"), as folded words (a possessive `'s` dropped).
+    static let namedDays: [([String], day: Int, month: Int)] = [
+        (["christmas", "eve"], 24, 12), (["christmas", "day"], 25, 12), (["boxing", "day"], 26, 12), (["new", "year", "eve"], 31, 12),
+        (["new", "years", "eve"], 31, 12), (["new", "year", "day"], 1, 1), (["new", "years", "day"], 1, 1), (["valentine", "day"], 14, 2),
+        (["valentines", "day"], 14, 2), (["halloween"], 31, 10), (["bonfire", "night"], 5, 11), (["guy", "fawkes", "night"], 5, 11),
+        (["st", "patrick", "day"], 17, 3), (["st", "george", "day"], 23, 4), (["st", "andrew", "day"], 30, 11), (["st", "david", "day"], 1, 3),
+        (["burns", "night"], 25, 1),
+    ]
+
+    /// Words a date expression can begin with (most words cannot, and are not tried).
+    static let starters: Set<String> = Set(months.keys).union(weekdays).union(ordinalWords.keys).union(["the", "twenty", "thirty"])
+        .union(namedDays.map { $0.0[0] })
+
+    func mayStart(_ token: TextTokens.Token) -> Bool {
+        switch token.kind {
+        case .number: true
+        case .word: Self.starters.contains(token.folded)
+        case .space, .punct: false
+        }
     }
 
     // MARK: Reading components
@@ -99,7 +120,7 @@ struct DateRecogniser {
 
         /// Moves past white space and at most one separator from `allowed`; returns the separator
         /// ("" for white space alone), or nil when something else stands there.
-        mutating func separator(_ allowed: String = "/-.,", maxSpaces: Int = 3) -> String? {
+        mutating func separator(_ allowed: ScalarSet = "/-.,", maxSpaces: Int = 3) -> String? {
             var probe = index
             var separator = ""
             var spaces = 0
@@ -109,7 +130,7 @@ struct DateRecogniser {
                     spaces += token.length
                     guard spaces <= maxSpaces else { return nil }
                     probe += 1
-                } else if token.kind == .punct, separator.isEmpty, allowed.contains(token.folded) {
+                } else if token.kind == .punct, separator.isEmpty, allowed.contains(token.scalar) {
                     separator = token.folded
                     probe += 1
                 } else {
@@ -151,7 +172,8 @@ struct DateRecogniser {
         mutating func monthName() -> Int? {
             guard let token, token.kind == .word, let month = DateRecogniser.months[token.folded] else { return nil }
             index += 1
-            if let dot = self.token, dot.folded == "." { index += 1 }
+            // "Feb." takes its full stop; "February." ends a sentence.
+            if let dot = self.token, dot.folded == ".", token.folded.utf8.count <= 4 { index += 1 }
             return month
         }
 
@@ -187,7 +209,34 @@ struct DateRecogniser {
             guard cursor.separator(",", maxSpaces: 2) != nil, let date = expression(at: cursor.index) else { return nil }
             return Expression(tokens: start..<date.tokens.upperBound, readings: date.readings)
         }
-        return numeric(at: start) ?? compact(at: start) ?? named(at: start)
+        return numeric(at: start) ?? compact(at: start) ?? named(at: start) ?? namedDay(at: start)
+    }
+
+    /// "Christmas Eve 1992", "St Patrick's Day, 1988", "on Halloween".
+    func namedDay(at start: Int) -> Expression? {
+        for (words, day, month) in Self.namedDays where words[0] == text.tokens[start].folded {
+            var cursor = Cursor(text: text, index: start + 1)
+            var matched = true
+            for word in words.dropFirst() {
+                // Skip white space and a possessive ('s) between the words.
+                while let token = cursor.token, token.kind == .space || token.folded == "'" || token.folded == "’" || (token.folded == "s" && token.length == 1) {
+                    cursor.index += 1
+                }
+                guard let token = cursor.token, token.folded == word else { matched = false; break }
+                cursor.index += 1
+            }
+            guard matched else { continue }
+            // A year follows in four digits ("Christmas Eve 1992"); "Halloween, 31/10/1993" is
+            // followed by a date of its own.
+            var withYear = cursor
+            if withYear.separator(",", maxSpaces: 2) != nil, let token = withYear.token, token.kind == .number, token.length == 4,
+               let (year, twoDigit) = withYear.year() {
+                return finish(start, withYear, [Reading(day: day, month: month, year: year, twoDigitYear: twoDigit)])
+            }
+            // Without a year a named day is an occasion ("at Halloween"), not a birthday.
+            return nil
+        }
+        return nil
     }
 
     /// Built from the cursor's position: ends the expression there.
@@ -217,7 +266,7 @@ struct DateRecogniser {
             guard !separator.isEmpty, let monthToken = yearFirst.token, monthToken.kind == .number, monthToken.length <= 2,
                   let month = Int(monthToken.folded) else { return nil }
             yearFirst.index += 1
-            guard yearFirst.separator(separator, maxSpaces: 0) == separator, let dayToken = yearFirst.token, dayToken.kind == .number,
+            guard yearFirst.separator(ScalarSet(stringLiteral: separator), maxSpaces: 0) == separator, let dayToken = yearFirst.token, dayToken.kind == .number,
                   dayToken.length <= 2, let day = Int(dayToken.folded) else { return nil }
             yearFirst.index += 1
             return finish(start, yearFirst, [Reading(day: day, month: month, year: a)])

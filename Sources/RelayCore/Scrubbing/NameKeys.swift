@@ -11,13 +11,24 @@ struct NameKeys {
     var skeletons: Set<String> = []
     /// Skeletons of five letters or more, for the one-edit rule.
     var fuzzy: [String] = []
-    /// Given names (first words) of five letters or more, for shortened and diminutive forms.
+    /// Given names (first words) of four letters or more, for shortened and diminutive forms.
     var prefixes: [String] = []
+    /// Consonant skeletons (vowels dropped), for names written in scripts that leave vowels out.
+    var consonants: Set<String> = []
+    /// Surname stems without gendered or plural endings (`horvath` for Horváthová, Horváthovci).
+    var stems: Set<String> = []
+    /// Four-letter stems of feminine surnames (Mirga → mirg), matched only before a Slavic
+    /// possessive or family ending (Mirgowa, Mirgovci), never before any ending (Nadia is no Nadine).
+    var vowelStems: Set<String> = []
+    static let slavicEndings: Set<String> = ["owa", "owna", "ova", "ovci", "ovi", "ovych"]
+
+    /// Keys that are ordinary words (Rose, Price, Ward): case matters for them.
+    var ordinary: Set<String> = []
 
     /// Particles written before a family name: `O'`, `Ó`, `Mc`, `Mac`, `Ní`, `Nic`, `de`, `van` …
     static let particles: Set<String> = [
         "o", "mc", "mac", "ni", "nic", "ua", "ui", "mhic", "mag", "de", "da", "di", "du", "del", "della", "dos", "das",
-        "van", "von", "der", "den", "le", "la", "al", "el", "ben", "bin", "ibn", "abu", "ap", "st",
+        "van", "von", "der", "den", "le", "la", "al", "el", "ben", "bin", "ibn", "abu", "ap", "st", "abd", "abdel", "abdul", "abdal",
     ]
 
     init(names: [String]) {
@@ -48,11 +59,26 @@ struct NameKeys {
                 }
                 // Shortened forms are of given names (the first word): a surname's start is often
                 // another name (Adams → Adam, Peters → Peter).
-                if position == 0, words.count > 1 || names.count == 1, folded.count >= 5, !Self.particles.contains(folded) { prefixes.append(folded) }
+                if position == 0, words.count > 1 || names.count == 1, folded.count >= 4, !Self.particles.contains(folded) { prefixes.append(folded) }
             }
         }
         familiar.subtract(exact)
         fuzzy = skeletons.filter { $0.count >= 5 }.sorted()
+        for key in exact {
+            if CommonWords.isCommon(key) { ordinary.insert(key) }
+            let consonant = Self.consonants(key)
+            if consonant.utf8.count >= 2 { consonants.insert(consonant) }
+            // The key and (if five letters or more, so that Ivanov does not make every Ivan) its stem.
+            // The key and its stem: five letters or more, so that Ivanov does not make every Ivan,
+            // or four after a feminine vowel (Mirga → mirg, for Mirgowa).
+            if key.utf8.count >= 4 {
+                let candidates = Self.stemCandidates(key)  // [key, stem, ending] or [key]
+                stems.insert(key)
+                if candidates.count > 1 {
+                    if candidates[1].utf8.count >= 5 { stems.insert(candidates[1]) } else if key.utf8.count - candidates[1].utf8.count == 1 { vowelStems.insert(candidates[1]) }
+                }
+            }
+        }
     }
 
     var isEmpty: Bool { exact.isEmpty }
@@ -60,7 +86,7 @@ struct NameKeys {
     mutating func add(_ key: String) {
         guard !key.isEmpty else { return }
         exact.insert(key)
-        for skeleton in Self.skeletons(key) where skeleton.count >= 4 { skeletons.insert(skeleton) }
+        for skeleton in Self.skeletons(key) where skeleton.count >= 4 || (skeleton.count == 3 && key.utf8.count >= 4) { skeletons.insert(skeleton) }
     }
 
     /// `McDonagh`, `MacDonald`, `ODonnell` written as one word: the stem is a key too, and Mc and
@@ -84,6 +110,37 @@ struct NameKeys {
         }
     }
 
+    /// The consonants of a name's skeleton (`rami` → `rm`, `alhassan` → `lhsn`): what a script
+    /// that leaves short vowels out (Arabic, Persian, Urdu, Hebrew) writes of it.
+    static func consonants(_ folded: String) -> String {
+        // w and y (v and i in the skeleton) also write long vowels there (نور is Nour: n-w-r).
+        let vowels: Set<UInt8> = [UInt8(ascii: "a"), UInt8(ascii: "e"), UInt8(ascii: "i"), UInt8(ascii: "o"), UInt8(ascii: "u"), UInt8(ascii: "v")]
+        var out: [UInt8] = []
+        for byte in skeleton(folded, ch: "h").utf8 where !vowels.contains(byte) {
+            if out.last != byte { out.append(byte) }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Gendered, married and plural endings of surnames in the languages of the communities served:
+    /// Czech and Slovak (-ová, -ovci, -ovi, -ý/-á), Polish (-ski/-ska/-scy, -cki/-cka, -owa, -ówna),
+    /// Russian, Bulgarian and Ukrainian (-ov/-ova, -in/-ina, -sky/-skaya), Hungarian (-né "Mrs",
+    /// -ék "the family"), Lithuanian (-as/-is/-ys/-us, -ienė, -aitė, -ytė, -iūtė, -utė), Latvian and
+    /// Greek (-os/-ou, -is, -as).
+    static let inflections = [
+        "ovych", "ovci", "owna", "iene", "aite", "iute", "skaya", "ovi", "ova", "owa", "yte", "ute", "ska", "ski", "scy", "sky",
+        "cka", "cki", "ccy", "ina", "ova", "ov", "ne", "ek", "as", "is", "ys", "us", "os", "ou", "a", "e", "i", "y", "o",
+    ]
+
+    /// A surname as written, without one inflectional ending (the longest that fits, leaving four
+    /// letters or more), and that ending: `lakatosne` → [`lakatosne`, `lakatos`, `ne`].
+    static func stemCandidates(_ folded: String, singleVowels: Bool = true) -> [String] {
+        for ending in inflections where folded.hasSuffix(ending) && folded.utf8.count - ending.utf8.count >= 4 && (singleVowels || ending.utf8.count > 1) {
+            return [folded, String(folded.dropLast(ending.count)), ending]
+        }
+        return [folded]
+    }
+
     /// Phonetic skeletons for spellings that differ by a transliteration or a German umlaut
     /// written out: `melnyk` = `melnik`, `mueller` = `muller`, `jurij` = `yuri` → `iuri`,
     /// `catalin` = `katalin`, `djordje` = `dorde`. Doubled letters count once. A `ch` is read both
@@ -95,28 +152,53 @@ struct NameKeys {
     }
 
     static func skeleton(_ folded: String, ch: String) -> String {
-        let digraphs: [(String, String)] = [
-            ("sch", "s"), ("tch", "c"), ("sh", "s"), ("sz", "s"), ("zh", "z"), ("kh", "h"), ("ch", ch), ("cz", "c"), ("dj", "d"),
-            ("ph", "f"), ("th", "t"), ("ck", "k"), ("ae", "a"), ("oe", "o"), ("ue", "u"), ("x", "ks"),
-        ]
-        var text = folded
-        if text.count > 2 {
-            for (from, to) in digraphs where text.contains(from) { text = text.replacingOccurrences(of: from, with: to) }
+        let h = UInt8(ascii: "h"), c = UInt8(ascii: "c"), s = UInt8(ascii: "s"), z = UInt8(ascii: "z"), k = UInt8(ascii: "k")
+        let chByte = ch == "h" ? h : c
+        var input = Array(folded.utf8)
+        var mapped: [UInt8] = []
+        mapped.reserveCapacity(input.count + 2)
+        var index = 0
+        func at(_ offset: Int) -> UInt8 { index + offset < input.count ? input[index + offset] : 0 }
+        // Digraphs first (longest first), then single letters.
+        while index < input.count {
+            let a = input[index], b = at(1), third = at(2)
+            var out: UInt8 = a
+            var step = 1
+            if a == s, b == c, third == h { out = s; step = 3 }                     // sch
+            else if a == UInt8(ascii: "t"), b == c, third == h { out = c; step = 3 } // tch
+            else if a == s, b == h { out = s; step = 2 }                            // sh
+            else if a == s, b == z { out = s; step = 2 }                            // sz
+            else if a == z, b == h { out = z; step = 2 }                            // zh
+            else if a == k, b == h { out = h; step = 2 }                            // kh
+            else if a == c, b == h { out = chByte; step = 2 }                       // ch, both readings
+            else if a == c, b == z { out = c; step = 2 }                            // cz
+            else if a == UInt8(ascii: "d"), b == UInt8(ascii: "j") { out = UInt8(ascii: "d"); step = 2 }
+            else if a == UInt8(ascii: "p"), b == h { out = UInt8(ascii: "f"); step = 2 }
+            else if a == UInt8(ascii: "t"), b == h { out = UInt8(ascii: "t"); step = 2 }
+            else if a == c, b == k { out = k; step = 2 }
+            else if a == UInt8(ascii: "o"), b == UInt8(ascii: "o") || b == UInt8(ascii: "u") { out = UInt8(ascii: "u"); step = 2 }
+            else if a == UInt8(ascii: "e"), b == UInt8(ascii: "e") { out = UInt8(ascii: "i"); step = 2 }
+            else if b == UInt8(ascii: "e"), a == UInt8(ascii: "a") || a == UInt8(ascii: "o") || a == UInt8(ascii: "u"), input.count > 2 { out = a; step = 2 }
+            else if a == UInt8(ascii: "x") { mapped.append(k); out = s }
+            index += step
+            mapped.append(out)
         }
-        var out = ""
-        var previous: Character?
-        for character in text {
-            let mapped: Character
-            switch character {
-            case "y", "j": mapped = "i"
-            case "w": mapped = "v"
-            case "q", "c": mapped = "k"
-            case "z": mapped = "s"
-            default: mapped = character
+        input = mapped
+        var result: [UInt8] = []
+        result.reserveCapacity(input.count)
+        var previous: UInt8 = 0
+        for byte in input {
+            let letter: UInt8
+            switch byte {
+            case UInt8(ascii: "y"), UInt8(ascii: "j"): letter = UInt8(ascii: "i")
+            case UInt8(ascii: "w"): letter = UInt8(ascii: "v")
+            case UInt8(ascii: "q"), c: letter = k
+            case z: letter = s
+            default: letter = byte
             }
-            if mapped != previous { out.append(mapped) }
-            previous = mapped
+            if letter != previous { result.append(letter) }
+            previous = letter
         }
-        return out
+        return String(decoding: result, as: UTF8.self)
     }
 }

@@ -17,10 +17,17 @@
 /// run of names is one replacement.
 struct NameMatcher {
     let keys: NameKeys
-    /// Registered and familiar forms, for names glued into one word.
-    let glueKeys: [String]
+    /// Registered and familiar forms (UTF-8), for names glued into one word.
+    let glueKeys: [[UInt8]]
+    /// ``NameKeys/fuzzy`` and ``NameKeys/prefixes`` in UTF-8.
+    let fuzzyKeys: [[UInt8]]
+    let prefixKeys: [[UInt8]]
 
-    static let diminutiveSuffixes = ["ie", "y", "i", "ey", "ek", "ka", "ko", "ica", "ika", "ita", "ito", "ci", "si", "zi"]
+    static let gluedParticles = ["o", "mc", "mac"]
+    static let hissingEndings = ["s", "x", "z", "ch", "sh"]
+    static let familyArticles: Set<String> = ["the", "both"]
+    static let diminutiveSuffixes = ["ie", "y", "i", "ey", "ek", "ka", "ko", "ica", "ika", "ita", "ito", "ci", "si", "zi", "us", "ike", "ke", "ush", "ik"]
+    static let diminutiveSuffixBytes = diminutiveSuffixes.map { Array($0.utf8) }
     static let nato: [String: Character] = [
         "alpha": "a", "alfa": "a", "bravo": "b", "charlie": "c", "delta": "d", "echo": "e", "foxtrot": "f", "golf": "g",
         "hotel": "h", "india": "i", "juliet": "j", "juliett": "j", "kilo": "k", "lima": "l", "mike": "m", "november": "n",
@@ -28,11 +35,22 @@ struct NameMatcher {
         "whiskey": "w", "whisky": "w", "xray": "x", "yankee": "y", "zulu": "z",
     ]
 
+    static let apostrophes: ScalarSet = "'’"
+    static let joiners: ScalarSet = "-.·_*/‐\u{00AD}"
+    static let spellingGaps: ScalarSet = " -.*_·"
+    static let particleGaps: ScalarSet = "'’ "
+    static let leadingPunctuation: ScalarSet = "\"'“‘([{<«"
+    static let trailingPunctuation: ScalarSet = ".,;:!?\"'”’)]}>»"
+    static let handleMarkers: ScalarSet = "@#/_:=+~"
+    static let leetCharacters: ScalarSet = "0134578@$!|"
+
     init?(names: [String]) {
         let keys = NameKeys(names: names)
         guard !keys.isEmpty else { return nil }
         self.keys = keys
-        self.glueKeys = keys.exact.union(keys.familiar.filter { !CommonWords.isCommon($0) }).filter { $0.count >= 2 }.sorted()
+        self.glueKeys = keys.exact.union(keys.familiar.filter { !CommonWords.isCommon($0) }).filter { $0.count >= 2 }.sorted().map { Array($0.utf8) }
+        self.fuzzyKeys = keys.fuzzy.map { Array($0.utf8) }
+        self.prefixKeys = keys.prefixes.map { Array($0.utf8) }
     }
 
     /// Scalar ranges of the victim's names in `text`.
@@ -60,13 +78,25 @@ struct NameMatcher {
     func matches(_ text: TextTokens, _ index: Int) -> Bool {
         let token = text.tokens[index]
         let folded = token.folded
-        guard folded.count >= 2 else { return false }
-        if keys.exact.contains(folded) { return true }
+        guard folded.utf8.count >= 2 else { return false }
+        if isOtherEntity(text, index) { return false }
+        if keys.exact.contains(folded) {
+            // A name that is also a word (Rose, Price, Ward) in lower case among capitals is the word;
+            // where a passage has no capitals at all, case says nothing and the name goes.
+            // where a passage has no capitals at all, case says nothing and the name goes, unless
+            // an article makes it the word ("pay the price").
+            guard keys.ordinary.contains(folded), !token.capitalised, token.latin else { return true }
+            guard text.lowercaseSegment[index] else { return false }
+            return text.previousSolid(before: index).map { !Self.determiners.contains(text.tokens[$0].folded) } ?? true
+        }
+        if !token.latin, !token.tabled, folded.utf8.count >= 2, keys.consonants.contains(NameKeys.consonants(folded)) { return true }
         // A family name with an Irish or Scottish particle glued on (ODonnell, McDonagh) where the
         // name was registered without it.
-        for particle in ["o", "mc", "mac"] where folded.hasPrefix(particle) && folded.count >= particle.count + 4 {
-            let stem = String(folded.dropFirst(particle.count))
-            if token.capitalised, keys.exact.contains(stem) || NameKeys.skeletons(stem).contains(where: keys.skeletons.contains) { return true }
+        if token.capitalised {
+            for particle in Self.gluedParticles where folded.hasPrefix(particle) && folded.utf8.count >= particle.utf8.count + 4 {
+                let stem = String(folded.dropFirst(particle.count))
+                if keys.exact.contains(stem) || NameKeys.skeletons(stem).contains(where: keys.skeletons.contains) { return true }
+            }
         }
         // Only a word in Latin letters can be an ordinary English word or a place's usual name.
         let common = token.latin && CommonWords.isCommon(folded)
@@ -78,6 +108,14 @@ struct NameMatcher {
         }
         guard !common else { return false }
         if glued(folded) { return true }
+        return loose(text, index, folded, checkNeighbours: true)
+    }
+
+    /// The loose rules (skeletons, one edit, shortened forms, inflections). A word standing
+    /// beside a capitalised word that is not the victim's (`Ivan Horvat`, `Georgia Mills`) is part
+    /// of someone else's name, unless that word is loosely the victim's too (`Noor Hadad`).
+    func loose(_ text: TextTokens, _ index: Int, _ folded: String, checkNeighbours: Bool) -> Bool {
+        let token = text.tokens[index]
         // The loose rules below never take a word that names a place with the word after it.
         if let next = text.nextSolid(after: index), text.tokens[next].kind == .word, CommonWords.institutions.contains(text.tokens[next].folded) {
             return false
@@ -87,14 +125,90 @@ struct NameMatcher {
            CommonWords.institutions.contains(text.tokens[next].folded) {
             return false
         }
-        let skeletons = NameKeys.skeletons(folded)
-        if folded.count >= 4, skeletons.contains(where: keys.skeletons.contains) { return true }
-        guard token.capitalised else { return false }
-        for skeleton in skeletons where skeleton.count >= 5 {
-            if keys.fuzzy.contains(where: { Self.withinOneEdit($0, skeleton) }) { return true }
+        // A gendered or family form of the surname stays the victim's beside another first name:
+        // a relative ("her husband Tomas Kazlauskas") identifies her as much.
+        if token.capitalised, folded.utf8.count >= 5 {
+            let candidates = NameKeys.stemCandidates(folded, singleVowels: false)
+            if candidates.count == 3, keys.stems.contains(candidates[1]) || (keys.vowelStems.contains(candidates[1]) && NameKeys.slavicEndings.contains(candidates[2])) {
+                return true
+            }
         }
-        if folded.count >= 3, isShortened(folded) { return true }
+        if checkNeighbours, besideOtherName(text, index) { return false }
+        let skeletons = NameKeys.skeletons(folded)
+        if folded.utf8.count >= 4, skeletons.contains(where: keys.skeletons.contains) { return true }
+        guard token.capitalised else { return false }
+        // A text word loses a whole ending (-owa, -ová, -ovci, -né, -as), never a lone vowel:
+        // Kerry is no Kerr.
+        if folded.utf8.count >= 5, keys.stems.contains(folded) { return true }
+        for skeleton in skeletons where skeleton.utf8.count >= 5 {
+            let bytes = Array(skeleton.utf8)
+            if fuzzyKeys.contains(where: { Self.withinOneEdit($0, bytes) }) { return true }
+        }
+        if folded.utf8.count >= 3, isShortened(folded) { return true }
         return false
+    }
+
+    /// Whether a loose match at `index` would stand beside another person's name word.
+    func besideOtherName(_ text: TextTokens, _ index: Int) -> Bool {
+        let tokens = text.tokens
+        var neighbours: [Int] = []
+        if index >= 2, tokens[index - 1].kind == .space, tokens[index - 1].length == 1, tokens[index - 2].kind == .word { neighbours.append(index - 2) }
+        if index + 2 < tokens.count, tokens[index + 1].kind == .space, tokens[index + 1].length == 1, tokens[index + 2].kind == .word { neighbours.append(index + 2) }
+        for neighbour in neighbours {
+            let word = tokens[neighbour]
+            guard word.capitalised, word.length > 1, word.latin, !Self.functionWords.contains(word.folded), !Self.titles.contains(word.folded),
+                  !(neighbour < index && text.isSentenceInitial(neighbour) && CommonWords.isCommon(word.folded)),
+                  !(text.isAllCaps(neighbour) && CommonWords.isCommon(word.folded)) else { continue }
+            if keys.exact.contains(word.folded) || keys.familiar.contains(word.folded) { continue }
+            if !CommonWords.isCommon(word.folded), loose(text, neighbour, word.folded, checkNeighbours: false) { continue }
+            return true
+        }
+        return false
+    }
+
+    static let titles: Set<String> = ["mr", "mrs", "ms", "miss", "mx", "master", "pani", "pan", "dna", "domnul", "doamna", "herr", "frau", "madame", "monsieur"]
+
+    /// Words that never stand inside a place's name (in capitals they say nothing: "CAWLEY AND HER").
+    static let functionWords: Set<String> = [
+        "and", "or", "but", "her", "his", "their", "our", "my", "the", "a", "an", "of", "in", "on", "at", "to", "is", "was", "are",
+        "were", "be", "for", "with", "from", "by", "not", "no", "go", "get", "out", "he", "she", "they", "we", "you", "it",
+    ]
+
+    static let determiners: Set<String> = ["the", "a", "an", "this", "that", "these", "those", "my", "your", "his", "her", "its", "our", "their", "no", "any", "some"]
+
+    /// Police ranks and titles: the name after one (with or without a first name) is an
+    /// officer's or an official's, not the victim's.
+    static let ranks: Set<String> = [
+        "pc", "pcso", "dc", "ds", "di", "dci", "dsu", "sgt", "sergeant", "insp", "inspector", "constable", "officer", "cllr",
+        "councillor", "judge", "dr", "prof", "professor", "mp", "supt", "superintendent",
+    ]
+
+    /// Whether the word at `index` belongs to another entity's name: a saint's or a place's
+    /// ("St Gabriel's", "Lee High Road", "Herne Hill", "Kensington and Chelsea"), or an officer's
+    /// ("PC Lauren Price").
+    func isOtherEntity(_ text: TextTokens, _ index: Int) -> Bool {
+        let tokens = text.tokens
+        if let previous = text.previousSolid(before: index), tokens[previous].kind == .word {
+            let word = tokens[previous].folded
+            if (word == "st" || word == "saint") && tokens[previous].capitalised { return true }
+            if Self.ranks.contains(word) && tokens[previous].capitalised { return !keys.exact.contains(word) }
+            // A rank, then a first name that is not the victim's.
+            if tokens[previous].capitalised, !keys.exact.contains(word), !keys.familiar.contains(word),
+               let before = text.previousSolid(before: previous), tokens[before].kind == .word,
+               Self.ranks.contains(tokens[before].folded), tokens[before].capitalised {
+                return true
+            }
+        }
+        // Followed by capitalised words ending in a street type or an institution: a place.
+        var probe = index
+        for _ in 0..<3 {
+            guard let next = text.nextSolid(after: probe), next == probe + 2, tokens[probe + 1].length == 1,
+                  tokens[next].kind == .word, tokens[next].capitalised, !keys.exact.contains(tokens[next].folded),
+                  !Self.functionWords.contains(tokens[next].folded) else { break }
+            if CommonWords.institutions.contains(tokens[next].folded) { return true }
+            probe = next
+        }
+        return CommonWords.isInsideBoroughName(text, index)
     }
 
     /// Familiar forms that are also words often opening a sentence ("Will you…", "May I…").
@@ -107,25 +221,32 @@ struct NameMatcher {
     }
 
     func isPlural(_ text: TextTokens, _ index: Int, _ folded: String) -> Bool {
-        for suffix in ["s", "es"] where folded.hasSuffix(suffix) && folded.count > suffix.count + 2 {
-            let stem = String(folded.dropLast(suffix.count))
+        let bytes = folded.utf8
+        guard bytes.count > 3, bytes.last == UInt8(ascii: "s") else { return false }
+        for suffixLength in 1...2 {
+            let stem = String(folded.dropLast(suffixLength))
             guard keys.exact.contains(stem) else { continue }
             // English adds -es only after a hissing sound (the Joneses, the Walshes): Hughes is no Hugh.
-            if suffix == "es", !["s", "x", "z", "ch", "sh"].contains(where: stem.hasSuffix) { continue }
+            if suffixLength == 2, !folded.dropLast().hasSuffix("e") || !Self.hissingEndings.contains(where: stem.hasSuffix) { continue }
             if !CommonWords.isCommon(stem) { return true }
-            if text.tokens[index].capitalised, let previous = text.previousSolid(before: index),
-               ["the", "both"].contains(text.tokens[previous].folded) { return true }
+            // A word-name in the plural only as a family: capitalised after "the", or mid-sentence
+            // after a small word ("serve Wards in here"; not "Hackney Marshes").
+            guard text.tokens[index].capitalised else { continue }
+            guard let previous = text.previousSolid(before: index) else { continue }
+            if Self.familyArticles.contains(text.tokens[previous].folded) { return true }
+            if !text.isSentenceInitial(index), text.tokens[previous].kind == .word, !text.tokens[previous].capitalised { return true }
         }
         return false
     }
 
     /// A start of a registered name (`Stef`), or one plus a diminutive ending (`Stefi`, `Luki`).
     func isShortened(_ folded: String) -> Bool {
-        for key in keys.prefixes where key.count > folded.count || key.first == folded.first {
-            if key.hasPrefix(folded), folded.count < key.count, folded.count * 2 >= key.count { return true }
-            for suffix in Self.diminutiveSuffixes where folded.hasSuffix(suffix) {
-                let stem = folded.dropLast(suffix.count)
-                if stem.count >= 3, stem.count * 2 >= key.count, key.hasPrefix(stem), stem.count < key.count { return true }
+        let word = Array(folded.utf8)
+        for key in prefixKeys where key.count > word.count || key.first == word.first {
+            if word.count < key.count, word.count * 2 >= key.count, key.starts(with: word) { return true }
+            for suffix in Self.diminutiveSuffixBytes where word.count > suffix.count && word.suffix(suffix.count).elementsEqual(suffix) {
+                let stem = word.count - suffix.count
+                if stem >= 3, stem * 2 >= key.count, stem < key.count, key.starts(with: word[..<stem]) { return true }
             }
         }
         return false
@@ -133,28 +254,33 @@ struct NameMatcher {
 
     /// Registered names glued into one word (`marialovell`, `StefanLacatus`): at least two keys.
     func glued(_ folded: String) -> Bool {
-        guard folded.count >= 5 else { return false }
-        let letters = Array(folded)
-        var reachable = [Int](repeating: 0, count: letters.count + 1)  // parts needed to reach i, 0 = unreachable except start
-        reachable[0] = 0
-        var reached = [Bool](repeating: false, count: letters.count + 1)
-        reached[0] = true
-        for start in 0..<letters.count where reached[start] {
-            for key in glueKeys where start + key.count <= letters.count {
-                guard String(letters[start..<(start + key.count)]) == key else { continue }
-                let end = start + key.count
-                if !reached[end] || reachable[end] < reachable[start] + 1 {
-                    reached[end] = true
-                    reachable[end] = max(reachable[end], reachable[start] + 1)
-                }
+        let letters = Array(folded.utf8)
+        guard letters.count >= 5 else { return false }
+        // parts[i]: the most keys that spell letters[0..<i] exactly (0: not reachable, except at 0).
+        var parts = [Int](repeating: -1, count: letters.count + 1)
+        parts[0] = 0
+        for start in 0..<letters.count where parts[start] >= 0 {
+            for key in glueKeys where start + key.count <= letters.count && parts[start + key.count] < parts[start] + 1 {
+                if letters[start..<(start + key.count)].elementsEqual(key) { parts[start + key.count] = parts[start] + 1 }
             }
         }
-        return reached[letters.count] && reachable[letters.count] >= 2
+        return parts[letters.count] >= 2
     }
 
     static func withinOneEdit(_ a: String, _ b: String) -> Bool {
-        guard a != b, a.first == b.first else { return a == b }
-        let x = Array(a.utf8), y = Array(b.utf8)
+        withinOneEdit(Array(a.utf8), Array(b.utf8))
+    }
+
+    /// One insertion, deletion, transposition or (in six letters or more) substitution apart, with
+    /// the same first letter: in five letters one substitution is too much (Nadeem is no Nadia).
+    static func isVowel(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "a") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "i") || byte == UInt8(ascii: "o") || byte == UInt8(ascii: "u")
+    }
+
+    static func withinOneEdit(_ x: [UInt8], _ y: [UInt8]) -> Bool {
+        guard x != y, x.first == y.first else { return x == y }
+        // Below six letters a substitution counts only between vowels (Mehdi/Mahdi, Leila/Laila).
+        if x.count == y.count, x.count < 6, let (a, b) = zip(x, y).first(where: { $0 != $1 }), !(isVowel(a) && isVowel(b)) { return false }
         if abs(x.count - y.count) > 1 { return false }
         var i = 0, j = 0, edits = 0
         while i < x.count && j < y.count {
@@ -182,8 +308,8 @@ struct NameMatcher {
             case .space where afterParticle && token.length == 1: continue
             // An apostrophe joins only after a particle or an initial (O'Donnell, D'Souza): after
             // anything else it is a possessive (Adam's is not Adams).
-            case .punct where "'’".contains(token.folded): if !afterParticle { return false }
-            case .punct where "-.·_*/‐".contains(token.folded): continue
+            case .punct where Self.apostrophes.contains(token.scalar): if !afterParticle { return false }
+            case .punct where Self.joiners.contains(token.scalar): continue
             default: return false
             }
         }
@@ -199,12 +325,20 @@ struct NameMatcher {
         for _ in 0..<3 {
             var next = position + 1
             while next < tokens.count, next - position <= 3, tokens[next].kind != .word { next += 1 }
-            guard next < tokens.count, tokens[next].kind == .word,
-                  isJoiner(text, (position + 1)..<next, afterParticle: position == index && (NameKeys.particles.contains(folded) || tokens[index].length == 1))
-            else { break }
+            guard next < tokens.count, tokens[next].kind == .word else { break }
+            // Most words are followed by one plain space: joined only after a particle or an initial.
+            let afterParticle = position == index && (tokens[index].length == 1 || (tokens[index].length <= 5 && NameKeys.particles.contains(folded)))
+            if next == position + 2, tokens[position + 1].kind == .space, !tokens[position + 1].newline, !afterParticle { break }
+            guard isJoiner(text, (position + 1)..<next, afterParticle: afterParticle) else { break }
             folded += tokens[next].folded
             position = next
-            if folded.count >= 4, keys.exact.contains(folded) || (keys.familiar.contains(folded) && !CommonWords.isCommon(folded)) { best = position + 1 }
+            if folded.utf8.count >= 4, keys.exact.contains(folded) || (keys.familiar.contains(folded) && !CommonWords.isCommon(folded)) {
+                best = position + 1
+            } else if folded.utf8.count >= 6, tokens[index].capitalised || !tokens[index].latin {
+                // Written apart and spelt a little differently (Abd al-Rahman, Ó Briain).
+                let bytes = NameKeys.skeletons(folded).map { Array($0.utf8) }
+                if bytes.contains(where: { skeleton in fuzzyKeys.contains { $0.count >= 6 && Self.withinOneEdit($0, skeleton) } }) { best = position + 1 }
+            }
         }
         return best
     }
@@ -224,7 +358,7 @@ struct NameMatcher {
             var gap = 0
             var probe = next
             while probe < tokens.count, tokens[probe].kind != .word, !tokens[probe].newline, gap < 3 {
-                guard tokens[probe].kind == .space || " -.*_·".contains(tokens[probe].folded) else { break }
+                guard tokens[probe].kind == .space || Self.spellingGaps.contains(tokens[probe].scalar) else { break }
                 gap += tokens[probe].length
                 probe += 1
             }
@@ -245,12 +379,15 @@ struct NameMatcher {
     /// A name spelt in the NATO alphabet (`Mike Alpha Romeo India Alpha`).
     func natoSpelt(_ text: TextTokens, from index: Int) -> Int? {
         let tokens = text.tokens
-        guard let first = Self.nato[tokens[index].folded] else { return nil }
+        guard tokens[index].capitalised, (4...8).contains(tokens[index].length), let first = Self.nato[tokens[index].folded] else { return nil }
         var letters = String(first)
         var last = index
         var probe = text.nextSolid(after: index)
         while let current = probe {
-            if tokens[current].kind == .punct, "-,".contains(tokens[current].folded) { probe = text.nextSolid(after: current); continue }
+            if tokens[current].kind == .punct, tokens[current].scalar == "-" || tokens[current].scalar == "," {
+                probe = text.nextSolid(after: current)
+                continue
+            }
             guard tokens[current].kind == .word, let letter = Self.nato[tokens[current].folded] else { break }
             letters.append(letter)
             last = current
@@ -287,13 +424,19 @@ struct NameMatcher {
         let tokens = text.tokens
         var lower = range.lowerBound
         var upper = range.upperBound
-        // Possessive: 's, ’s, or a bare apostrophe after a plural.
-        if upper < tokens.count, tokens[upper].folded == "'" || tokens[upper].folded == "’" {
-            if upper + 1 < tokens.count, tokens[upper + 1].kind == .word, tokens[upper + 1].folded == "s" { upper += 2 } else { upper += 1 }
+        // Possessive: 's, ’s, or a bare apostrophe after a plural in s ("the Wards' caravan") —
+        // but not a closing quote ("called him 'Sean' and").
+        if upper < tokens.count, Self.apostrophes.contains(tokens[upper].scalar) {
+            if upper + 1 < tokens.count, tokens[upper + 1].kind == .word, tokens[upper + 1].folded == "s" {
+                upper += 2
+            } else if tokens[upper - 1].folded.hasSuffix("s"), !opensQuote(text, before: lower), upper + 1 < tokens.count,
+                      tokens[upper + 1].kind == .space, let next = text.nextSolid(after: upper), tokens[next].kind == .word {
+                upper += 1
+            }
         }
         // A particle (O, Ó, Mc, Mac, Ní) before the stem, across an apostrophe or a space.
         if lower >= 2, tokens[lower - 2].kind == .word, tokens[lower - 2].capitalised, NameKeys.particles.contains(tokens[lower - 2].folded),
-           ["'", "’", " "].contains(tokens[lower - 1].folded), tokens[lower - 1].length == 1 {
+           Self.particleGaps.contains(tokens[lower - 1].scalar), tokens[lower - 1].length == 1 {
             lower -= 2
         }
         // An initial: "M. Lovell", "M Lovell".
@@ -309,29 +452,50 @@ struct NameMatcher {
         return lower..<upper
     }
 
+    /// Whether a quote mark opens right before `index` (so an apostrophe after the name closes it).
+    func opensQuote(_ text: TextTokens, before index: Int) -> Bool {
+        var probe = index - 1
+        while probe >= 0, text.tokens[probe].kind == .word || text.tokens[probe].kind == .space && !text.tokens[probe].newline {
+            probe -= 1
+            if index - probe > 8 { return false }
+        }
+        guard probe >= 0, Self.apostrophes.contains(text.tokens[probe].scalar) || text.tokens[probe].scalar == "‘" else { return false }
+        return probe == 0 || text.tokens[probe - 1].kind != .word
+    }
+
     // MARK: Handles, hashtags, URLs and addresses
 
     /// Runs of text without white space that are handles, hashtags, URLs or email addresses (or
     /// mix letters with digits or capitals mid-word) and contain a name.
     func compounds(_ text: TextTokens) -> [Range<Int>] {
-        let scalars = text.scalars
+        let tokens = text.tokens
         var found: [Range<Int>] = []
-        var start = 0
-        while start < scalars.count {
-            while start < scalars.count, scalars[start].properties.isWhitespace { start += 1 }
-            var end = start
-            while end < scalars.count, !scalars[end].properties.isWhitespace { end += 1 }
-            if end > start, let range = compound(scalars, start..<end) { found.append(range) }
-            start = end
+        var index = 0
+        while index < tokens.count {
+            guard tokens[index].kind != .space else { index += 1; continue }
+            // A chunk: tokens up to the next white space. Only one with a marker, digits beside
+            // letters, or a capital inside a word can be a handle.
+            let start = index
+            var words = 0, numbers = 0, marker = false
+            while index < tokens.count, tokens[index].kind != .space {
+                switch tokens[index].kind {
+                case .word: words += 1; if tokens[index].innerCapital { marker = true }
+                case .number: numbers += 1
+                case .punct: if Self.handleMarkers.contains(tokens[index].scalar) || (tokens[index].scalar == "." && index > start && index + 1 < tokens.count && tokens[index + 1].kind != .space) { marker = true }
+                case .space: break
+                }
+                index += 1
+            }
+            guard words > 0, marker || numbers > 0 else { continue }
+            if let range = compound(text.scalars, tokens[start].start..<tokens[index - 1].end) { found.append(range) }
         }
         return found
     }
 
     func compound(_ scalars: [Unicode.Scalar], _ chunk: Range<Int>) -> Range<Int>? {
         var lower = chunk.lowerBound, upper = chunk.upperBound
-        let leading = "\"'“‘([{<«", trailing = ".,;:!?\"'”’)]}>»"
-        while lower < upper, leading.unicodeScalars.contains(scalars[lower]) { lower += 1 }
-        while upper > lower, trailing.unicodeScalars.contains(scalars[upper - 1]) { upper -= 1 }
+        while lower < upper, Self.leadingPunctuation.contains(scalars[lower]) { lower += 1 }
+        while upper > lower, Self.trailingPunctuation.contains(scalars[upper - 1]) { upper -= 1 }
         guard upper - lower >= 4 else { return nil }
         let slice = scalars[lower..<upper]
         var hasLetter = false, hasDigit = false, marker = false, camel = false
@@ -340,7 +504,7 @@ struct NameMatcher {
             if TextTokens.isDigit(scalar) { hasDigit = true } else if TextTokens.isLetter(scalar) {
                 hasLetter = true
                 if let previous, previous.properties.isLowercase, scalar.properties.isUppercase { camel = true }
-            } else if "@#/_:=+~".unicodeScalars.contains(scalar) {
+            } else if Self.handleMarkers.contains(scalar) {
                 marker = true
             } else if scalar == ".", let previous, TextTokens.isLetter(previous) || TextTokens.isDigit(previous) {
                 marker = true
@@ -371,7 +535,7 @@ struct NameMatcher {
 
     /// Digits and symbols read as letters (`M4ria`, `L0vell`, `$tefan`); `1` as `i` and as `l`.
     static func leet(_ slice: ArraySlice<Unicode.Scalar>) -> [String] {
-        guard slice.contains(where: { "0134578@$!|".unicodeScalars.contains($0) }) else { return [] }
+        guard slice.contains(where: leetCharacters.contains) else { return [] }
         return ["i", "l"].map { one in
             var out = ""
             for scalar in slice {

@@ -21,8 +21,14 @@ extension PostalAddress {
             }
             for street in streets {
                 guard let end = sequence(text, street.name, at: index) else { continue }
-                let typed = typeWord(text, after: end, types: Self.streetTypes.keys.contains)
-                guard typed != nil || distinctive(street.name) else { continue }
+                // With its own type in any spelling (Rd, Road): another type is another street
+                // (Navarino Grove is not Navarino Road).
+                if let next = text.nextSolid(after: end - 1), tokens[next].kind == .word, let type = Self.streetTypes[tokens[next].folded],
+                   type != street.type, next == end + 1 { continue }
+                let typed = typeWord(text, after: end, types: { Self.streetTypes[$0] == street.type })
+                guard typed != nil || (distinctive(street.name) && standsAlone(text, from: index, to: end)) else { continue }
+                // "Kilburn High Road station" names the station, not the victim's home.
+                if CommonWords.namesAnotherPlace(text, after: typed ?? end) { continue }
                 let range = extendLeft(text, index)..<(typed ?? end)
                 if best.map({ range.count > $0.count }) ?? true { best = range }
             }
@@ -30,9 +36,16 @@ extension PostalAddress {
                 guard let end = sequence(text, place.name, at: index) else { continue }
                 let typed = typeWord(text, after: end, types: { Self.siteWords.contains($0) || Self.streetTypes[$0] != nil }, repeats: 3)
                 let capitalised = (index..<end).allSatisfy { tokens[$0].kind != .word || tokens[$0].capitalised }
+                // The victim's block, site or estate written as a name (capitalised) is theirs even
+                // when a town shares it ("a neighbour in Wendover", Flat 61, Wendover).
+                let afterThe = text.previousSolid(before: index).map { tokens[$0].folded == "the" } == true
                 let named = place.name.count >= 2 ? capitalised
-                    : capitalised && !text.isSentenceInitial(index) && text.previousSolid(before: index).map { tokens[$0].folded == "the" } == true
+                    : capitalised && (!text.isSentenceInitial(index) || afterThe)
+                    && (!CommonWords.ordinary.contains(place.name[0]) || afterThe)
+                    && !CommonWords.boroughWords.contains(place.name[0])
+                    && (place.bare || !CommonWords.places.contains(place.name[0]) || afterThe)
                 guard typed != nil || distinctive(place.name) || named else { continue }
+                if CommonWords.namesAnotherPlace(text, after: typed ?? end) { continue }
                 let range = extendLeft(text, index)..<(typed ?? end)
                 if best.map({ range.count > $0.count }) ?? true { best = range }
             }
@@ -44,6 +57,21 @@ extension PostalAddress {
         return found
     }
 
+    /// A street name written without its type counts only where a street is meant ("lives on
+    /// Brudenell"), not where the name is a town's, a station's or another street's ("in Hornsey",
+    /// "Stockwell station", "Kilburn High Road").
+    func standsAlone(_ text: TextTokens, from start: Int, to end: Int) -> Bool {
+        let tokens = text.tokens
+        guard let previous = text.previousSolid(before: start), Self.streetPrepositions.contains(tokens[previous].folded) else { return false }
+        if let next = text.nextSolid(after: end - 1), tokens[next].kind == .word,
+           tokens[next].capitalised || CommonWords.institutions.contains(tokens[next].folded) {
+            return false
+        }
+        return true
+    }
+
+    static let streetPrepositions: Set<String> = ["on", "off", "along", "down", "up"]
+
     /// A name with a word that is neither ordinary nor a locality of this address.
     func distinctive(_ name: [String]) -> Bool {
         name.contains { !CommonWords.isCommon($0) && !localities.contains($0) && $0.count >= 3 }
@@ -51,15 +79,29 @@ extension PostalAddress {
 
     /// The end (token index) of `words` written from `index`, with spaces or hyphens between.
     func sequence(_ text: TextTokens, _ words: [String], at index: Int) -> Int? {
-        guard let first = words.first, text.tokens[index].folded == first else { return nil }
-        var position = index + 1
+        guard let first = words.first, let afterFirst = word(text, first, at: index) else { return nil }
+        var position = afterFirst
         for word in words.dropFirst() {
             var probe = position
             while probe < text.tokens.count, probe - position < 2, text.tokens[probe].kind == .space || text.tokens[probe].folded == "-" { probe += 1 }
-            guard probe > position, probe < text.tokens.count, text.tokens[probe].folded == word else { return nil }
-            position = probe + 1
+            guard probe > position, probe < text.tokens.count, let after = self.word(text, word, at: probe) else { return nil }
+            position = after
         }
         return position
+    }
+
+    /// The end of `word` written at `index`: as folded, a street type in another spelling (St for
+    /// Street), or with a possessive apostrophe (Shepherd's for shepherds).
+    func word(_ text: TextTokens, _ word: String, at index: Int) -> Int? {
+        let tokens = text.tokens
+        let folded = tokens[index].folded
+        if folded == word { return index + 1 }
+        if let type = Self.streetTypes[word], Self.streetTypes[folded] == type { return index + 1 }
+        if word.hasSuffix("s"), folded == String(word.dropLast()), index + 2 < tokens.count,
+           tokens[index + 1].folded == "'" || tokens[index + 1].folded == "’", tokens[index + 2].folded == "s" {
+            return index + 3
+        }
+        return nil
     }
 
     /// The end of the type or site words right after `end` ("Rd.", "Traveller Site"), if any.
@@ -69,8 +111,12 @@ extension PostalAddress {
         for _ in 0..<repeats {
             guard position < text.tokens.count, text.tokens[position].kind == .space, !text.tokens[position].newline,
                   position + 1 < text.tokens.count, text.tokens[position + 1].kind == .word, types(text.tokens[position + 1].folded) else { break }
+            let word = text.tokens[position + 1].folded
             position += 2
-            if position < text.tokens.count, text.tokens[position].folded == "." { position += 1 }
+            // The full stop of an abbreviation ("Rd.") goes with it; after a full word it ends a sentence.
+            if position < text.tokens.count, text.tokens[position].folded == ".", Self.streetTypes[word].map({ $0 != word }) ?? Self.abbreviatedSiteWords.contains(word) {
+                position += 1
+            }
             result = position
         }
         return result

@@ -5,11 +5,16 @@ struct PostalAddress {
     struct Street: Equatable {
         /// Folded words of the name without the type ("kingsland", "high").
         var name: [String]
+        /// The canonical type ("street" for St, Str, Street).
+        var type: String
     }
 
     struct Place: Equatable {
         /// Folded words of the name without the site words ("meadow", "view").
         var name: [String]
+        /// A building or site named without any site word in the address ("Flat 61, Wendover"):
+        /// written as a name, it is theirs even where a town has the same name.
+        var bare = false
     }
 
     var streets: [Street] = []
@@ -28,7 +33,7 @@ struct PostalAddress {
             "close": ["close", "cl"], "drive": ["drive", "dr", "drv"], "court": ["court", "ct"], "place": ["place", "pl"],
             "gardens": ["gardens", "gdns", "gdn"], "crescent": ["crescent", "cres", "cresc"], "terrace": ["terrace", "terr", "ter", "tce"],
             "square": ["square", "sq"], "grove": ["grove", "gr", "gro"], "park": ["park", "pk"], "mews": ["mews"], "rise": ["rise"],
-            "way": ["way"], "walk": ["walk", "wlk"], "row": ["row"], "hill": ["hill"], "parade": ["parade", "pde"], "green": ["green", "grn"],
+            "way": ["way", "wy"], "walk": ["walk", "wlk"], "row": ["row"], "hill": ["hill"], "parade": ["parade", "pde"], "green": ["green", "grn"],
             "vale": ["vale"], "gate": ["gate"], "path": ["path"], "wharf": ["wharf"], "quay": ["quay"], "embankment": ["embankment"],
             "boulevard": ["boulevard", "blvd"], "broadway": ["broadway"], "circus": ["circus"], "approach": ["approach", "appr"],
             "passage": ["passage"], "heights": ["heights", "hts"], "mount": ["mount", "mt"], "yard": ["yard", "yd"], "end": ["end"],
@@ -44,10 +49,14 @@ struct PostalAddress {
         "site", "sites", "estate", "caravan", "caravans", "camp", "traveller", "travellers", "gypsy", "gypsies", "roma", "park",
         "yard", "farm", "house", "lodge", "mansions", "tower", "towers", "buildings", "cottage", "cottages", "flats", "apartments",
         "block", "hall", "halls", "centre", "hostel", "hotel", "residence", "residences", "halting", "encampment", "pitches",
+        "hse", "est", "bldgs", "twr", "mans",
     ]
 
     /// Designators of a dwelling within a building or site: "Flat 5" identifies beside the street.
     static let unitWords: Set<String> = ["flat", "apartment", "apt", "unit", "plot", "pitch", "bay", "room", "caravan", "trailer"]
+
+    /// Abbreviated site words ("Brandon Hse", "Kingsmead Est.").
+    static let abbreviatedSiteWords: Set<String> = ["hse", "est", "ho", "ct", "bldgs", "twr", "mans"]
 
     /// Words before a number that are part of it ("Flat 3", "Plot 7", "No. 12").
     static let designators: Set<String> = ["flat", "apartment", "apt", "unit", "plot", "pitch", "bay", "room", "no", "number", "house", "block", "floor"]
@@ -77,20 +86,27 @@ struct PostalAddress {
             guard !words.isEmpty else { continue }
             if let siteIndex = words.firstIndex(where: { Self.siteWords.contains($0) }), siteIndex > 0,
                !(Self.streetTypes[words[words.count - 1]] != nil && !Self.siteWords.contains(words[words.count - 1])) {
-                places.append(Place(name: Array(words[..<siteIndex]).filter { $0 != "the" }))
+                let name = Array(words[..<siteIndex]).filter { $0 != "the" }
+                places.append(Place(name: name))
+                // "Smallwood Road Site" is also "the Smallwood site" (when Smallwood is no ordinary word or place).
+                if name.count >= 2, Self.streetTypes[name[name.count - 1]] != nil, name.dropLast().contains(where: { !CommonWords.isCommon($0) }) {
+                    places.append(Place(name: Array(name.dropLast())))
+                }
                 continue
             }
             if let typeIndex = words.indices.last(where: { $0 > 0 && Self.streetTypes[words[$0]] != nil }) {
                 let name = Array(words[..<typeIndex]).filter { $0 != "the" }
-                if !name.isEmpty { streets.append(Street(name: name)) }
+                if !name.isEmpty { streets.append(Street(name: name, type: Self.streetTypes[words[typeIndex]]!)) }
                 streetSeen = true
                 // An address typed without commas: what follows the type is the locality.
                 localities.formUnion(words[(typeIndex + 1)...])
                 continue
             }
-            if words.allSatisfy({ CommonWords.places.contains($0) }) {
+            if streetSeen || !places.isEmpty, words.allSatisfy({ CommonWords.places.contains($0) }) {
                 localities.formUnion(words)
-            } else if streetSeen {
+            } else if words.allSatisfy({ CommonWords.boroughWords.contains($0) || $0 == "london" }) {
+                localities.formUnion(words)
+            } else if streetSeen || !places.isEmpty {
                 unknownAfter.append(words)
             } else {
                 unknownBeforeStreet.append(words)
@@ -99,10 +115,13 @@ struct PostalAddress {
         // A named part before the street (a house or site name) identifies; after it, a locality.
         // With no street at all, the first named part is the site and the rest are localities.
         if streetSeen {
-            places += unknownBeforeStreet.map { Place(name: $0.filter { $0 != "the" }) }
+            places += unknownBeforeStreet.map { Place(name: $0.filter { $0 != "the" }, bare: true) }
             for words in unknownAfter { localities.formUnion(words) }
+        } else if !places.isEmpty {
+            // Named parts before the site or estate are blocks and buildings ("Flat 61, Wendover, Aylesbury Estate").
+            places += unknownBeforeStreet.map { Place(name: $0.filter { $0 != "the" }, bare: true) }
         } else if let first = unknownBeforeStreet.first {
-            if unknownBeforeStreet.count > 1 || places.isEmpty { places.append(Place(name: first.filter { $0 != "the" })) }
+            places.append(Place(name: first.filter { $0 != "the" }, bare: true))
             for words in unknownBeforeStreet.dropFirst() { localities.formUnion(words) }
         }
         places.removeAll { $0.name.isEmpty }
@@ -117,6 +136,11 @@ struct PostalAddress {
             // "Flat 3", "No 12": a designator before a number; "12a": a letter glued to a number.
             if designators.contains(token.folded), next?.kind == .number { continue }
             if token.folded.count == 1, index > 0, part[index - 1].kind == .number, part[index - 1].end == token.start { continue }
+            // "Shepherd's Bush": the possessive s joins its word (the apostrophe is not kept in parts).
+            if token.folded == "s", index > 0, part[index - 1].kind == .word, token.start - part[index - 1].end == 1, !words.isEmpty {
+                words[words.count - 1] += "s"
+                continue
+            }
             words.append(token.folded)
         }
         return words

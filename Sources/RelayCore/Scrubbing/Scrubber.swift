@@ -33,8 +33,13 @@ public struct Scrubber: Sendable {
         case email, phone, address, postcode, niNumber = "ni_number", dateOfBirth = "date_of_birth", name
 
         public static func < (lhs: Kind, rhs: Kind) -> Bool {
-            allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+            lhs.rank < rhs.rank
         }
+
+        var rank: Int { Self.allCases.firstIndex(of: self)! }
+
+        /// `[redacted:KIND]` in UTF-8.
+        var marker: [UInt8] { Array("[redacted:\(rawValue)]".utf8) }
     }
 
     /// One replacement: where it was in the original text (scalar offsets) and what it was.
@@ -118,7 +123,7 @@ public struct Scrubber: Sendable {
             }
         }
         if let names { candidates += names.spans(in: tokens).map { (.name, $0) } }
-        return Self.apply(candidates, to: scalars, original: text)
+        return Self.apply(candidates, to: tokens, original: text)
     }
 
     func isOwnEmail(_ candidate: ArraySlice<Unicode.Scalar>) -> Bool {
@@ -126,25 +131,54 @@ public struct Scrubber: Sendable {
         return candidate.count == ownEmail.count && zip(candidate, ownEmail).allSatisfy { ContactPatterns.lower($0) == $1 }
     }
 
-    /// Keeps, kind by kind, the candidates that overlap nothing already kept, and writes the text.
-    static func apply(_ candidates: [(Kind, Range<Int>)], to scalars: [Unicode.Scalar], original: String) -> Result {
+    /// The parts of `range` that no range in `covered` overlaps.
+    static func uncovered(_ range: Range<Int>, by covered: [Range<Int>]) -> [Range<Int>] {
+        var pieces = [range]
+        for cover in covered where cover.overlaps(range) {
+            pieces = pieces.flatMap { piece -> [Range<Int>] in
+                guard piece.overlaps(cover) else { return [piece] }
+                return [piece.lowerBound..<max(piece.lowerBound, cover.lowerBound), min(piece.upperBound, cover.upperBound)..<piece.upperBound]
+                    .filter { !$0.isEmpty }
+            }
+        }
+        return pieces
+    }
+
+    /// `range` without white space and punctuation at its ends; nil if no letter or digit is left.
+    static func trim(_ range: Range<Int>, _ scalars: [Unicode.Scalar]) -> Range<Int>? {
+        var lower = range.lowerBound, upper = range.upperBound
+        while lower < upper, !ContactPatterns.isAlnum(scalars[lower]) { lower += 1 }
+        // A combining mark belongs to the letter before it (decomposed `á`).
+        while upper > lower, !ContactPatterns.isAlnum(scalars[upper - 1]), !TextFolding.isMark(scalars[upper - 1]) { upper -= 1 }
+        return lower < upper ? lower..<upper : nil
+    }
+
+    /// Keeps, kind by kind, the candidates that overlap nothing already kept, and writes the text:
+    /// the original UTF-8 bytes between replacements, untouched.
+    static func apply(_ candidates: [(Kind, Range<Int>)], to tokens: TextTokens, original: String) -> Result {
         guard !candidates.isEmpty else { return Result(text: original, replacements: []) }
         var kept: [(Kind, Range<Int>)] = []
-        for candidate in candidates.sorted(by: { ($0.0, $0.1.lowerBound, -$0.1.count) < ($1.0, $1.1.lowerBound, -$1.1.count) })
-        where !candidate.1.isEmpty && !kept.contains(where: { $0.1.overlaps(candidate.1) }) {
-            kept.append(candidate)
+        for (kind, range) in candidates.sorted(by: { ($0.0, $0.1.lowerBound, -$0.1.count) < ($1.0, $1.1.lowerBound, -$1.1.count) }) {
+            // What an earlier kind already covers is taken out; the rest of the candidate still goes
+            // ("[address] VAPOZAN" where the victim's street and given name are the same word).
+            for piece in uncovered(range, by: kept.map(\.1)) {
+                if let trimmed = trim(piece, tokens.scalars) { kept.append((kind, trimmed)) }
+            }
         }
         kept.sort { $0.1.lowerBound < $1.1.lowerBound }
-        var output = String.UnicodeScalarView()
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(original.utf8.count + kept.count * 16)
         var replacements: [Replacement] = []
         var position = 0
+        let source = Array(original.utf8)
         for (kind, range) in kept {
-            output.append(contentsOf: scalars[position..<range.lowerBound])
-            output.append(contentsOf: "[redacted:\(kind.rawValue)]".unicodeScalars)
-            replacements.append(Replacement(kind: kind, range: range, original: String(String.UnicodeScalarView(scalars[range]))))
-            position = range.upperBound
+            let start = tokens.utf8Offsets[range.lowerBound], end = tokens.utf8Offsets[range.upperBound]
+            bytes.append(contentsOf: source[position..<start])
+            bytes.append(contentsOf: kind.marker)
+            replacements.append(Replacement(kind: kind, range: range, original: String(decoding: source[start..<end], as: UTF8.self)))
+            position = end
         }
-        output.append(contentsOf: scalars[position...])
-        return Result(text: String(output), replacements: replacements)
+        bytes.append(contentsOf: source[position...])
+        return Result(text: String(decoding: bytes, as: UTF8.self), replacements: replacements)
     }
 }

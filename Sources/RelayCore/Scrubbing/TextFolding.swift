@@ -44,7 +44,11 @@ public enum TextFolding {
             run.unicodeScalars.append(contentsOf: pending)
             pending.removeAll()
             let latin = run.applyingTransform(StringTransform("Any-Latin; Latin-ASCII"), reverse: false) ?? ""
-            out += fold(latin)
+            // Only what came out as ASCII or a tabled Latin letter is kept: ICU leaves some letters
+            // as they are (ʿ, ـ), and folding them again would never end.
+            for scalar in latin.unicodeScalars {
+                if scalar.isASCII { appendASCII(scalar, to: &out) } else if let mapped = latinTable[scalar] { out += mapped }
+            }
         }
         var previous: Unicode.Scalar?
         for scalar in scalars {
@@ -54,7 +58,12 @@ public enum TextFolding {
                 appendASCII(scalar, to: &out)
                 continue
             }
-            if isMark(scalar) { continue }
+            // A mark inside a run of another script is part of its spelling (Devanagari vowel
+            // signs, the virama): ICU needs it. On a Latin letter it is an accent, dropped.
+            if isMark(scalar) {
+                if !pending.isEmpty { pending.append(scalar) }
+                continue
+            }
             if let mapped = latinTable[scalar] ?? cyrillicTable[scalar] {
                 flushPending()
                 out += mapped

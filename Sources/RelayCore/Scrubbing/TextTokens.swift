@@ -25,16 +25,32 @@ struct TextTokens {
         var newline: Bool = false
         /// A word in the Latin script (an English word can only be one of these).
         var latin: Bool = true
+        /// A word in Cyrillic or Greek (folded through a table, vowels and all).
+        var tabled: Bool = false
+        /// A word with a capital after a small letter (`StefanLacatus`).
+        var innerCapital: Bool = false
+        /// The first scalar (for punctuation, the scalar itself).
+        var scalar: Unicode.Scalar = " "
 
         var length: Int { end - start }
     }
 
     let scalars: [Unicode.Scalar]
     let tokens: [Token]
+    /// The UTF-8 offset of each scalar (and of the end), for writing the text back.
+    let utf8Offsets: [Int]
 
     init(_ text: String) {
         let scalars = Array(text.unicodeScalars)
         self.scalars = scalars
+        var offsets = [Int](repeating: 0, count: scalars.count + 1)
+        var offset = 0
+        for (index, scalar) in scalars.enumerated() {
+            offsets[index] = offset
+            offset += scalar.value < 0x80 ? 1 : scalar.value < 0x800 ? 2 : scalar.value < 0x10000 ? 3 : 4
+        }
+        offsets[scalars.count] = offset
+        utf8Offsets = offsets
         var tokens: [Token] = []
         tokens.reserveCapacity(scalars.count / 3)
         var index = 0
@@ -45,44 +61,98 @@ struct TextTokens {
                 while index < scalars.count, Self.isDigit(scalars[index]) { index += 1 }
                 var digits = ""
                 digits.unicodeScalars.append(contentsOf: scalars[start..<index])
-                tokens.append(Token(kind: .number, start: start, end: index, folded: digits))
+                tokens.append(Token(kind: .number, start: start, end: index, folded: digits, scalar: scalar))
             } else if Self.isLetter(scalar) {
                 var ascii = true
-                while index < scalars.count, Self.isLetter(scalars[index]) || (index > start && TextFolding.isMark(scalars[index]))
-                    || (Self.isInvisible(scalars[index]) && index + 1 < scalars.count && Self.isLetter(scalars[index + 1])) {
-                    if !scalars[index].isASCII { ascii = false }
+                var innerCapital = false
+                var previousLower = false
+                while index < scalars.count {
+                    let current = scalars[index]
+                    if current.isASCII {
+                        let value = current.value | 0x20
+                        guard value >= 0x61 && value <= 0x7A else { break }
+                        let upper = current.value < 0x61
+                        if upper && previousLower { innerCapital = true }
+                        previousLower = !upper
+                    } else {
+                        guard Self.isLetter(current) || (index > start && TextFolding.isMark(current))
+                            || (Self.isInvisible(current) && index + 1 < scalars.count && Self.isLetter(scalars[index + 1])) else { break }
+                        ascii = false
+                    }
                     index += 1
                 }
                 let slice = scalars[start..<index]
                 let folded: String
                 if ascii {
-                    var out = ""
-                    for scalar in slice { TextFolding.appendASCII(scalar, to: &out) }
-                    folded = out
+                    folded = String(unsafeUninitializedCapacity: slice.count) { buffer in
+                        for (offset, scalar) in slice.enumerated() { buffer[offset] = UInt8(scalar.value | 0x20) }
+                        return slice.count
+                    }
                 } else {
                     folded = TextFolding.foldScalars(slice)
                 }
-                let properties = scalar.properties
-                let capitalised = properties.isUppercase || !(properties.isLowercase || properties.changesWhenUppercased)
+                let capitalised: Bool
+                if scalar.isASCII {
+                    capitalised = scalar.value < 0x61
+                } else {
+                    let properties = scalar.properties
+                    capitalised = properties.isUppercase || !(properties.isLowercase || properties.changesWhenUppercased)
+                }
                 let latin = ascii || scalar.value < 0x0250 || (0x1E00...0x1EFF).contains(scalar.value)
-                tokens.append(Token(kind: .word, start: start, end: index, folded: folded, capitalised: capitalised, latin: latin))
-            } else if scalar.properties.isWhitespace {
+                let tabled = (0x0370...0x03FF).contains(scalar.value) || (0x1F00...0x1FFF).contains(scalar.value) || (0x0400...0x052F).contains(scalar.value)
+                tokens.append(Token(kind: .word, start: start, end: index, folded: folded, capitalised: capitalised, latin: latin,
+                                    tabled: tabled, innerCapital: innerCapital, scalar: scalar))
+            } else if Self.isSpace(scalar) {
                 var newline = false
-                while index < scalars.count, scalars[index].properties.isWhitespace {
+                while index < scalars.count, Self.isSpace(scalars[index]) {
                     if scalars[index] == "\n" || scalars[index] == "\r" || scalars[index] == "\u{2028}" { newline = true }
                     index += 1
                 }
-                tokens.append(Token(kind: .space, start: start, end: index, folded: newline ? "\n" : " ", newline: newline))
+                tokens.append(Token(kind: .space, start: start, end: index, folded: newline ? "\n" : " ", newline: newline, scalar: scalar))
             } else {
                 index += 1
-                tokens.append(Token(kind: .punct, start: start, end: index, folded: String(scalar)))
+                tokens.append(Token(kind: .punct, start: start, end: index, folded: String(scalar), scalar: scalar))
             }
         }
         self.tokens = tokens
+        // Segments (sentences and quoted passages) written with no capital at all: there, case says
+        // nothing about whether a word is a name.
+        var lowercaseSegment = [Bool](repeating: false, count: tokens.count)
+        var segmentStart = 0
+        var capitals = false
+        func close(_ end: Int) {
+            if !capitals { for position in segmentStart..<end { lowercaseSegment[position] = true } }
+            segmentStart = end
+            capitals = false
+        }
+        for (position, token) in tokens.enumerated() {
+            switch token.kind {
+            case .word where token.latin && token.capitalised && token.length > 1: capitals = true
+            case .space where token.newline: close(position)
+            case .punct where Self.segmentEnds.contains(token.scalar):
+                // An apostrophe between letters (don't) is no quote mark.
+                let inWord = position > 0 && position + 1 < tokens.count && tokens[position - 1].kind == .word && tokens[position + 1].kind == .word
+                if !inWord { close(position) }
+            default: break
+            }
+        }
+        close(tokens.count)
+        self.lowercaseSegment = lowercaseSegment
     }
+
+    /// Per token: whether its sentence or quoted passage has no capital letter at all.
+    let lowercaseSegment: [Bool]
+    static let segmentEnds: ScalarSet = ".!?\"“”‘’'…;"
 
     @inline(__always)
     static func isDigit(_ scalar: Unicode.Scalar) -> Bool { scalar.value >= 0x30 && scalar.value <= 0x39 }
+
+    /// White space, with an ASCII fast path.
+    @inline(__always)
+    static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.isASCII { return scalar == " " || (scalar.value >= 0x09 && scalar.value <= 0x0D) }
+        return scalar.properties.isWhitespace
+    }
 
     /// Soft hyphens and zero-width characters inside a word, invisible when printed.
     @inline(__always)
@@ -94,6 +164,12 @@ struct TextTokens {
     static func isLetter(_ scalar: Unicode.Scalar) -> Bool {
         if scalar.isASCII { return (scalar.value | 0x20) >= 0x61 && (scalar.value | 0x20) <= 0x7A }
         return scalar.properties.isAlphabetic && !isDigit(scalar)
+    }
+
+    /// Whether the word at `index` is written in capitals throughout (`SAID`).
+    func isAllCaps(_ index: Int) -> Bool {
+        let token = tokens[index]
+        return token.length > 1 && scalars[token.start..<token.end].allSatisfy { $0.properties.isUppercase }
     }
 
     /// The text of tokens `range`, as written.
@@ -118,6 +194,9 @@ struct TextTokens {
         return previous >= 0 ? previous : nil
     }
 
+    static let openers: ScalarSet = "\"“‘'(["
+    static let sentenceEnds: ScalarSet = ".!?:;…"
+
     /// Whether the word at `index` begins a sentence (so its capital says nothing).
     func isSentenceInitial(_ index: Int) -> Bool {
         var previous = index - 1
@@ -126,8 +205,8 @@ struct TextTokens {
             switch token.kind {
             case .space where token.newline: return true
             case .space: previous -= 1
-            case .punct where "\"“‘'([".contains(token.folded): previous -= 1
-            case .punct: return ".!?:;…".contains(token.folded)
+            case .punct where Self.openers.contains(token.scalar): previous -= 1
+            case .punct: return Self.sentenceEnds.contains(token.scalar)
             default: return false
             }
         }
