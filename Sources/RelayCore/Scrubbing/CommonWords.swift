@@ -74,8 +74,11 @@ enum CommonWords {
         .filter { $0.count > 1 }
 
     /// Whether the word at `index` stands inside a borough's or force area's name ("Kensington and Chelsea").
+    static let boroughPhraseWords: Set<String> = Set(boroughPhrases.joined())
+
     static func isInsideBoroughName(_ text: TextTokens, _ index: Int) -> Bool {
         let folded = text.tokens[index].folded
+        guard boroughPhraseWords.contains(folded) else { return false }
         for phrase in boroughPhrases {
             guard let position = phrase.firstIndex(of: folded) else { continue }
             // Walk back to where the phrase would start, then compare word by word.

@@ -76,10 +76,15 @@ struct NameMatcher {
     // MARK: One word
 
     func matches(_ text: TextTokens, _ index: Int) -> Bool {
+        // The cheap question first (is it a form of the name?), then whether it names someone
+        // or something else.
+        candidate(text, index) && !isOtherEntity(text, index)
+    }
+
+    func candidate(_ text: TextTokens, _ index: Int) -> Bool {
         let token = text.tokens[index]
         let folded = token.folded
         guard folded.utf8.count >= 2 else { return false }
-        if isOtherEntity(text, index) { return false }
         if keys.exact.contains(folded) {
             // A name that is also a word (Rose, Price, Ward) in lower case among capitals is the word;
             // where a passage has no capitals at all, case says nothing and the name goes.

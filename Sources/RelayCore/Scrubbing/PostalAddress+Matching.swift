@@ -95,6 +95,8 @@ extension PostalAddress {
     func word(_ text: TextTokens, _ word: String, at index: Int) -> Int? {
         let tokens = text.tokens
         let folded = tokens[index].folded
+        // Every accepted spelling starts with the same letter (St/Street, Shepherds/Shepherd's).
+        guard folded.utf8.first == word.utf8.first else { return nil }
         if folded == word { return index + 1 }
         if let type = Self.streetTypes[word], Self.streetTypes[folded] == type { return index + 1 }
         if word.hasSuffix("s"), folded == String(word.dropLast()), index + 2 < tokens.count,
