@@ -39,7 +39,8 @@ public func buildApplication(services: RelayServices, hooks: ListenerHooks = .in
         logger: logger)
     return Application(
         router: router,
-        server: try .auditedTLS(tlsConfiguration: try TLSSetup.serverConfiguration(configuration.tls), recorder: RefusalRecorder(
+        server: try .auditedTLS(tlsConfiguration: try TLSSetup.serverConfiguration(configuration.tls),
+                                idleTimeout: .seconds(Int64(configuration.limits.idleTimeoutSeconds)), recorder: RefusalRecorder(
             now: services.now, sink: { event in _ = try? await services.database.record(event, at: services.now()) })),
         configuration: .init(address: .hostname(configuration.listen.host, port: configuration.listen.port), serverName: "relayd"),
         services: [ops, CheckpointService(services: services, logger: logger)],
@@ -75,6 +76,10 @@ public enum TLSSetup {
         }
         var tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
         tls.minimumTLSVersion = .tlsv12
+        // TLS 1.2: ECDHE with AEAD only (no CBC, no SHA-1 MACs, no static RSA). NIOSSL does not
+        // expose BoringSSL's server-preference option; with only these suites on offer, any
+        // client choice is one of them.
+        tls.cipherSuites = files.cipherSuites
         // `.fullVerification` on a server checks the client's certificate against its IP address
         // and refuses every client; NIOSSL's server default is `.none` (SWIFT-NOTES.md).
         tls.certificateVerification = .noHostnameVerification

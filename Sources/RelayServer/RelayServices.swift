@@ -12,6 +12,8 @@ public struct RelayServices: Sendable {
     public var now: @Sendable () -> Date
     /// Set when graceful shutdown begins.
     public var drain = DrainState()
+    /// Memory held by request bodies in flight.
+    public let bodyBudget: BodyBudget
 
     public init(configuration: RelayConfiguration, database: RelayDatabase, keys: RelayKeys, registry: PrincipalRegistry,
                 now: @escaping @Sendable () -> Date = Date.init) {
@@ -20,6 +22,7 @@ public struct RelayServices: Sendable {
         self.keys = keys
         self.registry = registry
         self.now = now
+        self.bodyBudget = BodyBudget(capacity: configuration.limits.bodyBudgetBytes)
     }
 
     var queuePolicy: QueuePolicy { QueuePolicy(maxAttempts: configuration.queue.maxAttempts) }

@@ -18,7 +18,13 @@ public final class RelayDatabase: Sendable {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
+        try Self.restrictPermissions(path)
         let pool = try DatabasePool(path: path, configuration: configuration)
+        // SQLite creates the -wal and -shm files with the database file's mode; make sure of it for
+        // files left by an earlier run.
+        for suffix in ["-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+            chmod(path + suffix, 0o600)
+        }
         // DatabasePool sets synchronous = NORMAL on its writer after prepareDatabase runs
         // (SWIFT-NOTES.md): a 201 must mean the commit reached the disk, so set it back.
         try pool.writeWithoutTransaction { db in
@@ -29,6 +35,15 @@ public final class RelayDatabase: Sendable {
         let journal = Journal(signer: signer, enabled: auditLog, tail: nil)
         self.journal = journal
         self.committer = GroupCommitter { [pool] submissions in try await Self.writeBatch(pool, journal: journal, submissions) }
+    }
+
+    /// The database file is created (or set) mode 0600 before SQLite opens it, whatever the
+    /// process umask: it holds sealed reports, receipts and the audit log.
+    static func restrictPermissions(_ path: String) throws {
+        let fd = open(path, O_RDWR | O_CREAT, 0o600)
+        guard fd >= 0 else { throw StoreError.cannotOpen(path) }
+        defer { close(fd) }
+        fchmod(fd, 0o600)
     }
 
     /// The writer connection's `synchronous` setting (2 = FULL), for checks and tests.
@@ -67,6 +82,8 @@ public enum StoreError: Error, Sendable, Equatable {
     case notDeadLetter
     /// The report changed state while a change to it was being prepared; prepare it again.
     case changedMeanwhile
+    /// The database file cannot be created or opened (the path is given: it is no personal data).
+    case cannotOpen(String)
 }
 
 /// What every state-changing operation needs inside its transaction: the receipt signer and the

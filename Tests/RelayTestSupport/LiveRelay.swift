@@ -61,7 +61,7 @@ public final class LiveRelay: Sendable {
 
     /// Starts a relay.
     public static func start(clock: TestClock? = nil, maxAttempts: Int = 3, maxBodyBytes: Int = 1_048_576,
-                             externalTLS: ExternalTLS? = nil,
+                             externalTLS: ExternalTLS? = nil, extraLimits: String = "",
                              pins: @Sendable (TestPKI) async throws -> [String: String] = { _ in [:] }) async throws -> LiveRelay {
         let directory = try TemporaryDirectory("live-relay")
         let pki = try TestPKI(directory: directory.path)
@@ -76,7 +76,7 @@ public final class LiveRelay: Sendable {
             tls: {certificate: \(externalTLS?.certificate ?? pki.serverCertificate), private_key: \(externalTLS?.privateKey ?? pki.serverKey), client_ca: \(externalTLS?.clientCA ?? pki.caFile)}
             database: \(directory.file("relay.sqlite"))
             key_directory: \(directory.file("keys"))
-            limits: {max_body_bytes: \(maxBodyBytes)}
+            limits: {max_body_bytes: \(maxBodyBytes)\(extraLimits.isEmpty ? "" : ", " + extraLimits)}
             queue: {default_lease_seconds: 60, max_lease_seconds: 3600, max_attempts: \(maxAttempts)}
             default_intake: intake-a
             principals:
@@ -156,10 +156,11 @@ public final class LiveRelay: Sendable {
 
 /// Starts a relay, runs `body`, and stops the relay whatever happens.
 public func withLiveRelay<T: Sendable>(clock: TestClock? = nil, maxAttempts: Int = 3, maxBodyBytes: Int = 1_048_576,
-                                       externalTLS: LiveRelay.ExternalTLS? = nil,
+                                       externalTLS: LiveRelay.ExternalTLS? = nil, extraLimits: String = "",
                                        pins: @Sendable (TestPKI) async throws -> [String: String] = { _ in [:] },
                                        _ body: (LiveRelay) async throws -> T) async throws -> T {
-    let relay = try await LiveRelay.start(clock: clock, maxAttempts: maxAttempts, maxBodyBytes: maxBodyBytes, externalTLS: externalTLS, pins: pins)
+    let relay = try await LiveRelay.start(clock: clock, maxAttempts: maxAttempts, maxBodyBytes: maxBodyBytes, externalTLS: externalTLS,
+                                          extraLimits: extraLimits, pins: pins)
     do {
         let result = try await body(relay)
         await relay.stop()

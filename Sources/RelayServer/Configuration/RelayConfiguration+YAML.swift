@@ -36,11 +36,19 @@ extension RelayConfiguration {
         guard let tlsNode = top["tls"] else {
             throw ConfigurationError(key: "tls", problem: "is missing", fix: "give tls.certificate, tls.private_key and tls.client_ca")
         }
-        let tlsMap = try reader.mapping(tlsNode, "tls", allowed: ["certificate", "private_key", "client_ca"])
-        let tls = TLSFiles(
+        let tlsMap = try reader.mapping(tlsNode, "tls", allowed: ["certificate", "private_key", "client_ca", "cipher_suites"])
+        var tls = TLSFiles(
             certificate: try reader.requiredString(tlsMap["certificate"], "tls.certificate", fix: "the server certificate chain (PEM)"),
             privateKey: try reader.requiredString(tlsMap["private_key"], "tls.private_key", fix: "the server private key (PEM, mode 0600)"),
             clientCA: try reader.requiredString(tlsMap["client_ca"], "tls.client_ca", fix: "the CA bundle (PEM) that client certificates must chain to"))
+        if let suites = try reader.string(tlsMap["cipher_suites"], "tls.cipher_suites") {
+            let names = suites.split(separator: ":").map(String.init)
+            guard !names.isEmpty, names.allSatisfy({ $0.hasPrefix("ECDHE-") && ($0.contains("GCM") || $0.contains("CHACHA20")) }) else {
+                throw ConfigurationError(key: "tls.cipher_suites", problem: "must list only ECDHE suites with AEAD ciphers (GCM or CHACHA20-POLY1305)",
+                                         fix: "use OpenSSL names separated by colons, e.g. \(TLSFiles.intermediateCipherSuites)")
+            }
+            tls.cipherSuites = suites
+        }
         var devPKI: DevPKISettings?
         if let devNode = top["dev_pki"] {
             let dev = try reader.mapping(devNode, "dev_pki", allowed: ["enabled", "directory", "server_names"])
@@ -51,8 +59,13 @@ extension RelayConfiguration {
         }
         var limits = Limits(maxBodyBytes: 1_048_576)
         if let node = top["limits"] {
-            let map = try reader.mapping(node, "limits", allowed: ["max_body_bytes"])
+            let map = try reader.mapping(node, "limits", allowed: ["max_body_bytes", "idle_timeout_seconds", "body_budget_bytes"])
             limits.maxBodyBytes = try reader.int(map["max_body_bytes"], "limits.max_body_bytes", range: 1024...64 * 1_048_576) ?? limits.maxBodyBytes
+            limits.idleTimeoutSeconds = try reader.int(map["idle_timeout_seconds"], "limits.idle_timeout_seconds", range: 1...3600) ?? limits.idleTimeoutSeconds
+            limits.bodyBudgetBytes = try reader.int(map["body_budget_bytes"], "limits.body_budget_bytes", range: 1_048_576...4096 * 1_048_576) ?? limits.bodyBudgetBytes
+            guard limits.bodyBudgetBytes >= limits.maxBodyBytes else {
+                throw ConfigurationError(key: "limits.body_budget_bytes", problem: "is smaller than limits.max_body_bytes", fix: "make it at least max_body_bytes")
+            }
         }
         var queue = QueueSettings(defaultLeaseSeconds: 60, maxLeaseSeconds: 3600, maxAttempts: 5)
         if let node = top["queue"] {

@@ -34,6 +34,14 @@ public struct RelayConfiguration: Sendable {
         public var certificate: String
         public var privateKey: String
         public var clientCA: String
+        /// TLS 1.2 cipher suites (OpenSSL names, colon-separated); TLS 1.3 uses its standard suites.
+        public var cipherSuites: String = TLSFiles.intermediateCipherSuites
+
+        /// Mozilla's "intermediate" TLS 1.2 suites: ECDHE key exchange with AEAD ciphers only.
+        public static let intermediateCipherSuites = [
+            "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384",
+            "ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-ECDSA-CHACHA20-POLY1305", "ECDHE-RSA-CHACHA20-POLY1305",
+        ].joined(separator: ":")
     }
 
     public struct DevPKISettings: Sendable {
@@ -44,6 +52,12 @@ public struct RelayConfiguration: Sendable {
 
     public struct Limits: Sendable {
         public var maxBodyBytes: Int
+        /// A connection that sends and receives nothing for this long is closed: a stalled TLS
+        /// handshake, a request head or body that stops arriving, an idle keep-alive.
+        public var idleTimeoutSeconds: Int = 60
+        /// Bytes that request bodies in flight may hold in memory together; past it new requests
+        /// with a body get 503 with Retry-After.
+        public var bodyBudgetBytes: Int = 64 * 1_048_576
     }
 
     public struct QueueSettings: Sendable {

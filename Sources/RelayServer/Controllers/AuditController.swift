@@ -115,12 +115,17 @@ struct QueryReader {
         self.parameters = parameters
     }
 
-    func string(_ key: String) -> String? { parameters[key].flatMap { $0.isEmpty ? nil : $0 } }
+    /// The parameter's value; an empty one (`?state=`) is a violation, not the default.
+    mutating func string(_ key: String) -> String? {
+        guard let value = parameters[key] else { return nil }
+        if value.isEmpty { violations.append(FieldViolation(pointer: "/\(key)", detail: "must not be empty (leave the parameter out instead)")) }
+        return value.isEmpty ? nil : value
+    }
 
     mutating func int(_ key: String, range: ClosedRange<Int>, default fallback: Int?) -> Int? {
         guard let text = string(key) else {
-            if fallback == nil { violations.append(FieldViolation(pointer: "/\(key)", detail: "is required")) }
-            return fallback
+            if fallback == nil, parameters[key] == nil { violations.append(FieldViolation(pointer: "/\(key)", detail: "is required")) }
+            return parameters[key] == nil ? fallback : nil
         }
         guard let value = Int(text), range.contains(value) else {
             violations.append(FieldViolation(pointer: "/\(key)", detail: "must be a whole number from \(range.lowerBound)"))

@@ -22,7 +22,7 @@ struct CentreController {
     func changeConsent(_ request: Request, _ context: Context) async throws -> Response {
         guard let id = context.parameters.get("id").flatMap(UUID.init(canonical:)) else { throw Problem.notFound }
         var request = request
-        let body = try await request.jsonBody(limit: services.configuration.limits.maxBodyBytes).value
+        let body = try await request.jsonBody(limit: services.configuration.limits.maxBodyBytes, budget: services.bodyBudget).value
         let reader = BodyReader(body, allowed: ["consent"])
         try reader.finish()
         guard let consentJSON = body["consent"] else { throw Problem.validation([FieldViolation(pointer: "/consent", detail: "is required")]) }
@@ -56,7 +56,7 @@ struct CentreController {
 
     func submit(_ request: Request, _ context: Context) async throws -> Response {
         var request = request
-        let body = try await request.jsonBody(limit: services.configuration.limits.maxBodyBytes).value
+        let body = try await request.jsonBody(limit: services.configuration.limits.maxBodyBytes, budget: services.bodyBudget).value
         let parsed = try SubmissionPreparer.parse(body)
         // A retry is answered before any cryptography.
         if let earlier = try await services.database.existingSubmission(
@@ -93,7 +93,7 @@ struct CentreController {
         let query = request.uri.queryParameters
         var violations: [FieldViolation] = []
         var status: ReportStatus?
-        if let text = query["status"].map(String.init), !text.isEmpty {
+        if let text = query["status"].map(String.init) {
             status = ReportStatus(rawValue: text)
             if status == nil { violations.append(FieldViolation(pointer: "/status", detail: "must be one of \(ReportStatus.allCases.map(\.rawValue).joined(separator: ", "))")) }
         }
@@ -118,7 +118,7 @@ struct CentreController {
     }
 
     static func cursor(_ text: String?, _ violations: inout [FieldViolation]) -> Int64? {
-        guard let text, !text.isEmpty else { return nil }
+        guard let text else { return nil }
         guard let value = Int64(text), value >= 0 else {
             violations.append(FieldViolation(pointer: "/after", detail: "must be a cursor returned as next"))
             return nil
@@ -126,8 +126,9 @@ struct CentreController {
         return value
     }
 
+    /// An empty parameter (`?limit=`) is refused like any other bad value: leave it out instead.
     static func limit(_ text: String?, _ violations: inout [FieldViolation]) -> Int {
-        guard let text, !text.isEmpty else { return 100 }
+        guard let text else { return 100 }
         guard let value = Int(text), (1...1000).contains(value) else {
             violations.append(FieldViolation(pointer: "/limit", detail: "must be a whole number from 1 to 1000"))
             return 100

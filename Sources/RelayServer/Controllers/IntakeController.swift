@@ -19,7 +19,7 @@ struct IntakeController {
 
     func lease(_ request: Request, _ context: Context) async throws -> Response {
         var request = request
-        let body = try await request.jsonBody(limit: limit).value
+        let body = try await request.jsonBody(limit: limit, budget: services.bodyBudget).value
         var reader = BodyReader(body, allowed: ["max", "lease_seconds"])
         let max = reader.int("max", range: 1...100, default: 10)
         let seconds = reader.int("lease_seconds", range: 5...services.configuration.queue.maxLeaseSeconds,
@@ -40,7 +40,7 @@ struct IntakeController {
 
     func ack(_ request: Request, _ context: Context) async throws -> Response {
         var request = request
-        let body = try await request.jsonBody(limit: limit).value
+        let body = try await request.jsonBody(limit: limit, budget: services.bodyBudget).value
         var reader = BodyReader(body, allowed: ["acks"])
         var acks: [(deliveryID: String, leaseToken: String, policeReference: String?)] = []
         if let elements = body["acks"]?.arrayValue, (1...100).contains(elements.count) {
@@ -66,7 +66,7 @@ struct IntakeController {
 
     func nack(_ request: Request, _ context: Context) async throws -> Response {
         var request = request
-        let body = try await request.jsonBody(limit: limit).value
+        let body = try await request.jsonBody(limit: limit, budget: services.bodyBudget).value
         var reader = BodyReader(body, allowed: ["delivery_id", "lease_token", "retry_after_seconds", "reason"])
         let id = reader.uuid("delivery_id")
         let token = reader.string("lease_token", required: true, maxLength: 200)
@@ -81,7 +81,7 @@ struct IntakeController {
 
     func extend(_ request: Request, _ context: Context) async throws -> Response {
         var request = request
-        let body = try await request.jsonBody(limit: limit).value
+        let body = try await request.jsonBody(limit: limit, budget: services.bodyBudget).value
         var reader = BodyReader(body, allowed: ["delivery_id", "lease_token", "lease_seconds"])
         let id = reader.uuid("delivery_id")
         let token = reader.string("lease_token", required: true, maxLength: 200)

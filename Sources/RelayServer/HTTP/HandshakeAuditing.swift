@@ -30,9 +30,12 @@ struct HandshakeAuditingChannel<Base: ServerChildChannel>: ServerChildChannel {
 
 extension HTTPServerBuilder {
     /// HTTP/1.1 over TLS, with refused handshakes reported to `recorder`.
-    static func auditedTLS(tlsConfiguration: TLSConfiguration, recorder: RefusalRecorder) throws -> HTTPServerBuilder {
+    /// The idle timeout runs from the connection's start, so it also closes a TLS handshake or a
+    /// request head or body that stops arriving.
+    static func auditedTLS(tlsConfiguration: TLSConfiguration, idleTimeout: TimeAmount, recorder: RefusalRecorder) throws -> HTTPServerBuilder {
         HTTPServerBuilder { responder in
-            HandshakeAuditingChannel(base: try TLSChannel(HTTP1Channel(responder: responder), tlsConfiguration: tlsConfiguration), recorder: recorder)
+            HandshakeAuditingChannel(base: try TLSChannel(HTTP1Channel(responder: responder, configuration: .init(idleTimeout: idleTimeout)),
+                                                          tlsConfiguration: tlsConfiguration), recorder: recorder)
         }
     }
 }
@@ -88,7 +91,8 @@ public final class RefusalRecorder: Sendable {
         let at = now()
         let suppressed: Int? = window.withLockedValue { window in
             if at.timeIntervalSince(window.start) >= 60 {
-                window = Window(start: at)
+                // A new minute: what the last one suppressed is still owed to the next entry.
+                window = Window(start: at, recorded: 0, suppressed: window.suppressed)
             }
             guard window.recorded < limit else {
                 window.suppressed += 1

@@ -12,20 +12,34 @@ extension Response {
 }
 
 extension Request {
-    /// The body as strict JSON: `415` unless the content type is JSON, `413` past `limit` bytes,
+    /// The body as strict JSON: `415` unless the content type is `application/json` (charset
+    /// absent or UTF-8), `413` past `limit` bytes — at once when the declared `Content-Length` is
+    /// over it, before anything is read — `503` when the bodies in flight have spent `budget`,
     /// `400` with pointer `""` when it is not UTF-8 JSON. Returns the raw bytes too.
-    mutating func jsonBody(limit: Int) async throws -> (value: JSONValue, bytes: [UInt8]) {
-        let contentType = headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
-        guard contentType == "application/json" else {
+    mutating func jsonBody(limit: Int, budget: BodyBudget) async throws -> (value: JSONValue, bytes: [UInt8]) {
+        let parts = (headers[.contentType] ?? "").split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let charsets = parts.dropFirst().map { $0.replacingOccurrences(of: " ", with: "") }
+        guard parts.first == "application/json", charsets.allSatisfy({ $0 == "charset=utf-8" || $0 == "charset=\"utf-8\"" }) else {
             throw Problem(status: .unsupportedMediaType, slug: "unsupported-media-type", title: "Unsupported media type",
-                          detail: "Send the body as application/json.")
+                          detail: "Send the body as application/json in UTF-8 (no charset parameter, or charset=utf-8).")
         }
+        let tooLarge = Problem(status: .contentTooLarge, slug: "too-large", title: "Body too large",
+                               detail: "The request body is over the configured limit of \(limit) bytes.")
+        var reservation = limit
+        if let declared = headers[.contentLength] {
+            guard let length = Int(declared) else { throw tooLarge }
+            guard length <= limit else { throw tooLarge }
+            reservation = length
+        }
+        guard budget.reserve(reservation) else {
+            throw Problem.unavailable("The relay is reading many request bodies at once; try again shortly.", retryAfter: 5)
+        }
+        defer { budget.release(reservation) }
         let buffer: ByteBuffer
         do {
             buffer = try await collectBody(upTo: limit)
         } catch {
-            throw Problem(status: .contentTooLarge, slug: "too-large", title: "Body too large",
-                          detail: "The request body is over the configured limit of \(limit) bytes.")
+            throw tooLarge
         }
         let bytes = Array(buffer.readableBytesView)
         do {
@@ -61,8 +75,13 @@ struct BodyReader {
     }
 
     mutating func string(_ key: String, required: Bool, maxLength: Int = 500) -> String? {
-        guard let value = members[key], value != .null else {
+        guard let value = members[key] else {
             if required { violations.append(FieldViolation(pointer: "/\(key)", detail: "is required")) }
+            return nil
+        }
+        // An optional field is left out, never sent as null: null is refused with its pointer.
+        guard value != .null else {
+            violations.append(FieldViolation(pointer: "/\(key)", detail: "must not be null (leave the field out instead)"))
             return nil
         }
         guard let text = value.stringValue, !text.isEmpty, text.count <= maxLength else {
@@ -73,9 +92,13 @@ struct BodyReader {
     }
 
     mutating func int(_ key: String, range: ClosedRange<Int>, default fallback: Int?) -> Int? {
-        guard let value = members[key], value != .null else {
+        guard let value = members[key] else {
             if fallback == nil { violations.append(FieldViolation(pointer: "/\(key)", detail: "is required")) }
             return fallback
+        }
+        guard value != .null else {
+            violations.append(FieldViolation(pointer: "/\(key)", detail: "must not be null (leave the field out instead)"))
+            return nil
         }
         // Compare as doubles first: Int(1e19) would trap.
         guard let number = value.numberValue, number.rounded() == number,
