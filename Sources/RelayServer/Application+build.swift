@@ -43,7 +43,7 @@ public func buildApplication(services: RelayServices, hooks: ListenerHooks = .in
                                 idleTimeout: .seconds(Int64(configuration.limits.idleTimeoutSeconds)), recorder: RefusalRecorder(
             now: services.now, sink: { event in _ = try? await services.database.record(event, at: services.now()) })),
         configuration: .init(address: .hostname(configuration.listen.host, port: configuration.listen.port), serverName: "relayd"),
-        services: [ops, CheckpointService(services: services, logger: logger)],
+        services: [ops, CheckpointService(services: services, logger: logger), RateLimitAuditService(services: services, logger: logger)],
         onServerRunning: { channel in await hooks.apiRunning(channel.localAddress?.port ?? 0) },
         logger: logger)
 }

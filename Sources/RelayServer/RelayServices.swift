@@ -14,6 +14,8 @@ public struct RelayServices: Sendable {
     public var drain = DrainState()
     /// Memory held by request bodies in flight.
     public let bodyBudget: BodyBudget
+    /// Per-principal request rates.
+    public let rateLimiter: RateLimiter
 
     public init(configuration: RelayConfiguration, database: RelayDatabase, keys: RelayKeys, registry: PrincipalRegistry,
                 now: @escaping @Sendable () -> Date = Date.init) {
@@ -23,7 +25,17 @@ public struct RelayServices: Sendable {
         self.registry = registry
         self.now = now
         self.bodyBudget = BodyBudget(capacity: configuration.limits.bodyBudgetBytes)
+        self.rateLimiter = RateLimiter(rates: configuration.limits.rates)
     }
 
     var queuePolicy: QueuePolicy { QueuePolicy(maxAttempts: configuration.queue.maxAttempts) }
+
+    /// Writes one audit entry per principal that had requests refused for its rate since the
+    /// last call, with the count (never one entry per refused request).
+    public func recordRateLimitSummaries() async throws {
+        for (id, role, count) in rateLimiter.drainRefusals() {
+            try await database.record(AuditEvent(actor: id, role: role, action: "rate_limited",
+                                                 details: ["refused": .integer(count), "window_seconds": 60]), at: now())
+        }
+    }
 }

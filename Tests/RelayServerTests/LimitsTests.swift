@@ -147,6 +147,37 @@ struct LimitsTests {
         }
     }
 
+    @Test("a centre over its rate gets 429 with Retry-After while another centre is served; refusals are summarised in the audit log")
+    func rateLimit() async throws {
+        // The relay's clock stands still, so no token comes back however slowly the requests go.
+        let clock = TestClock()
+        try await withLiveRelay(clock: clock, extraLimits: "rate: {centre: {per_second: 0.5, burst: 3}}") { relay in
+            let centreA = (relay.pki.certificate("centre-a"), relay.pki.key("centre-a"))
+            var statuses: [Int] = []
+            var retryAfter: [String] = []
+            for _ in 0..<8 {
+                let result = try await Subprocess.run("curl", ["-sS", "-i", "--cacert", relay.pki.caFile, "--cert", centreA.0, "--key", centreA.1,
+                                                               "\(relay.baseURL)/v1/whoami"])
+                let lines = result.stdout.components(separatedBy: "\r\n")
+                statuses.append(Int(lines.first?.split(separator: " ").dropFirst().first ?? "") ?? 0)
+                retryAfter += lines.filter { $0.lowercased().hasPrefix("retry-after:") }
+                if statuses.last == 429 { #expect(result.stdout.contains("application/problem+json") && result.stdout.contains("rate-limited")) }
+            }
+            #expect(statuses.prefix(3).allSatisfy { $0 == 200 }, "the burst: \(statuses)")
+            #expect(statuses.dropFirst(3).allSatisfy { $0 == 429 }, "over the rate: \(statuses)")
+            #expect(retryAfter.count == 5 && retryAfter.allSatisfy { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)).map { $0 >= 1 } == true })
+            // Another centre has its own bucket.
+            let other = try await relay.withClient("centre-b") { try await $0.send(.GET, "/v1/whoami") }
+            #expect(other.status == 200)
+            try await relay.services.recordRateLimitSummaries()
+            let size = try await relay.database.auditSize()
+            let summaries = try await relay.database.auditEntries(start: 0, end: size).filter { $0.action == "rate_limited" }
+            #expect(summaries.count == 1, "one entry per principal, not one per request")
+            #expect(summaries.first?.actor == "centre-a")
+            #expect(summaries.first?.details["refused"] == 5)
+        }
+    }
+
     @Test("the database and its WAL and shared-memory files are mode 0600 whatever the umask")
     func fileModes() async throws {
         let previous = umask(0o002)

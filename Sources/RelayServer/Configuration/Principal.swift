@@ -23,11 +23,13 @@ public struct Principal: Sendable, Equatable {
     /// SHA-256 of the certificate's SubjectPublicKeyInfo, if pinned.
     public var spkiSHA256: [UInt8]?
     public var enabled: Bool
+    /// This principal's own request rate, overriding its role's (`limits.rate`).
+    public var rate: TokenBucket.Rate?
 
     public static func == (lhs: Principal, rhs: Principal) -> Bool {
         lhs.id == rhs.id && lhs.role == rhs.role && lhs.name == rhs.name && lhs.communities == rhs.communities
             && lhs.hpkePublicKey?.rawRepresentation == rhs.hpkePublicKey?.rawRepresentation && lhs.areas == rhs.areas
-            && lhs.spkiSHA256 == rhs.spkiSHA256 && lhs.enabled == rhs.enabled
+            && lhs.spkiSHA256 == rhs.spkiSHA256 && lhs.enabled == rhs.enabled && lhs.rate == rhs.rate
     }
 }
 

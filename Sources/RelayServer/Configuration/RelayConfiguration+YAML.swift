@@ -59,7 +59,13 @@ extension RelayConfiguration {
         }
         var limits = Limits(maxBodyBytes: 1_048_576)
         if let node = top["limits"] {
-            let map = try reader.mapping(node, "limits", allowed: ["max_body_bytes", "idle_timeout_seconds", "body_budget_bytes"])
+            let map = try reader.mapping(node, "limits", allowed: ["max_body_bytes", "idle_timeout_seconds", "body_budget_bytes", "rate"])
+            if let rateNode = map["rate"] {
+                let rates = try reader.mapping(rateNode, "limits.rate", allowed: Set(Principal.Role.allCases.map(\.rawValue)))
+                for role in Principal.Role.allCases {
+                    if let rate = try reader.rate(rates[role.rawValue], "limits.rate.\(role.rawValue)") { limits.rates[role] = rate }
+                }
+            }
             limits.maxBodyBytes = try reader.int(map["max_body_bytes"], "limits.max_body_bytes", range: 1024...64 * 1_048_576) ?? limits.maxBodyBytes
             limits.idleTimeoutSeconds = try reader.int(map["idle_timeout_seconds"], "limits.idle_timeout_seconds", range: 1...3600) ?? limits.idleTimeoutSeconds
             limits.bodyBudgetBytes = try reader.int(map["body_budget_bytes"], "limits.body_budget_bytes", range: 1_048_576...4096 * 1_048_576) ?? limits.bodyBudgetBytes
@@ -145,6 +151,12 @@ private struct YAMLReader {
         return value
     }
 
+    func double(_ node: Node?, _ key: String) throws -> Double? {
+        guard let node else { return nil }
+        guard let value = node.float else { throw ConfigurationError(key: key, problem: "must be a number", fix: "give a number such as 5 or 0.5") }
+        return value
+    }
+
     func bool(_ node: Node?, _ key: String) throws -> Bool? {
         guard let node else { return nil }
         guard let value = node.bool else { throw ConfigurationError(key: key, problem: "must be true or false", fix: "write true or false") }
@@ -167,7 +179,7 @@ private struct YAMLReader {
         return try sequence.enumerated().map { index, element in
             let key = "principals[\(index)]"
             let map = try mapping(element, key, allowed: [
-                "id", "role", "name", "communities", "hpke_public_key", "hpke_public_key_file", "areas", "spki_sha256", "enabled",
+                "id", "role", "name", "communities", "hpke_public_key", "hpke_public_key_file", "areas", "spki_sha256", "enabled", "rate",
             ])
             let id = try requiredString(map["id"], "\(key).id", fix: "the principal id, equal to its certificate's subject CN")
             guard id.count <= 64, id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }) else {
@@ -201,8 +213,19 @@ private struct YAMLReader {
             return Principal(
                 id: id, role: role, name: try string(map["name"], "\(key).name") ?? id, communities: communities,
                 hpkePublicKey: publicKey, hpkePublicKeyFile: publicKeyFile, areas: try strings(map["areas"], "\(key).areas"), spkiSHA256: pin,
-                enabled: try bool(map["enabled"], "\(key).enabled") ?? true)
+                enabled: try bool(map["enabled"], "\(key).enabled") ?? true, rate: try rate(map["rate"], "\(key).rate"))
         }
+    }
+
+    /// `{per_second: 5, burst: 50}`.
+    func rate(_ node: Node?, _ key: String) throws -> TokenBucket.Rate? {
+        guard let node else { return nil }
+        let map = try mapping(node, key, allowed: ["per_second", "burst"])
+        guard let perSecond = try double(map["per_second"], "\(key).per_second"), perSecond > 0, perSecond <= 100_000 else {
+            throw ConfigurationError(key: "\(key).per_second", problem: "must be a number of requests a second above 0", fix: "e.g. per_second: 5")
+        }
+        let burst = try int(map["burst"], "\(key).burst", range: 1...1_000_000) ?? max(1, Int(perSecond.rounded(.up)))
+        return TokenBucket.Rate(perSecond: perSecond, burst: burst)
     }
 
     /// An inline key is parsed now; a key file is only noted, and read by `resolvingIntakeKeys()`

@@ -58,6 +58,14 @@ public struct RelayConfiguration: Sendable {
         /// Bytes that request bodies in flight may hold in memory together; past it new requests
         /// with a body get 503 with Retry-After.
         public var bodyBudgetBytes: Int = 64 * 1_048_576
+        /// Request rate per principal, by role (token bucket): over it, 429 with Retry-After.
+        public var rates: [Principal.Role: TokenBucket.Rate] = Limits.defaultRates
+
+        /// A centre submits a few reports a minute (a spool flush comes in a burst); an intake polls,
+        /// leases and acknowledges in pages, fast when it catches up; an auditor reads.
+        public static let defaultRates: [Principal.Role: TokenBucket.Rate] = [
+            .centre: .init(perSecond: 5, burst: 50), .intake: .init(perSecond: 500, burst: 1000), .auditor: .init(perSecond: 20, burst: 100),
+        ]
     }
 
     public struct QueueSettings: Sendable {

@@ -29,6 +29,10 @@ struct PrincipalMiddleware: RouterMiddleware {
         }
         context.principal = principal
         context.logger[metadataKey: "relay.principal"] = "\(principal.id)"
+        if let wait = services.rateLimiter.take(principal, now: services.now()) {
+            throw Problem(status: .tooManyRequests, slug: "rate-limited", title: "Too many requests",
+                          detail: "This principal is over its request rate; retry after the time given.", retryAfter: wait)
+        }
         return try await next(request, context)
     }
 }
