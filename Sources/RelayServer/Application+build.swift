@@ -22,7 +22,8 @@ public struct ListenerHooks: Sendable {
 /// running as one of its services. `relayd` and the tests both use this one builder.
 public func buildApplication(services: RelayServices, hooks: ListenerHooks = .init(), logger: Logger) throws -> some ApplicationProtocol {
     let router = Router(context: RelayRequestContext.self)
-    router.add(middleware: ProblemMiddleware())
+    let routes = RouteTable()
+    router.add(middleware: ProblemMiddleware(routes: routes))
     router.add(middleware: DrainingMiddleware(state: services.drain))
     let v1 = router.group("v1")
     v1.add(middleware: PrincipalMiddleware(registry: services.registry, services: services))
@@ -30,6 +31,7 @@ public func buildApplication(services: RelayServices, hooks: ListenerHooks = .in
     CentreController(services: services).addRoutes(to: v1.group(context: RoleContext<CentreRole>.self))
     IntakeController(services: services).addRoutes(to: v1.group("intake", context: RoleContext<IntakeRole>.self))
     AuditController(services: services).addRoutes(to: v1.group(context: RoleContext<AuditorRole>.self))
+    routes.set(router.routes.map { (path: $0.path.description, method: $0.method) })
 
     let configuration = services.configuration
     let ops = Application(

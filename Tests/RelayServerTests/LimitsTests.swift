@@ -178,6 +178,25 @@ struct LimitsTests {
         }
     }
 
+    @Test("a known path with a method it does not serve (TRACE, DELETE) gets 405 with Allow; an unknown path 404")
+    func methodNotAllowed() async throws {
+        try await withLiveRelay { relay in
+            let centre = ["--cert", relay.pki.certificate("centre-a"), "--key", relay.pki.key("centre-a")]
+            func request(_ method: String, _ path: String) async throws -> String {
+                try await Subprocess.run("curl", ["-sS", "-i", "-X", method, "--cacert", relay.pki.caFile] + centre + ["\(relay.baseURL)\(path)"]).stdout
+            }
+            let trace = try await request("TRACE", "/v1/reports")
+            #expect(trace.hasPrefix("HTTP/1.1 405"), "\(trace)")
+            #expect(trace.lowercased().contains("allow: get, post"))
+            #expect(trace.contains("application/problem+json"))
+            let delete = try await request("DELETE", "/v1/reports/\(UUID().lowercasedString)")
+            #expect(delete.hasPrefix("HTTP/1.1 405"))
+            #expect(delete.lowercased().contains("allow: get"))
+            let unknown = try await request("GET", "/v1/nothing-here")
+            #expect(unknown.hasPrefix("HTTP/1.1 404"))
+        }
+    }
+
     @Test("the database and its WAL and shared-memory files are mode 0600 whatever the umask")
     func fileModes() async throws {
         let previous = umask(0o002)

@@ -6,11 +6,22 @@ import RelayStore
 /// Turns every error into `application/problem+json`. Errors that are not already problems are
 /// logged by type only (never with their message, which could quote data) and answered generically.
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// Known routes, for 405 rather than 404 when only the method is wrong (nil: always 404).
+    var routes: RouteTable?
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let problem as Problem {
             return problem.response
+        } catch let error as HTTPError where error.status == .notFound {
+            // TRACE, or DELETE on a report: the path exists, the method does not.
+            if let methods = routes?.methods(for: request.uri.path), !methods.isEmpty {
+                var response = Self.problem(for: .methodNotAllowed).response
+                response.headers[.allow] = methods.map(\.rawValue).joined(separator: ", ")
+                return response
+            }
+            return Self.problem(for: error.status).response
         } catch let error as HTTPError {
             return Self.problem(for: error.status).response
         } catch let error as StoreError {
