@@ -81,17 +81,15 @@ public enum PoliceViewBuilder {
 
         // Free text.
         let policy = Scrubber.Policy(removeIdentity: identityWithheld, removeContact: contactWithheld, generic: true)
-        let ownOnly = Scrubber.Policy(removeIdentity: identityWithheld, removeContact: contactWithheld, generic: false)
         let scrubber = Scrubber(identity: report.victim, policy: policy)
-        // Offender descriptions are evidence: only the victim's own details come out of them.
-        let offenderScrubber = Scrubber(identity: report.victim, policy: ownOnly)
         editor.scrub("/incident/narrative", with: scrubber)
         editor.scrub("/incident/location/description", with: scrubber)
         for index in 0..<(editor.value("/incident/witnesses")?.arrayValue?.count ?? 0) {
             editor.scrub("/incident/witnesses/\(index)/description", with: scrubber)
         }
         for index in 0..<(editor.value("/incident/offenders")?.arrayValue?.count ?? 0) {
-            editor.scrub("/incident/offenders/\(index)/description", with: offenderScrubber)
+            // Offender descriptions are evidence: only the victim's own details come out of them.
+            editor.scrub("/incident/offenders/\(index)/description", with: scrubber, ownOnly: true)
         }
 
         // Recordability: with no victim to engage, police can at most record an incident.
@@ -162,9 +160,9 @@ struct DocumentEditor {
         document = Self.updating(document, path: pointer.split(separator: "/").map(String.init)[...], with: value)
     }
 
-    mutating func scrub(_ pointer: String, with scrubber: Scrubber) {
+    mutating func scrub(_ pointer: String, with scrubber: Scrubber, ownOnly: Bool = false) {
         guard let text = value(pointer)?.stringValue else { return }
-        let result = scrubber.scrubbed(text)
+        let result = scrubber.scrubbed(text, ownOnly: ownOnly)
         guard !result.replacements.isEmpty else { return }
         document = Self.updating(document, path: pointer.split(separator: "/").map(String.init)[...], with: .string(result.text))
         redactions.append(Redaction(path: pointer, action: .scrubbed, counts: result.counts))

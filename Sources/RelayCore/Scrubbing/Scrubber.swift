@@ -2,7 +2,7 @@ import Foundation
 
 /// Replaces personal data in free text with `[redacted:KIND]` and counts the replacements.
 ///
-/// What it removes depends on the consent level (DESIGN.md "Consent and redaction"): with
+/// What it removes depends on the consent level (docs/redaction.md): with
 /// `removeIdentity` the victim's names and date of birth, in whatever form they are written
 /// (``NameMatcher``, ``DateRecogniser``); with `removeContact` the victim's own phone, email,
 /// street, site or estate and postcode (``PostalAddress``) and, when `generic` is set, every UK
@@ -89,8 +89,11 @@ public struct Scrubber: Sendable {
         return (result.text, result.counts)
     }
 
-    /// The scrubbed text with every replacement.
-    public func scrubbed(_ text: String) -> Result {
+    /// The scrubbed text with every replacement. `ownOnly` leaves the generic patterns (other
+    /// people's phone numbers, emails, postcodes) in place, whatever the policy says: offender
+    /// descriptions are evidence. One scrubber, built once per report, serves every field.
+    public func scrubbed(_ text: String, ownOnly: Bool = false) -> Result {
+        let generic = policy.generic && !ownOnly
         guard policy.removeIdentity || policy.removeContact, !text.isEmpty else { return Result(text: text, replacements: []) }
         let tokens = TextTokens(text)
         let scalars = tokens.scalars
@@ -100,16 +103,16 @@ public struct Scrubber: Sendable {
             let hasDigit = tokens.tokens.contains { $0.kind == .number }
             if hasAt {
                 let emails = ContactPatterns.emails(in: scalars)
-                for range in emails where policy.generic || isOwnEmail(scalars[range]) { candidates.append((.email, range)) }
+                for range in emails where generic || isOwnEmail(scalars[range]) { candidates.append((.email, range)) }
             }
             if hasDigit {
                 if let ownPhone { candidates += ContactPatterns.phone(ownPhone, in: scalars).map { (.phone, $0) } }
-                if policy.generic { candidates += ContactPatterns.phones(in: scalars).map { (.phone, $0) } }
+                if generic { candidates += ContactPatterns.phones(in: scalars).map { (.phone, $0) } }
             }
             if !address.isEmpty { candidates += address.spans(in: tokens).map { (.address, $0) } }
             if hasDigit {
                 for range in ContactPatterns.postcodes(in: scalars)
-                where policy.generic || address.postcodes.contains(ContactPatterns.compactPostcode(scalars[range])) {
+                where generic || address.postcodes.contains(ContactPatterns.compactPostcode(scalars[range])) {
                     candidates.append((.postcode, range))
                 }
                 // NI numbers go from every field, offender descriptions too: the report has no field

@@ -172,14 +172,6 @@ struct TextTokens {
         return token.length > 1 && scalars[token.start..<token.end].allSatisfy { $0.properties.isUppercase }
     }
 
-    /// The text of tokens `range`, as written.
-    func text(_ range: Range<Int>) -> String {
-        guard !range.isEmpty else { return "" }
-        var out = ""
-        out.unicodeScalars.append(contentsOf: scalars[tokens[range.lowerBound].start..<tokens[range.upperBound - 1].end])
-        return out
-    }
-
     /// The index of the next token after `index` that is not white space.
     func nextSolid(after index: Int) -> Int? {
         var next = index + 1
