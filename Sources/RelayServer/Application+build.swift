@@ -34,16 +34,23 @@ public func buildApplication(services: RelayServices, hooks: ListenerHooks = .in
     routes.set(router.routes.map { (path: $0.path.description, method: $0.method) })
 
     let configuration = services.configuration
+    let limits = configuration.limits
+    func policy(_ limiter: ConnectionLimiter, handshake: Bool, recorder: RefusalRecorder?) -> ConnectionPolicy {
+        ConnectionPolicy(limiter: limiter, handshakeTimeout: handshake ? .seconds(Int64(limits.handshakeTimeoutSeconds)) : nil,
+                         headTimeout: .seconds(Int64(limits.requestHeadTimeoutSeconds)), bodyTimeout: .seconds(Int64(limits.requestBodyTimeoutSeconds)),
+                         idleTimeout: .seconds(Int64(limits.idleTimeoutSeconds)), maxRequests: limits.maxRequestsPerConnection, recorder: recorder)
+    }
+    let recorder = RefusalRecorder(now: services.now, sink: { event in _ = try? await services.database.record(event, at: services.now()) })
     let ops = Application(
         router: OpsController(services: services).router(),
+        server: .guardedPlain(policy: policy(services.opsConnections, handshake: false, recorder: nil)),
         configuration: .init(address: .hostname(configuration.opsListen.host, port: configuration.opsListen.port), serverName: "relayd-ops"),
         onServerRunning: { channel in await hooks.opsRunning(channel.localAddress?.port ?? 0) },
         logger: logger)
     return Application(
         router: router,
-        server: try .auditedTLS(tlsConfiguration: try TLSSetup.serverConfiguration(configuration.tls),
-                                idleTimeout: .seconds(Int64(configuration.limits.idleTimeoutSeconds)), recorder: RefusalRecorder(
-            now: services.now, sink: { event in _ = try? await services.database.record(event, at: services.now()) })),
+        server: try .guardedTLS(tlsConfiguration: try TLSSetup.serverConfiguration(configuration.tls),
+                                policy: policy(services.connections, handshake: true, recorder: recorder)),
         configuration: .init(address: .hostname(configuration.listen.host, port: configuration.listen.port), serverName: "relayd"),
         services: [ops, CheckpointService(services: services, logger: logger), RateLimitAuditService(services: services, logger: logger)],
         onServerRunning: { channel in await hooks.apiRunning(channel.localAddress?.port ?? 0) },

@@ -26,7 +26,8 @@ public enum RelayDaemon {
 
     /// Runs the daemon until SIGTERM or SIGINT.
     public static func run(configPath: String, logger: Logger) async throws {
-        let (configuration, keys) = try prepare(configPath: configPath, logger: logger)
+        var (configuration, keys) = try prepare(configPath: configPath, logger: logger)
+        configuration.limits.maxConnections = FileLimit.fitConnections(configuration.limits, logger: logger)
         let databaseDirectory = (configuration.databasePath as NSString).deletingLastPathComponent
         if !databaseDirectory.isEmpty {
             try FileManager.default.createDirectory(atPath: databaseDirectory, withIntermediateDirectories: true)
@@ -43,4 +44,36 @@ public enum RelayDaemon {
             services: [DrainingApplication(app, state: services.drain)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
+}
+
+/// The process's open-file limit, which bounds how many connections can be open at once.
+enum FileLimit {
+    /// Descriptors kept back for the database, its WAL, logs and the listening sockets.
+    static let reserve = 64
+
+    /// Raises the soft open-file limit to the hard one and returns the API connection cap that
+    /// fits under it with the operations budget and the reserve; logs if the configured cap had
+    /// to be lowered.
+    static func fitConnections(_ limits: RelayConfiguration.Limits, logger: Logger) -> Int {
+        var limit = rlimit()
+        guard getrlimit(RLIMIT_NOFILE_VALUE, &limit) == 0 else { return limits.maxConnections }
+        if limit.rlim_cur < limit.rlim_max {
+            var raised = limit
+            raised.rlim_cur = min(limit.rlim_max, 1 << 20)
+            if setrlimit(RLIMIT_NOFILE_VALUE, &raised) == 0 { limit = raised }
+        }
+        let room = Int(limit.rlim_cur) - reserve - limits.opsMaxConnections
+        guard room < limits.maxConnections else { return limits.maxConnections }
+        let fitted = max(8, room)
+        logger.warning("limits.max_connections lowered to fit the open-file limit", metadata: [
+            "relay.configured": "\(limits.maxConnections)", "relay.effective": "\(fitted)", "relay.nofile": "\(limit.rlim_cur)",
+        ])
+        return fitted
+    }
+
+    #if canImport(Glibc)
+    static let RLIMIT_NOFILE_VALUE = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+    #else
+    static let RLIMIT_NOFILE_VALUE = RLIMIT_NOFILE
+    #endif
 }

@@ -16,6 +16,9 @@ public struct RelayServices: Sendable {
     public let bodyBudget: BodyBudget
     /// Per-principal request rates.
     public let rateLimiter: RateLimiter
+    /// Open connections on the API listener, and on the operations listener (its own budget).
+    public let connections: ConnectionLimiter
+    public let opsConnections: ConnectionLimiter
 
     public init(configuration: RelayConfiguration, database: RelayDatabase, keys: RelayKeys, registry: PrincipalRegistry,
                 now: @escaping @Sendable () -> Date = Date.init) {
@@ -26,6 +29,8 @@ public struct RelayServices: Sendable {
         self.now = now
         self.bodyBudget = BodyBudget(capacity: configuration.limits.bodyBudgetBytes)
         self.rateLimiter = RateLimiter(rates: configuration.limits.rates)
+        self.connections = ConnectionLimiter(capacity: configuration.limits.maxConnections)
+        self.opsConnections = ConnectionLimiter(capacity: configuration.limits.opsMaxConnections)
     }
 
     var queuePolicy: QueuePolicy { QueuePolicy(maxAttempts: configuration.queue.maxAttempts) }

@@ -75,20 +75,106 @@ struct LimitsTests {
         }
     }
 
-    @Test("a connection that stalls (no handshake, half a request head, idle keep-alive) is closed after the idle timeout")
-    func idleTimeout() async throws {
-        try await withLiveRelay(extraLimits: "idle_timeout_seconds: 2") { relay in
-            let silent = try await Self.secondsUntilClosed(port: relay.apiPort)
-            #expect(silent >= 1.5 && silent < 8, "no ClientHello: closed after \(silent) s")
+    /// `Tests/Interop/connections.py` against the relay's API port (with the centre's certificate
+    /// when `tls`); returns its output.
+    static func probe(_ relay: LiveRelay, _ arguments: [String], tls: String? = nil, port: Int? = nil) async throws -> String {
+        let certificate = tls.map { ["--tls", relay.pki.caFile, relay.pki.certificate($0), relay.pki.key($0)] } ?? []
+        let output = try await Python.run("connections.py", [arguments[0], "\(port ?? relay.apiPort)"] + arguments.dropFirst() + certificate)
+        return output.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test("each stage has its deadline: no ClientHello, half a ClientHello, a trickled head, a trickled body, an idle keep-alive")
+    func stageTimeouts() async throws {
+        let limits = "handshake_timeout_seconds: 2, request_head_timeout_seconds: 2, request_body_timeout_seconds: 3, idle_timeout_seconds: 5"
+        try await withLiveRelay(extraLimits: limits) { relay in
+            func seconds(_ first: String, _ trickle: String, tls: String? = nil) async throws -> Double {
+                Double(try await Self.probe(relay, ["until-closed", first, trickle, "0.5"], tls: tls)) ?? -1
+            }
+            let silent = try await seconds("", "")
+            #expect(silent >= 1.5 && silent < 4, "no ClientHello: closed after \(silent) s (handshake deadline 2 s)")
             // Half a ClientHello: a TLS record header promising more than is sent.
-            let halfHello = try await Self.secondsUntilClosed(port: relay.apiPort, send: "\u{16}\u{03}\u{01}\u{02}\u{00}\u{01}")
-            #expect(halfHello >= 1.5 && halfHello < 8, "half a ClientHello: closed after \(halfHello) s")
+            let halfHello = try await seconds("\u{16}\u{03}\u{01}\u{02}\u{00}\u{01}", "")
+            #expect(halfHello >= 1.5 && halfHello < 4, "half a ClientHello: closed after \(halfHello) s")
+            // A head sent a byte every half second never completes: the head deadline, not the
+            // idle timeout (which each byte would otherwise keep putting off), closes it.
+            let head = try await seconds("GET /v1/whoami HTTP/1.1\r\n", "X-Slow: aaaaaaaa", tls: "centre-a")
+            #expect(head >= 1.5 && head < 4, "a trickled head: closed after \(head) s (head deadline 2 s)")
+            let body = try await seconds("POST /v1/reports HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{",
+                                         "\"a\": 1, ", tls: "centre-a")
+            #expect(body >= 2.5 && body < 5, "a trickled body: closed after \(body) s (body deadline 3 s)")
             // A keep-alive connection that asks once and then goes quiet (s_client keeps it open).
             let start = ContinuousClock.now
             let output = try await Self.sClient(relay, certificate: "centre-a", input: "GET /v1/whoami HTTP/1.1\r\nHost: localhost\r\n\r\n", seconds: 20)
             let elapsed = start.duration(to: .now)
             #expect(output.contains("HTTP/1.1 200"))
-            #expect(elapsed < .seconds(10), "the idle keep-alive was closed by the relay, not by the test's timeout")
+            #expect(elapsed > .seconds(4) && elapsed < .seconds(10), "the idle keep-alive was closed by the relay after 5 s, not by the test's timeout (\(elapsed))")
+        }
+    }
+
+    @Test("at the connection cap, idle TCP connections make way for a client with a certificate; /readyz answers throughout")
+    func connectionCapEvictsUnauthenticated() async throws {
+        try await withLiveRelay(extraLimits: "max_connections: 8, handshake_timeout_seconds: 60") { relay in
+            // Eight bare TCP connections that never say anything fill the listener.
+            let flood = Task { try await Self.probe(relay, ["hold", "8", "10"]) }
+            for _ in 0..<100 where relay.services.connections.openCount < 8 { try await Task.sleep(for: .milliseconds(100)) }
+            #expect(relay.services.connections.openCount == 8)
+            var latencies: [Double] = []
+            for _ in 0..<12 {
+                let started = ContinuousClock.now
+                let response = try await relay.withClient("centre-a") { try await $0.send(.GET, "/v1/whoami") }
+                #expect(response.status == 200)
+                let elapsed = started.duration(to: .now)
+                latencies.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                let ready = try await Subprocess.run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-m", "5", "http://127.0.0.1:\(relay.opsPort)/readyz"])
+                #expect(ready.stdout == "200")
+            }
+            // Documented bound (README "Limits and abuse"): a client is served within 2 s at the cap.
+            #expect(latencies.max()! < 2, "latencies at the cap: \(latencies)")
+            let closedByServer = Int(try await flood.value) ?? -1
+            // The first client evicted the oldest idle connection; the rest used the room it left.
+            #expect(closedByServer == 1, "\(closedByServer) of 8 idle connections were closed by the relay")
+        }
+    }
+
+    @Test("at the connection cap with every connection established, a new one is refused; room returns when one closes")
+    func connectionCapRefuses() async throws {
+        try await withLiveRelay(extraLimits: "max_connections: 8") { relay in
+            let held = Task { try await Self.probe(relay, ["hold", "8", "6"], tls: "centre-a") }
+            for _ in 0..<100 where relay.services.connections.openCount < 8 { try await Task.sleep(for: .milliseconds(100)) }
+            let refused = try await Curl.request("\(relay.baseURL)/v1/whoami", ca: relay.pki.caFile, 
+                                                  clientCertificate: (relay.pki.certificate("centre-a"), relay.pki.key("centre-a")))
+            #expect(refused.status == 0, "no TLS session at the cap: \(refused)")
+            let ready = try await Subprocess.run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-m", "5", "http://127.0.0.1:\(relay.opsPort)/readyz"])
+            #expect(ready.stdout == "200", "the operations listener has its own budget")
+            #expect(try await held.value == "0", "established connections are not evicted")
+            for _ in 0..<50 where relay.services.connections.openCount > 0 { try await Task.sleep(for: .milliseconds(100)) }
+            let served = try await relay.withClient("centre-a") { try await $0.send(.GET, "/v1/whoami") }
+            #expect(served.status == 200)
+        }
+    }
+
+    @Test("a connection serves max_requests_per_connection requests; the last response says Connection: close and the relay closes it")
+    func requestsPerConnection() async throws {
+        try await withLiveRelay(extraLimits: "max_requests_per_connection: 3") { relay in
+            let lines = try await Self.probe(relay, ["keepalive", "5"], tls: "centre-a").split(separator: "\n").map(String.init)
+            #expect(lines == ["200 - open", "200 - open", "200 close closed", "eof"], "\(lines)")
+        }
+    }
+
+    @Test("requests the HTTP parser refuses (an oversized head, a smuggling attempt, raw bytes in the path) get problem+json and the connection closes")
+    func parserErrors() async throws {
+        try await withLiveRelay { relay in
+            let oversized = "GET /v1/whoami HTTP/1.1\r\nHost: localhost\r\nX-Big: \(String(repeating: "a", count: 90_000))\r\n\r\n"
+            let smuggling = "POST /v1/reports HTTP/1.1\r\nHost: localhost\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+            let rawPath = "GET /v1/who\u{FF}ami HTTP/1.1\r\nHost: localhost\r\n\r\n"
+            for (name, input) in [("oversized head", oversized), ("smuggling", smuggling), ("raw path bytes", rawPath)] {
+                let started = ContinuousClock.now
+                let output = try await Self.sClient(relay, certificate: "centre-a", input: input, seconds: 10)
+                #expect(output.contains("HTTP/1.1 400"), "\(name): \(output.prefix(300))")
+                #expect(output.contains("Content-Type: application/problem+json") || output.contains("content-type: application/problem+json"), "\(name)")
+                #expect(output.contains("\"type\":\"https://reportrelay.invalid/problems/malformed-request\""), "\(name): \(output.prefix(600))")
+                #expect(started.duration(to: .now) < .seconds(8), "\(name): the relay closed the connection")
+            }
         }
     }
 

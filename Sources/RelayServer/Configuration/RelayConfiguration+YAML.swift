@@ -59,7 +59,10 @@ extension RelayConfiguration {
         }
         var limits = Limits(maxBodyBytes: 1_048_576)
         if let node = top["limits"] {
-            let map = try reader.mapping(node, "limits", allowed: ["max_body_bytes", "idle_timeout_seconds", "body_budget_bytes", "rate"])
+            let map = try reader.mapping(node, "limits", allowed: [
+                "max_body_bytes", "idle_timeout_seconds", "body_budget_bytes", "rate", "handshake_timeout_seconds", "request_head_timeout_seconds",
+                "request_body_timeout_seconds", "max_connections", "max_requests_per_connection", "ops_max_connections",
+            ])
             if let rateNode = map["rate"] {
                 let rates = try reader.mapping(rateNode, "limits.rate", allowed: Set(Principal.Role.allCases.map(\.rawValue)))
                 for role in Principal.Role.allCases {
@@ -68,6 +71,15 @@ extension RelayConfiguration {
             }
             limits.maxBodyBytes = try reader.int(map["max_body_bytes"], "limits.max_body_bytes", range: 1024...64 * 1_048_576) ?? limits.maxBodyBytes
             limits.idleTimeoutSeconds = try reader.int(map["idle_timeout_seconds"], "limits.idle_timeout_seconds", range: 1...3600) ?? limits.idleTimeoutSeconds
+            limits.handshakeTimeoutSeconds = try reader.int(map["handshake_timeout_seconds"], "limits.handshake_timeout_seconds", range: 1...300) ?? limits.handshakeTimeoutSeconds
+            limits.requestHeadTimeoutSeconds = try reader.int(map["request_head_timeout_seconds"], "limits.request_head_timeout_seconds", range: 1...300)
+                ?? limits.requestHeadTimeoutSeconds
+            limits.requestBodyTimeoutSeconds = try reader.int(map["request_body_timeout_seconds"], "limits.request_body_timeout_seconds", range: 1...3600)
+                ?? limits.requestBodyTimeoutSeconds
+            limits.maxConnections = try reader.int(map["max_connections"], "limits.max_connections", range: 8...1_000_000) ?? limits.maxConnections
+            limits.maxRequestsPerConnection = try reader.int(map["max_requests_per_connection"], "limits.max_requests_per_connection", range: 1...1_000_000)
+                ?? limits.maxRequestsPerConnection
+            limits.opsMaxConnections = try reader.int(map["ops_max_connections"], "limits.ops_max_connections", range: 2...1024) ?? limits.opsMaxConnections
             limits.bodyBudgetBytes = try reader.int(map["body_budget_bytes"], "limits.body_budget_bytes", range: 1_048_576...4096 * 1_048_576) ?? limits.bodyBudgetBytes
             guard limits.bodyBudgetBytes >= limits.maxBodyBytes else {
                 throw ConfigurationError(key: "limits.body_budget_bytes", problem: "is smaller than limits.max_body_bytes", fix: "make it at least max_body_bytes")

@@ -55,6 +55,20 @@ public struct RelayConfiguration: Sendable {
         /// A connection that sends and receives nothing for this long is closed: a stalled TLS
         /// handshake, a request head or body that stops arriving, an idle keep-alive.
         public var idleTimeoutSeconds: Int = 60
+        /// A TLS handshake not complete this long after the connection opened is closed.
+        public var handshakeTimeoutSeconds: Int = 10
+        /// A request head not complete this long after its first byte is closed.
+        public var requestHeadTimeoutSeconds: Int = 10
+        /// A request body not complete this long after its head is closed (a total time, so a
+        /// body trickled in a byte at a time cannot hold the connection).
+        public var requestBodyTimeoutSeconds: Int = 60
+        /// Open API connections at most; lowered at start to fit the process's file limit. At the
+        /// cap a new connection evicts the oldest one still in its TLS handshake, or is closed.
+        public var maxConnections: Int = 4096
+        /// Requests served on one connection; the last response says `Connection: close`.
+        public var maxRequestsPerConnection: Int = 1000
+        /// Open connections on the operations listener at most, its own budget.
+        public var opsMaxConnections: Int = 32
         /// Bytes that request bodies in flight may hold in memory together; past it new requests
         /// with a body get 503 with Retry-After.
         public var bodyBudgetBytes: Int = 64 * 1_048_576

@@ -23,8 +23,9 @@ extension Request {
             throw Problem(status: .unsupportedMediaType, slug: "unsupported-media-type", title: "Unsupported media type",
                           detail: "Send the body as application/json in UTF-8 (no charset parameter, or charset=utf-8).")
         }
-        let tooLarge = Problem(status: .contentTooLarge, slug: "too-large", title: "Body too large",
+        var tooLarge = Problem(status: .contentTooLarge, slug: "too-large", title: "Body too large",
                                detail: "The request body is over the configured limit of \(limit) bytes.")
+        tooLarge.closesConnection = true
         var reservation = limit
         if let declared = headers[.contentLength] {
             guard let length = Int(declared) else { throw tooLarge }
@@ -32,7 +33,9 @@ extension Request {
             reservation = length
         }
         guard budget.reserve(reservation) else {
-            throw Problem.unavailable("The relay is reading many request bodies at once; try again shortly.", retryAfter: 5)
+            var busy = Problem.unavailable("The relay is reading many request bodies at once; try again shortly.", retryAfter: 5)
+            busy.closesConnection = true
+            throw busy
         }
         defer { budget.release(reservation) }
         let buffer: ByteBuffer

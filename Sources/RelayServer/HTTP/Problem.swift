@@ -15,6 +15,9 @@ public struct Problem: Error, HTTPResponseError, Sendable {
     public var retryAfter: Int?
     /// Extra members (e.g. the key ids the relay holds).
     public var extra: [String: JSONValue]
+    /// The request's body was left unread: the response says `Connection: close` and the
+    /// connection ends after it, rather than reading and discarding the rest.
+    public var closesConnection = false
 
     public init(status: HTTPResponse.Status, slug: String, title: String, detail: String,
                 errors: [FieldViolation] = [], retryAfter: Int? = nil, extra: [String: JSONValue] = [:]) {
@@ -49,6 +52,7 @@ public struct Problem: Error, HTTPResponseError, Sendable {
     public var response: Response {
         var headers: HTTPFields = [.contentType: "application/problem+json"]
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        if closesConnection { headers[.connection] = "close" }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: jsonValue.canonicalBytes)))
     }
 }
