@@ -8,6 +8,8 @@ struct OpsController {
 
     func router() -> Router<BasicRequestContext> {
         let router = Router()
+        let routes = RouteTable()
+        router.add(middleware: ProblemMiddleware(routes: routes))
         router.get("healthz") { _, _ in Response.json(["status": "ok"]) }
         router.get("readyz") { _, _ in
             let writable = await services.database.isWritable()
@@ -18,6 +20,7 @@ struct OpsController {
                                   "keys_loaded": .bool(keysLoaded), "draining": .bool(draining)],
                                  status: ready ? .ok : .serviceUnavailable)
         }
+        routes.set(router.routes.map { (path: $0.path.description, method: $0.method) })
         return router
     }
 }
