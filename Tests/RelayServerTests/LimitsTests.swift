@@ -264,6 +264,58 @@ struct LimitsTests {
         }
     }
 
+    /// The median of `count` sequential requests' latencies (seconds) from `client`.
+    static func medianLatency(_ client: RelayAPIClient, count: Int, _ request: () async throws -> RelayAPIClient.RawResponse) async throws -> Double {
+        var latencies: [Double] = []
+        for _ in 0..<count {
+            let started = ContinuousClock.now
+            let response = try await request()
+            #expect(response.status == 200)
+            let elapsed = started.duration(to: .now)
+            latencies.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        }
+        return latencies.sorted()[count / 2]
+    }
+
+    @Test("a flood from one centre over its rate raises another centre's median latency by at most 4x + 10 ms")
+    func floodFairness() async throws {
+        // The other centre's 85 requests fit in its own burst; the flooder's bucket runs dry.
+        try await withLiveRelay(extraLimits: "rate: {centre: {per_second: 20, burst: 100}}") { relay in
+            let flooder = relay.profile("centre-a")
+            let submission = try relay.submission(SampleReports.full())
+            try await relay.withClient("centre-b") { other in
+                let request = { try await other.send(.GET, "/v1/reports?limit=1") }
+                _ = try await Self.medianLatency(other, count: 5, request)  // warm: the connection is open
+                let quiet = try await Self.medianLatency(other, count: 40, request)
+                let flood = Task {
+                    try await withThrowingTaskGroup(of: [Int].self) { group in
+                        for _ in 0..<4 {
+                            group.addTask {
+                                let client = try RelayAPIClient(profile: flooder)
+                                var statuses: [Int] = []
+                                while !Task.isCancelled {
+                                    statuses.append((try? await client.send(.POST, "/v1/reports", body: submission))?.status ?? 0)
+                                }
+                                await client.shutdown()
+                                return statuses
+                            }
+                        }
+                        return try await group.reduce([], +)
+                    }
+                }
+                try await Task.sleep(for: .milliseconds(500))
+                let flooded = try await Self.medianLatency(other, count: 40, request)
+                flood.cancel()
+                let statuses = try await flood.value
+                let refused = statuses.filter { $0 == 429 }.count
+                print("flood fairness: centre-b median \(Int(quiet * 1e6)) µs quiet, \(Int(flooded * 1e6)) µs while centre-a sent \(statuses.count) requests (\(refused) refused 429)")
+                #expect(refused > statuses.count / 2, "the flood was over its rate")
+                // Documented bound (README "Limits and abuse").
+                #expect(flooded <= 4 * quiet + 0.010, "median \(flooded) s under flood vs \(quiet) s quiet")
+            }
+        }
+    }
+
     @Test("a known path with a method it does not serve (TRACE, DELETE) gets 405 with Allow; an unknown path 404")
     func methodNotAllowed() async throws {
         try await withLiveRelay { relay in
