@@ -61,6 +61,8 @@ def closed_by_peer(sock):
         return False
     except OSError:
         return True
+    finally:
+        sock.settimeout(30)
 
 
 def main(argv):

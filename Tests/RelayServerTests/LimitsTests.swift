@@ -279,14 +279,14 @@ struct LimitsTests {
 
     @Test("a flood from one centre over its rate raises another centre's median latency by at most 4x + 10 ms")
     func floodFairness() async throws {
-        // The other centre's 85 requests fit in its own burst; the flooder's bucket runs dry.
-        try await withLiveRelay(extraLimits: "rate: {centre: {per_second: 20, burst: 100}}") { relay in
+        // The other centre's 43 requests fit in its own burst; the flooder's bucket runs dry.
+        try await withLiveRelay(extraLimits: "rate: {centre: {per_second: 0.5, burst: 45}}") { relay in
             let flooder = relay.profile("centre-a")
             let submission = try relay.submission(SampleReports.full())
             try await relay.withClient("centre-b") { other in
                 let request = { try await other.send(.GET, "/v1/reports?limit=1") }
-                _ = try await Self.medianLatency(other, count: 5, request)  // warm: the connection is open
-                let quiet = try await Self.medianLatency(other, count: 40, request)
+                _ = try await Self.medianLatency(other, count: 3, request)  // warm: the connection is open
+                let quiet = try await Self.medianLatency(other, count: 20, request)
                 let flood = Task {
                     try await withThrowingTaskGroup(of: [Int].self) { group in
                         for _ in 0..<4 {
@@ -304,12 +304,12 @@ struct LimitsTests {
                     }
                 }
                 try await Task.sleep(for: .milliseconds(500))
-                let flooded = try await Self.medianLatency(other, count: 40, request)
+                let flooded = try await Self.medianLatency(other, count: 20, request)
                 flood.cancel()
                 let statuses = try await flood.value
                 let refused = statuses.filter { $0 == 429 }.count
                 print("flood fairness: centre-b median \(Int(quiet * 1e6)) µs quiet, \(Int(flooded * 1e6)) µs while centre-a sent \(statuses.count) requests (\(refused) refused 429)")
-                #expect(refused > statuses.count / 2, "the flood was over its rate")
+                #expect(refused > 0 && refused >= statuses.count - 50, "past its burst of 45, the flood was refused: \(refused) of \(statuses.count)")
                 // Documented bound (README "Limits and abuse").
                 #expect(flooded <= 4 * quiet + 0.010, "median \(flooded) s under flood vs \(quiet) s quiet")
             }
