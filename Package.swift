@@ -47,6 +47,7 @@ let package = Package(
             dependencies: [
                 "RelayCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
@@ -54,6 +55,7 @@ let package = Package(
             name: "RelayServer",
             dependencies: [
                 "RelayCore", "RelayStore", "RelayPKI",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -73,6 +75,7 @@ let package = Package(
             name: "RelayClient",
             dependencies: [
                 "RelayCore",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -83,6 +86,7 @@ let package = Package(
             name: "relayd",
             dependencies: [
                 "RelayServer",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -91,6 +95,7 @@ let package = Package(
             name: "relay",
             dependencies: [
                 "RelayClient", "RelayCore",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -106,6 +111,7 @@ let package = Package(
             name: "relay-bench",
             dependencies: [
                 "RelayStore", "RelayCore",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -123,13 +129,20 @@ let package = Package(
             ],
             path: "Tests/RelayTestSupport"
         ),
-        .testTarget(name: "RelayCoreTests", dependencies: ["RelayCore", "RelayTestSupport"]),
+        .testTarget(name: "RelayCoreTests", dependencies: ["RelayCore", "RelayTestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(
             name: "RelayStoreTests",
             dependencies: ["RelayStore", "RelayCore", "RelayTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "RelayServerTests", dependencies: ["RelayServer", "RelayTestSupport", "RelayClient"]),
-        .testTarget(name: "RelayClientTests", dependencies: ["RelayClient", "RelayTestSupport"]),
+        .testTarget(
+            name: "RelayServerTests",
+            dependencies: [
+                "RelayServer", "RelayStore", "RelayCore", "RelayTestSupport", "RelayClient",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "RelayClientTests", dependencies: ["RelayClient", "RelayCore", "RelayTestSupport"]),
         .testTarget(
             name: "RelayEndToEndTests",
             dependencies: ["RelayTestSupport", "RelayClient", "RelayCore", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]

@@ -65,7 +65,7 @@ public enum DurableFile {
         guard fd >= 0 else { throw ClientError.usage("cannot write \(temporary): check that the state directory is writable") }
         var offset = 0
         while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            let written = bytes[offset...].withUnsafeBytes { systemWrite(fd, $0.baseAddress, $0.count) }
             guard written > 0 else {
                 close(fd)
                 throw ClientError.usage("cannot write \(temporary): is the disk full?")
@@ -81,4 +81,13 @@ public enum DurableFile {
             close(directory)
         }
     }
+}
+
+/// `write(2)`, named apart from the `write` methods in scope.
+private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int {
+    #if canImport(Glibc)
+    Glibc.write(fd, buffer, count)
+    #else
+    Darwin.write(fd, buffer, count)
+    #endif
 }

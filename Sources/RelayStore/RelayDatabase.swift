@@ -11,10 +11,22 @@ public final class RelayDatabase: Sendable {
 
     /// Opens (creating if needed) the database at `path` and migrates it. `auditLog: false` exists
     /// only so the benchmark can measure what the log costs; the daemon always keeps it.
-    public init(path: String, signer: ReceiptSigner, auditLog: Bool = true) throws {
+    /// `readOnly` opens an existing database for inspection (`relayctl audit verify`): nothing is
+    /// created, migrated or written, and a schema older than this program's is refused.
+    public init(path: String, signer: ReceiptSigner, auditLog: Bool = true, readOnly: Bool = false) throws {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
+        if readOnly {
+            configuration.readonly = true
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            guard try pool.read({ try Migrations.migrator.hasCompletedMigrations($0) }) else { throw StoreError.schemaOutdated }
+            self.pool = pool
+            let journal = Journal(signer: signer, enabled: auditLog, tail: nil)
+            self.journal = journal
+            self.committer = GroupCommitter { _ in throw StoreError.readOnly }
+            return
+        }
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
@@ -84,6 +96,15 @@ public enum StoreError: Error, Sendable, Equatable {
     case changedMeanwhile
     /// The database file cannot be created or opened (the path is given: it is no personal data).
     case cannotOpen(String)
+    /// Opened read-only, the database's schema is older than this program's: it would need
+    /// migrating, which a read-only opening never does.
+    case schemaOutdated
+    /// A write was asked of a database opened read-only.
+    case readOnly
+
+    /// Whether `error` is SQLite's own (a failed statement, a full disk, a locked file), so that
+    /// callers can answer "store unavailable" without depending on the database library.
+    public static func isDatabaseFailure(_ error: any Error) -> Bool { error is DatabaseError }
 }
 
 /// What every state-changing operation needs inside its transaction: the receipt signer and the

@@ -17,7 +17,9 @@ struct StoreOptions: ParsableArguments {
         var origin: String
     }
 
-    func open() throws -> Opened {
+    /// Opens the relay's database: read-only (never created, migrated or written) unless the
+    /// command writes (`requeue`, `checkpoint --new`).
+    func open(writing: Bool = false) throws -> Opened {
         var configuration: RelayConfiguration?
         if database == nil || keys == nil || origin == nil { configuration = try RelayConfiguration.load(path: config) }
         let databasePath = database ?? configuration!.databasePath
@@ -25,8 +27,14 @@ struct StoreOptions: ParsableArguments {
             throw ConfigurationError(key: "database", problem: "\(databasePath) does not exist", fix: "pass --database or --config naming the relay's database")
         }
         let loaded = try RelayKeys.load(directory: keys ?? configuration!.keyDirectory)
-        return Opened(database: try RelayDatabase(path: databasePath, signer: ReceiptSigner(key: loaded.signingKey)), keys: loaded,
-                      origin: origin ?? configuration!.checkpointOrigin)
+        let database: RelayDatabase
+        do {
+            database = try RelayDatabase(path: databasePath, signer: ReceiptSigner(key: loaded.signingKey), readOnly: !writing)
+        } catch StoreError.schemaOutdated {
+            throw ConfigurationError(key: "database", problem: "\(databasePath) has an older schema than this relayctl",
+                                     fix: "start relayd once (it migrates the database at start), then run this again")
+        }
+        return Opened(database: database, keys: loaded, origin: origin ?? configuration!.checkpointOrigin)
     }
 }
 
@@ -115,7 +123,7 @@ struct Audit: AsyncParsableCommand {
         func run() async throws {
             try await reportingConfigurationErrorsAsync {
                 do {
-                    try await store.open().database.requeue(deliveryID: deliveryID.lowercased(), actor: .localAdmin, now: Date())
+                    try await store.open(writing: true).database.requeue(deliveryID: deliveryID.lowercased(), actor: .localAdmin, now: Date())
                     print("\(deliveryID.lowercased()) requeued")
                 } catch StoreError.unknownDelivery {
                     throw ConfigurationError(key: "delivery id", problem: "no such delivery", fix: "list them with `relayctl audit deliveries`")
@@ -133,7 +141,7 @@ struct Audit: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingConfigurationErrorsAsync {
-                let opened = try store.open()
+                let opened = try store.open(writing: new)
                 let checkpoint = new
                     ? try await opened.database.checkpoint(origin: opened.origin, key: opened.keys.signingKey, now: Date())
                     : try await opened.database.latestCheckpoint()

@@ -98,4 +98,16 @@ struct AuditTamperTests {
             #expect(against.stdout.contains("rewritten"), "\(against.stdout)")
         }
     }
+
+    @Test("verify opens the database read-only: a schema it would have to migrate is refused and left as it is")
+    func verifyNeverMigrates() async throws {
+        try await withHistory { relay, verify, sqlite in
+            try await sqlite("DELETE FROM grdb_migrations WHERE identifier = 'v4-consent-recorded-by'")
+            let refused = try await verify([])
+            #expect(refused.status == 78, "\(refused.stdout)\(refused.stderr)")
+            #expect(refused.stderr.contains("older schema"), "\(refused.stderr)")
+            let rows = try await Subprocess.run("sqlite3", [relay.directory.file("relay.sqlite"), "SELECT count(*) FROM grdb_migrations WHERE identifier = 'v4-consent-recorded-by'"])
+            #expect(rows.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "verify did not migrate the database")
+        }
+    }
 }

@@ -1,4 +1,3 @@
-import GRDB
 import Hummingbird
 import Logging
 import RelayStore
@@ -30,14 +29,14 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             case .unknownDelivery: return Problem.notFound.response
             case .notDeadLetter: return Problem.conflict("not-dead-letter", "Only dead-lettered items can be requeued.").response
             case .changedMeanwhile: return Problem.conflict("changed", "The report changed while the request was being handled; send it again.").response
-            case .cannotOpen: return Problem.unavailable("The store is unavailable; retry later.").response
+            case .cannotOpen, .schemaOutdated, .readOnly: return Problem.unavailable("The store is unavailable; retry later.").response
             }
         } catch let error as AuditError {
             switch error {
             case .outOfRange: return Problem.validation([], detail: "The index or size is outside the log.").response
             case .missingNode: return Problem.unavailable("The audit log is incomplete; tell the operator to run `relayctl audit verify`.").response
             }
-        } catch is DatabaseError {
+        } catch where StoreError.isDatabaseFailure(error) {
             context.logger.error("store error", metadata: ["relay.error": "DatabaseError"])
             return Problem.unavailable("The store is unavailable; retry later.").response
         } catch {
