@@ -39,8 +39,8 @@ public struct RelayServices: Sendable {
     /// last call, with the count (never one entry per refused request).
     public func recordRateLimitSummaries() async throws {
         for (id, role, count) in rateLimiter.drainRefusals() {
-            try await database.record(AuditEvent(actor: id, role: role, action: "rate_limited",
-                                                 details: ["refused": .integer(count), "window_seconds": 60]), at: now())
+            try await database.record(AuditActor(id: id, role: AuditActor.Role(rawValue: role) ?? .unknown).event(
+                .rateLimited, details: ["refused": .integer(count), "window_seconds": 60]), at: now())
         }
     }
 }

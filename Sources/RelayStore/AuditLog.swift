@@ -66,23 +66,3 @@ public enum AuditError: Error, Sendable, Equatable {
     /// An index or size past the end of the log, or a range the API does not allow.
     case outOfRange
 }
-
-/// Who caused an event: a principal, the relay itself, or a local administrator.
-public struct AuditActor: Sendable, Equatable {
-    public var id: String
-    public var role: String
-
-    public init(id: String, role: String) {
-        self.id = id
-        self.role = role
-    }
-
-    /// The daemon's own actions (lease expiry, checkpoints).
-    public static let relay = AuditActor(id: "relay", role: "system")
-    /// `relayctl` run on the host.
-    public static let localAdmin = AuditActor(id: "local-admin", role: "admin")
-
-    func event(_ action: String, reportID: String? = nil, deliveryID: String? = nil, details: JSONValue = [:]) -> AuditEvent {
-        AuditEvent(actor: id, role: role, action: action, reportID: reportID, deliveryID: deliveryID, details: details)
-    }
-}

@@ -63,16 +63,10 @@ extension RelayDatabase {
     public func requeue(deliveryID: String, actor: AuditActor, now: Date) async throws {
         let journal = self.journal
         try await pool.write { db in
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, state, report_id, kind FROM deliveries WHERE delivery_id = ?"), arguments: [deliveryID]) else {
-                throw StoreError.unknownDelivery
-            }
-            guard row["state"] as String == DeliveryState.deadLetter.rawValue else { throw StoreError.notDeadLetter }
-            try db.cachedStatement(sql: "UPDATE deliveries SET state = 'queued', attempts = 0, lease_token = NULL, visible_at = ?, dead_lettered_at = NULL WHERE seq = ?").execute(
-                           arguments: [Self.millis(now), row["seq"] as Int64])
-            if DeliveryKind(rawValue: row["kind"]) == .report {
-                try db.cachedStatement(sql: "UPDATE reports SET status = 'queued' WHERE report_id = ?").execute(arguments: [row["report_id"] as String])
-            }
-            try journal.record(db, actor.event("requeue", reportID: row["report_id"], deliveryID: deliveryID, details: ["from": "dead_letter", "to": "queued"]), at: now)
+            guard let delivery = try StoredDelivery.fetch(db, deliveryID: deliveryID) else { throw StoreError.unknownDelivery }
+            // The lifecycle's attempt limit plays no part in a requeue.
+            let action = DeliveryLifecycle(maxAttempts: .max).on(.requeue, item: delivery.lifecycle, now: now)
+            try Self.carryOut(action, on: delivery, db, now: now, journal: journal, actor: actor)
         }
     }
 

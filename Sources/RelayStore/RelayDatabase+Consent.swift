@@ -113,7 +113,7 @@ extension RelayDatabase {
             }
             try db.cachedStatement(sql: "UPDATE reports SET status = ?, intake_id = ?, consent_level = ?, share_demographics = ? WHERE report_id = ?").execute(
                            arguments: [status.rawValue, intakeID, consent.level.rawValue, consent.shareDemographics, id])
-            try Self.recordConsent(db, journal: journal, reportID: id, actor: AuditActor(id: centreID, role: "centre"),
+            try Self.recordConsent(db, journal: journal, reportID: id, actor: AuditActor.centre(centreID),
                                    from: context.consent, to: consent, effect: plan.effect, at: now)
             return status
         }

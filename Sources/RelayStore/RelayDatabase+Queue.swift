@@ -26,6 +26,22 @@ public struct QueuePolicy: Sendable {
         self.maxAttempts = maxAttempts
         self.reclaimBatch = reclaimBatch
     }
+
+    var lifecycle: DeliveryLifecycle { DeliveryLifecycle(maxAttempts: maxAttempts) }
+}
+
+/// One item an intake acknowledges.
+public struct AckRequest: Sendable, Equatable {
+    public var deliveryID: String
+    public var leaseToken: String
+    /// The force's own reference (e.g. a CAD or crime number), if it gave one.
+    public var policeReference: String?
+
+    public init(deliveryID: String, leaseToken: String, policeReference: String? = nil) {
+        self.deliveryID = deliveryID
+        self.leaseToken = leaseToken
+        self.policeReference = policeReference
+    }
 }
 
 /// The answer to one ack.
@@ -33,6 +49,48 @@ public struct AckResult: Sendable, Equatable {
     public var deliveryID: String
     public var outcome: AckOutcome
     public var receipt: JSONValue?
+}
+
+/// A delivery row as the queue operations read it: the lifecycle's facts and what an action
+/// needs to carry itself out.
+struct StoredDelivery {
+    var seq: Int64
+    var deliveryID: String
+    var reportID: String
+    var intakeID: String
+    var kind: DeliveryKind
+    var payloadSHA256: String
+    var receiptID: String?
+    var lifecycle: DeliveryLifecycle.Item
+
+    static func fetch(_ db: Database, deliveryID: String, intakeID: String? = nil) throws -> StoredDelivery? {
+        try fetch(db, whereClause: intakeID == nil ? "delivery_id = ?" : "delivery_id = ? AND intake_id = ?",
+                  arguments: intakeID.map { [deliveryID, $0] } ?? [deliveryID])
+    }
+
+    static func fetch(_ db: Database, seq: Int64) throws -> StoredDelivery? {
+        try fetch(db, whereClause: "seq = ?", arguments: [seq])
+    }
+
+    private static func fetch(_ db: Database, whereClause: String, arguments: StatementArguments) throws -> StoredDelivery? {
+        try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT seq, delivery_id, report_id, intake_id, kind, state, lease_token, visible_at, attempts, payload_sha256, receipt_id
+            FROM deliveries WHERE \(whereClause)
+            """), arguments: arguments).map { row in
+            StoredDelivery(seq: row["seq"], deliveryID: row["delivery_id"], reportID: row["report_id"], intakeID: row["intake_id"],
+                           kind: try row.decode("kind"), payloadSHA256: row["payload_sha256"], receiptID: row["receipt_id"],
+                           lifecycle: DeliveryLifecycle.Item(state: try row.decode("state"), leaseToken: row["lease_token"],
+                                                             visibleAt: RelayDatabase.date(row["visible_at"]), attempts: row["attempts"]))
+        }
+    }
+}
+
+extension Row {
+    /// A text column read as one of the store's enumerations; a value outside it is a damaged row.
+    func decode<Value: RawRepresentable>(_ column: String) throws -> Value where Value.RawValue == String {
+        guard let raw: String = self[column], let value = Value(rawValue: raw) else { throw StoreError.damagedRow(column: column) }
+        return value
+    }
 }
 
 extension RelayDatabase {
@@ -43,7 +101,7 @@ extension RelayDatabase {
         return try await pool.write { db in
             try Self.reclaim(db, intakeID: intakeID, now: now, policy: policy, journal: journal)
             let rows = try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT d.seq, d.delivery_id, d.report_id, d.kind, d.attempts, d.priority, b.envelope
+                SELECT d.seq, d.priority, b.envelope
                 FROM deliveries d INDEXED BY deliveries_ready
                 JOIN delivery_bodies b ON b.delivery_id = d.delivery_id
                 WHERE d.intake_id = ? AND d.state = 'queued'
@@ -53,20 +111,17 @@ extension RelayDatabase {
             let expires = now.addingTimeInterval(duration)
             var items: [LeasedItem] = []
             for row in rows {
+                guard let delivery = try StoredDelivery.fetch(db, seq: row["seq"]),
+                      case .lease(let attempts) = policy.lifecycle.on(.lease, item: delivery.lifecycle, now: now) else { continue }
                 let token = Self.newToken()
-                let attempts = (row["attempts"] as Int) + 1
                 try db.cachedStatement(sql: "UPDATE deliveries SET state = 'leased', lease_token = ?, visible_at = ?, attempts = ? WHERE seq = ?").execute(
-                               arguments: [token, Self.millis(expires), attempts, row["seq"] as Int64])
-                let kind = DeliveryKind(rawValue: row["kind"])!
-                try journal.record(db, AuditActor(id: intakeID, role: "intake").event(
-                    "lease", reportID: row["report_id"], deliveryID: row["delivery_id"],
+                               arguments: [token, Self.millis(expires), attempts, delivery.seq])
+                try journal.record(db, AuditActor.intake(intakeID).event(
+                    .lease, reportID: delivery.reportID, deliveryID: delivery.deliveryID,
                     details: ["attempts": .integer(attempts), "lease_expires_at": .string(RFC3339.format(expires, milliseconds: true))]), at: now)
-                if kind == .report {
-                    try db.cachedStatement(sql: "UPDATE reports SET status = 'leased', attempts = ? WHERE report_id = ?").execute(
-                                   arguments: [attempts, row["report_id"] as String])
-                }
+                try Self.setReportStatus(db, delivery, .leased, attempts: attempts)
                 items.append(LeasedItem(
-                    deliveryID: row["delivery_id"], reportID: row["report_id"], kind: kind, leaseToken: token,
+                    deliveryID: delivery.deliveryID, reportID: delivery.reportID, kind: delivery.kind, leaseToken: token,
                     leaseExpiresAt: expires, attempts: attempts, risk: (row["priority"] as Int) == 0 ? .high : .standard,
                     envelope: row["envelope"]))
             }
@@ -77,155 +132,136 @@ extension RelayDatabase {
     /// Returns items whose lease or nack delay has ended to the queue, or to the dead letters
     /// once they have used all their attempts.
     static func reclaim(_ db: Database, intakeID: String, now: Date, policy: QueuePolicy, journal: Journal) throws {
-        let rows = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT seq, lease_token IS NULL AS delayed FROM deliveries INDEXED BY deliveries_invisible
+        let due = try Int64.fetchAll(db.cachedStatement(sql: """
+            SELECT seq FROM deliveries INDEXED BY deliveries_invisible
             WHERE intake_id = ? AND state = 'leased' AND visible_at <= ?
             ORDER BY visible_at LIMIT ?
             """), arguments: [intakeID, millis(now), policy.reclaimBatch])
-        for row in rows {
-            // A hidden item without a token is one whose nack delay has ended.
-            try redeliver(db, seq: row["seq"], now: now, policy: policy, journal: journal, actor: .relay,
-                          action: (row["delayed"] as Bool) ? "nack_delay_ended" : "lease_expired")
+        for seq in due {
+            guard let delivery = try StoredDelivery.fetch(db, seq: seq) else { continue }
+            try carryOut(policy.lifecycle.on(.visibilityEnded, item: delivery.lifecycle, now: now), on: delivery, db, now: now, journal: journal, actor: .relay)
         }
     }
 
-    /// Requeues or dead-letters one item according to its attempts, recording `action` (or
-    /// `dead_letter`) in the audit log.
-    static func redeliver(_ db: Database, seq: Int64, now: Date, policy: QueuePolicy, journal: Journal, actor: AuditActor, action: String) throws {
-        guard let item = try Row.fetchOne(db.cachedStatement(sql: "SELECT delivery_id, report_id, kind, attempts, payload_sha256, intake_id FROM deliveries WHERE seq = ?"),
-                                          arguments: [seq]) else { return }
-        let isReport = DeliveryKind(rawValue: item["kind"]) == .report
-        let reportID: String = item["report_id"]
-        let deliveryID: String = item["delivery_id"]
-        let attempts: Int = item["attempts"]
-        switch RedeliveryDecision.after(attempts: attempts, maxAttempts: policy.maxAttempts) {
-        case .requeue:
-            try journal.record(db, actor.event(action, reportID: reportID, deliveryID: deliveryID,
-                                               details: ["attempts": .integer(attempts), "state": "queued"]), at: now)
-            try db.cachedStatement(sql: "UPDATE deliveries SET state = 'queued', lease_token = NULL, visible_at = ? WHERE seq = ?").execute(
-                           arguments: [millis(now), seq])
-            if isReport {
-                try db.cachedStatement(sql: "UPDATE reports SET status = 'queued' WHERE report_id = ?").execute(arguments: [item["report_id"] as String])
-            }
-        case .deadLetter:
+    /// Carries out a lifecycle action that moves an item without an intake's answer: requeue,
+    /// dead-letter, hide. Other actions belong to the operation that asked.
+    static func carryOut(_ action: DeliveryLifecycle.Action, on delivery: StoredDelivery, _ db: Database, now: Date, journal: Journal, actor: AuditActor) throws {
+        switch action {
+        case .requeue(let recordedAs, let resetAttempts):
+            let attempts = resetAttempts ? 0 : delivery.lifecycle.attempts
+            let details: JSONValue = resetAttempts ? ["from": "dead_letter", "to": "queued"] : ["attempts": .integer(attempts), "state": "queued"]
+            try journal.record(db, actor.event(recordedAs, reportID: delivery.reportID, deliveryID: delivery.deliveryID, details: details), at: now)
+            try db.cachedStatement(sql: """
+                UPDATE deliveries SET state = 'queued', lease_token = NULL, visible_at = ?, attempts = ?, dead_lettered_at = NULL WHERE seq = ?
+                """).execute(arguments: [millis(now), attempts, delivery.seq])
+            try setReportStatus(db, delivery, .queued)
+        case .deadLetter(let after):
             try db.cachedStatement(sql: "UPDATE deliveries SET state = 'dead_letter', lease_token = NULL, dead_lettered_at = ? WHERE seq = ?").execute(
-                           arguments: [millis(now), seq])
-            guard let centreID = try String.fetchOne(db.cachedStatement(sql: "SELECT centre_id FROM reports WHERE report_id = ?"), arguments: [reportID]) else { return }
-            if isReport {
-                try db.cachedStatement(sql: "UPDATE reports SET status = 'dead_letter' WHERE report_id = ?").execute(arguments: [reportID])
-            }
+                           arguments: [millis(now), delivery.seq])
+            guard let centreID = try String.fetchOne(db.cachedStatement(sql: "SELECT centre_id FROM reports WHERE report_id = ?"), arguments: [delivery.reportID]) else { return }
+            try setReportStatus(db, delivery, .deadLetter)
             _ = try journal.issue(db, Receipt(
-                type: .deadLetter, receiptID: UUID(), reportID: UUID(uuidString: reportID)!, centreID: centreID,
-                intakeID: item["intake_id"], at: now, payloadSHA256: item["payload_sha256"]),
-                event: actor.event("dead_letter", reportID: reportID, deliveryID: deliveryID,
-                                   details: ["attempts": .integer(attempts), "after": .string(action)]))
+                type: .deadLetter, receiptID: UUID(), reportID: UUID(uuidString: delivery.reportID)!, centreID: centreID,
+                intakeID: delivery.intakeID, at: now, payloadSHA256: delivery.payloadSHA256),
+                event: actor.event(.deadLetter, reportID: delivery.reportID, deliveryID: delivery.deliveryID,
+                                   details: ["attempts": .integer(delivery.lifecycle.attempts), "after": .string(after.rawValue)]))
+        case .hide(let until):
+            try journal.record(db, actor.event(.nack, reportID: delivery.reportID, deliveryID: delivery.deliveryID, details: [
+                "retry_after_seconds": .integer(Int(until.timeIntervalSince(now).rounded())), "state": "delayed",
+            ]), at: now)
+            // Hidden like a lease with no holder; `reclaim` returns it when the delay ends.
+            try db.cachedStatement(sql: "UPDATE deliveries SET lease_token = NULL, visible_at = ? WHERE seq = ?").execute(arguments: [millis(until), delivery.seq])
+            try setReportStatus(db, delivery, .queued)
+        case .refuse(let refusal):
+            throw StoreError(refusal)
+        case .lease, .deliver, .repeatReceipt, .extend:
+            preconditionFailure("\(action) is carried out by its own operation")
+        }
+    }
+
+    /// The centre-facing status follows the report's own delivery item, not consent updates.
+    static func setReportStatus(_ db: Database, _ delivery: StoredDelivery, _ status: ReportStatus, attempts: Int? = nil) throws {
+        guard delivery.kind == .report else { return }
+        if let attempts {
+            try db.cachedStatement(sql: "UPDATE reports SET status = ?, attempts = ? WHERE report_id = ?").execute(arguments: [status.rawValue, attempts, delivery.reportID])
+        } else {
+            try db.cachedStatement(sql: "UPDATE reports SET status = ? WHERE report_id = ?").execute(arguments: [status.rawValue, delivery.reportID])
         }
     }
 
     /// Acknowledges leased items. An ack of an item already delivered with its last token returns
     /// the same receipt; any other token is stale.
-    public func ack(intakeID: String, acks: [(deliveryID: String, leaseToken: String, policeReference: String?)], now: Date) async throws -> [AckResult] {
+    public func ack(intakeID: String, acks: [AckRequest], now: Date, policy: QueuePolicy) async throws -> [AckResult] {
         let journal = self.journal
         return try await pool.write { db in
-            var results: [AckResult] = []
-            for ack in acks {
-                results.append(try Self.ackOne(db, intakeID: intakeID, deliveryID: ack.deliveryID, token: ack.leaseToken,
-                                               policeReference: ack.policeReference, now: now, journal: journal))
-            }
-            return results
+            try acks.map { try Self.ackOne(db, intakeID: intakeID, ack: $0, now: now, policy: policy, journal: journal) }
         }
     }
 
-    static func ackOne(_ db: Database, intakeID: String, deliveryID: String, token: String, policeReference: String?,
-                       now: Date, journal: Journal) throws -> AckResult {
-        guard let item = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT d.seq, d.report_id, d.kind, d.state, d.lease_token, d.payload_sha256, d.receipt_id, r.centre_id
-            FROM deliveries d JOIN reports r ON r.report_id = d.report_id
-            WHERE d.delivery_id = ? AND d.intake_id = ?
-            """), arguments: [deliveryID, intakeID]) else {
-            return AckResult(deliveryID: deliveryID, outcome: .unknown, receipt: nil)
+    static func ackOne(_ db: Database, intakeID: String, ack: AckRequest, now: Date, policy: QueuePolicy, journal: Journal) throws -> AckResult {
+        guard let delivery = try StoredDelivery.fetch(db, deliveryID: ack.deliveryID, intakeID: intakeID) else {
+            return AckResult(deliveryID: ack.deliveryID, outcome: .unknown, receipt: nil)
         }
-        let state = DeliveryState(rawValue: item["state"])!
-        let tokenMatches = (item["lease_token"] as String?) == token
-        switch state {
-        case .delivered where tokenMatches:
-            let body = try String.fetchOne(db.cachedStatement(sql: "SELECT body FROM receipts WHERE receipt_id = ?"), arguments: [item["receipt_id"] as String])
-            return AckResult(deliveryID: deliveryID, outcome: .delivered, receipt: body.flatMap { try? JSONParser.parse(Array($0.utf8)) })
-        case .superseded:
-            return AckResult(deliveryID: deliveryID, outcome: .superseded, receipt: nil)
-        case .leased where tokenMatches:
+        switch policy.lifecycle.on(.ack(token: ack.leaseToken), item: delivery.lifecycle, now: now) {
+        case .repeatReceipt:
+            let body = try delivery.receiptID.flatMap { try String.fetchOne(db.cachedStatement(sql: "SELECT body FROM receipts WHERE receipt_id = ?"), arguments: [$0]) }
+            return AckResult(deliveryID: ack.deliveryID, outcome: .delivered, receipt: body.flatMap { try? JSONParser.parse(Array($0.utf8)) })
+        case .refuse(.superseded):
+            return AckResult(deliveryID: ack.deliveryID, outcome: .superseded, receipt: nil)
+        case .deliver:
             break
         default:
-            return AckResult(deliveryID: deliveryID, outcome: .staleLease, receipt: nil)
+            return AckResult(deliveryID: ack.deliveryID, outcome: .staleLease, receipt: nil)
         }
-        let kind = DeliveryKind(rawValue: item["kind"])!
-        let reportID: String = item["report_id"]
-        let centreID: String = item["centre_id"]
-        let type: ReceiptType = kind == .report ? .delivered : .consentUpdateDelivered
+        guard let centreID = try String.fetchOne(db.cachedStatement(sql: "SELECT centre_id FROM reports WHERE report_id = ?"), arguments: [delivery.reportID]) else {
+            throw StoreError.damagedRow(column: "report_id")
+        }
         let receiptID = UUID()
-        var details: [String: JSONValue] = ["kind": .string(kind.rawValue)]
-        if let policeReference { details["police_reference"] = .string(policeReference) }
+        var details: [String: JSONValue] = ["kind": .string(delivery.kind.rawValue)]
+        if let policeReference = ack.policeReference { details["police_reference"] = .string(policeReference) }
         let receipt = try journal.issue(db, Receipt(
-            type: type, receiptID: receiptID, reportID: UUID(uuidString: reportID)!, centreID: centreID, intakeID: intakeID,
-            at: now, payloadSHA256: item["payload_sha256"], policeReference: policeReference),
-            event: AuditActor(id: intakeID, role: "intake").event("ack", reportID: reportID, deliveryID: deliveryID, details: .object(details)))
+            type: delivery.kind == .report ? .delivered : .consentUpdateDelivered, receiptID: receiptID,
+            reportID: UUID(uuidString: delivery.reportID)!, centreID: centreID, intakeID: intakeID,
+            at: now, payloadSHA256: delivery.payloadSHA256, policeReference: ack.policeReference),
+            event: AuditActor.intake(intakeID).event(.ack, reportID: delivery.reportID, deliveryID: delivery.deliveryID, details: .object(details)))
         // The token is kept so that a repeated ack with it can be recognised and answered the same.
         try db.cachedStatement(sql: "UPDATE deliveries SET state = 'delivered', delivered_at = ?, police_reference = ?, receipt_id = ? WHERE seq = ?").execute(
-                       arguments: [millis(now), policeReference, receiptID.lowercasedString, item["seq"] as Int64])
-        if kind == .report {
+                       arguments: [millis(now), ack.policeReference, receiptID.lowercasedString, delivery.seq])
+        if delivery.kind == .report {
             try db.cachedStatement(sql: "UPDATE reports SET status = 'delivered', delivered_at = ?, police_reference = ? WHERE report_id = ?").execute(
-                           arguments: [millis(now), policeReference, reportID])
+                           arguments: [millis(now), ack.policeReference, delivery.reportID])
         }
-        return AckResult(deliveryID: deliveryID, outcome: .delivered, receipt: receipt.jsonValue)
+        return AckResult(deliveryID: ack.deliveryID, outcome: .delivered, receipt: receipt.jsonValue)
     }
 
     /// Hands a leased item back: at once, or hidden for `retryAfter` seconds.
     public func nack(intakeID: String, deliveryID: String, leaseToken: String, retryAfter: TimeInterval, now: Date, policy: QueuePolicy) async throws {
         let journal = self.journal
-        let intake = AuditActor(id: intakeID, role: "intake")
         try await pool.write { db in
-            let seq = try Self.currentLease(db, intakeID: intakeID, deliveryID: deliveryID, token: leaseToken)
-            if retryAfter > 0 {
-                let reportID = try String.fetchOne(db.cachedStatement(sql: "SELECT report_id FROM deliveries WHERE seq = ?"), arguments: [seq])
-                try journal.record(db, intake.event("nack", reportID: reportID, deliveryID: deliveryID,
-                                                    details: ["retry_after_seconds": .integer(Int(retryAfter)), "state": "delayed"]), at: now)
-                // Hidden like a lease with no holder; `reclaim` returns it when the delay ends.
-                try db.cachedStatement(sql: "UPDATE deliveries SET lease_token = NULL, visible_at = ? WHERE seq = ?").execute(
-                               arguments: [Self.millis(now.addingTimeInterval(retryAfter)), seq])
-                try db.cachedStatement(sql: """
-                    UPDATE reports SET status = 'queued'
-                    WHERE report_id = (SELECT report_id FROM deliveries WHERE seq = ? AND kind = 'report')
-                    """).execute(arguments: [seq])
-            } else {
-                try Self.redeliver(db, seq: seq, now: now, policy: policy, journal: journal, actor: intake, action: "nack")
-            }
+            guard let delivery = try StoredDelivery.fetch(db, deliveryID: deliveryID, intakeID: intakeID) else { throw StoreError.unknownDelivery }
+            let action = policy.lifecycle.on(.nack(token: leaseToken, delay: retryAfter), item: delivery.lifecycle, now: now)
+            try Self.carryOut(action, on: delivery, db, now: now, journal: journal, actor: .intake(intakeID))
         }
     }
 
     /// Extends a current lease to `now + duration`.
-    public func extend(intakeID: String, deliveryID: String, leaseToken: String, duration: TimeInterval, now: Date) async throws -> Date {
+    public func extend(intakeID: String, deliveryID: String, leaseToken: String, duration: TimeInterval, now: Date, policy: QueuePolicy) async throws -> Date {
         let journal = self.journal
         return try await pool.write { db in
-            let seq = try Self.currentLease(db, intakeID: intakeID, deliveryID: deliveryID, token: leaseToken)
-            // An expired lease cannot be revived: another intake worker may be about to get the item.
-            let visibleAt = try Int64.fetchOne(db.cachedStatement(sql: "SELECT visible_at FROM deliveries WHERE seq = ?"), arguments: [seq]) ?? 0
-            guard visibleAt > Self.millis(now) else { throw StoreError.staleLease }
-            let expires = now.addingTimeInterval(duration)
-            try db.cachedStatement(sql: "UPDATE deliveries SET visible_at = ? WHERE seq = ?").execute(arguments: [Self.millis(expires), seq])
-            let reportID = try String.fetchOne(db.cachedStatement(sql: "SELECT report_id FROM deliveries WHERE seq = ?"), arguments: [seq])
-            try journal.record(db, AuditActor(id: intakeID, role: "intake").event(
-                "extend", reportID: reportID, deliveryID: deliveryID,
-                details: ["lease_expires_at": .string(RFC3339.format(expires, milliseconds: true))]), at: now)
-            return expires
+            guard let delivery = try StoredDelivery.fetch(db, deliveryID: deliveryID, intakeID: intakeID) else { throw StoreError.unknownDelivery }
+            switch policy.lifecycle.on(.extend(token: leaseToken, until: now.addingTimeInterval(duration)), item: delivery.lifecycle, now: now) {
+            case .extend(let until):
+                try db.cachedStatement(sql: "UPDATE deliveries SET visible_at = ? WHERE seq = ?").execute(arguments: [Self.millis(until), delivery.seq])
+                try journal.record(db, AuditActor.intake(intakeID).event(
+                    .extend, reportID: delivery.reportID, deliveryID: deliveryID,
+                    details: ["lease_expires_at": .string(RFC3339.format(until, milliseconds: true))]), at: now)
+                return until
+            case .refuse(let refusal):
+                throw StoreError(refusal)
+            default:
+                throw StoreError.staleLease
+            }
         }
-    }
-
-    /// The item's row id if `token` holds its lease (the item is leased and not yet reclaimed).
-    static func currentLease(_ db: Database, intakeID: String, deliveryID: String, token: String) throws -> Int64 {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, state, lease_token, visible_at FROM deliveries WHERE delivery_id = ? AND intake_id = ?"),
-                                         arguments: [deliveryID, intakeID]) else { throw StoreError.unknownDelivery }
-        guard row["state"] as String == "leased", (row["lease_token"] as String?) == token else { throw StoreError.staleLease }
-        return row["seq"]
     }
 
     /// A random 128-bit lease token.

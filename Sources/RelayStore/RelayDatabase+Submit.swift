@@ -151,7 +151,7 @@ extension RelayDatabase {
         let facts = submission.report
         let consent = facts.consent
         let status: ReportStatus = submission.delivery == nil ? .statsOnly : .queued
-        let centre = AuditActor(id: submission.centreID, role: "centre")
+        let centre = AuditActor.centre(submission.centreID)
         let deliveryID = submission.delivery?.deliveryID.lowercasedString
         try db.cachedStatement(sql: """
             INSERT INTO reports (report_id, centre_id, envelope_sha256, status, consent_level, share_demographics,
@@ -184,7 +184,7 @@ extension RelayDatabase {
         let receipt = try journal.issue(db, Receipt(
             type: .accepted, receiptID: UUID(), reportID: submission.reportID, centreID: submission.centreID,
             intakeID: submission.delivery?.intakeID, at: submission.acceptedAt, payloadSHA256: submission.payloadSHA256),
-            event: centre.event("submission", reportID: reportID, deliveryID: deliveryID, details: .object(details)))
+            event: centre.event(.submission, reportID: reportID, deliveryID: deliveryID, details: .object(details)))
         try Self.recordConsent(db, journal: journal, reportID: reportID, actor: centre, from: nil, to: consent,
                                effect: "recorded", at: submission.acceptedAt)
         let body: JSONValue = [
@@ -211,7 +211,7 @@ extension RelayDatabase {
         if let method = to.method { details["method"] = .string(method) }
         if let recordedAt = to.recordedAt { details["recorded_at"] = .string(RFC3339.format(recordedAt)) }
         if let recordedBy = to.recordedBy { details["recorded_by"] = .string(recordedBy) }
-        try journal.record(db, actor.event("consent", reportID: reportID, details: .object(details)), at: at)
+        try journal.record(db, actor.event(.consent, reportID: reportID, details: .object(details)), at: at)
     }
 
     static func enqueue(_ db: Database, _ delivery: NewDelivery, reportID: String, risk: Risk, now: Date,

@@ -101,6 +101,16 @@ public enum StoreError: Error, Sendable, Equatable {
     case schemaOutdated
     /// A write was asked of a database opened read-only.
     case readOnly
+    /// A row holds a value outside its column's vocabulary (the column is named; no content).
+    case damagedRow(column: String)
+
+    /// The store's error for a refused queue event.
+    init(_ refusal: DeliveryLifecycle.Refusal) {
+        switch refusal {
+        case .staleLease, .superseded, .stillHidden, .notQueued: self = .staleLease
+        case .notDeadLetter: self = .notDeadLetter
+        }
+    }
 
     /// Whether `error` is SQLite's own (a failed statement, a full disk, a locked file), so that
     /// callers can answer "store unavailable" without depending on the database library.

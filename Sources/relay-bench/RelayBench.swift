@@ -129,8 +129,8 @@ struct InclusionProof: AsyncParsableCommand {
         while size < entries {
             let batch = min(10_000, entries - size)
             let events = (0..<batch).map { n in
-                AuditEvent(actor: "intake-a", role: "intake", action: "lease", reportID: UUID().lowercasedString, deliveryID: UUID().lowercasedString,
-                           details: ["attempts": .integer(1 + n % 3), "lease_expires_at": "2026-11-26T12:00:00.000Z"])
+                AuditActor.intake("intake-a").event(.lease, reportID: UUID().lowercasedString, deliveryID: UUID().lowercasedString,
+                                                    details: ["attempts": .integer(1 + n % 3), "lease_expires_at": "2026-11-26T12:00:00.000Z"])
             }
             try await store.record(events, at: Date())
             size += batch
@@ -155,7 +155,7 @@ struct InclusionProof: AsyncParsableCommand {
         var appendLatencies: [Double] = []
         for _ in 0..<500 {
             let start = ContinuousClock.now
-            try await store.record(AuditEvent(actor: "auditor", role: "auditor", action: "auditor_read"), at: Date())
+            try await store.record(AuditActor(id: "auditor", role: .auditor).event(.auditorRead), at: Date())
             let elapsed = start.duration(to: .now)
             appendLatencies.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
         }

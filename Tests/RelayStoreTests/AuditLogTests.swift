@@ -24,7 +24,7 @@ struct AuditLogTests {
         var item: LeasedItem!
         #expect(try await actions(store) { item = try await store.lease(maxAttempts: 2).first } == ["lease"])
         #expect(try await actions(store) {
-            _ = try await store.database.extend(intakeID: "intake-a", deliveryID: item.deliveryID, leaseToken: item.leaseToken, duration: 30, now: store.clock.now)
+            _ = try await store.database.extend(intakeID: "intake-a", deliveryID: item.deliveryID, leaseToken: item.leaseToken, duration: 30, now: store.clock.now, policy: store.policy)
         } == ["extend"])
         #expect(try await actions(store) {
             try await store.database.nack(intakeID: "intake-a", deliveryID: item.deliveryID, leaseToken: item.leaseToken, retryAfter: 10, now: store.clock.now, policy: policy)

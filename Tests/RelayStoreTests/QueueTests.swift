@@ -96,16 +96,16 @@ struct QueueTests {
         let item = try #require(try await store.lease().first)
         store.clock.advance(by: 50)
         let expires = try await store.database.extend(intakeID: "intake-a", deliveryID: item.deliveryID, leaseToken: item.leaseToken,
-                                                      duration: 60, now: store.clock.now)
+                                                      duration: 60, now: store.clock.now, policy: store.policy)
         #expect(expires == store.clock.now.addingTimeInterval(60))
         store.clock.advance(by: 20)
         #expect(try await store.lease().isEmpty, "the extended lease still hides the item")
         await #expect(throws: StoreError.staleLease) {
-            try await store.database.extend(intakeID: "intake-a", deliveryID: item.deliveryID, leaseToken: "not-the-token", duration: 60, now: store.clock.now)
+            try await store.database.extend(intakeID: "intake-a", deliveryID: item.deliveryID, leaseToken: "not-the-token", duration: 60, now: store.clock.now, policy: store.policy)
         }
         store.clock.advance(by: 41)
         await #expect(throws: StoreError.staleLease) {
-            try await store.database.extend(intakeID: "intake-a", deliveryID: item.deliveryID, leaseToken: item.leaseToken, duration: 60, now: store.clock.now)
+            try await store.database.extend(intakeID: "intake-a", deliveryID: item.deliveryID, leaseToken: item.leaseToken, duration: 60, now: store.clock.now, policy: store.policy)
         }
         #expect(try await store.lease().first?.deliveryID == item.deliveryID)
     }
@@ -131,7 +131,8 @@ struct QueueTests {
         #expect(status.policeReference == "CAD-42")
         #expect(status.intakeID == "intake-a")
         #expect(try await store.database.receipts(centreID: "centre-a", after: 0, limit: 10).count == 2)
-        let unknown = try await store.database.ack(intakeID: "intake-a", acks: [(UUID().lowercasedString, "t", nil)], now: store.clock.now)
+        let unknown = try await store.database.ack(intakeID: "intake-a", acks: [AckRequest(deliveryID: UUID().lowercasedString, leaseToken: "t")], now: store.clock.now,
+                                                      policy: store.policy)
         #expect(unknown.map(\.outcome) == [.unknown])
     }
 

@@ -12,6 +12,8 @@ struct StoreFixture {
     let signingKey = Curve25519.Signing.PrivateKey()
     let clock = TestClock(RFC3339.parse("2026-11-25T12:00:00Z")!)
     var path: String { directory.file("relay.sqlite") }
+    /// The fixture's queue limits (three attempts, as in the relay's tests).
+    let policy = QueuePolicy(maxAttempts: 3)
 
     init() throws {
         directory = try TemporaryDirectory("store")
@@ -40,7 +42,8 @@ struct StoreFixture {
     }
 
     func ack(_ item: LeasedItem, token: String? = nil, intake: String = "intake-a", reference: String? = "CAD-1") async throws -> AckResult {
-        try await database.ack(intakeID: intake, acks: [(item.deliveryID, token ?? item.leaseToken, reference)], now: clock.now)[0]
+        try await database.ack(intakeID: intake, acks: [AckRequest(deliveryID: item.deliveryID, leaseToken: token ?? item.leaseToken, policeReference: reference)],
+                                now: clock.now, policy: policy)[0]
     }
 
     func status(_ report: UUID, centre: String = "centre-a") async throws -> ReportStatusRecord? {

@@ -21,9 +21,8 @@ struct AuditController {
     func recordRead(_ request: Request, _ context: Context, reportID: String? = nil) async throws {
         var query: [String: JSONValue] = [:]
         for (key, value) in request.uri.queryParameters { query[String(key)] = .string(String(value).prefix(64).description) }
-        try await services.database.record(AuditEvent(
-            actor: context.principal.id, role: "auditor", action: "auditor_read", reportID: reportID,
-            details: ["path": .string(request.uri.path), "query": .object(query)]), at: services.now())
+        try await services.database.record(AuditActor(id: context.principal.id, role: .auditor).event(
+            .auditorRead, reportID: reportID, details: ["path": .string(request.uri.path), "query": .object(query)]), at: services.now())
     }
 
     func checkpoint(_ request: Request, _ context: Context) async throws -> Response {

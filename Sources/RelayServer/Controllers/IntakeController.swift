@@ -42,7 +42,7 @@ struct IntakeController {
         var request = request
         let body = try await request.jsonBody(limit: limit, budget: services.bodyBudget).value
         var reader = BodyReader(body, allowed: ["acks"])
-        var acks: [(deliveryID: String, leaseToken: String, policeReference: String?)] = []
+        var acks: [AckRequest] = []
         if let elements = body["acks"]?.arrayValue, (1...100).contains(elements.count) {
             for (index, element) in elements.enumerated() {
                 var item = BodyReader(element, allowed: ["delivery_id", "lease_token", "police_reference"])
@@ -50,13 +50,13 @@ struct IntakeController {
                 let token = item.string("lease_token", required: true, maxLength: 200)
                 let reference = item.string("police_reference", required: false, maxLength: 100)
                 reader.violations += item.violations.map { FieldViolation(pointer: "/acks/\(index)\($0.pointer)", detail: $0.detail) }
-                if let id, let token { acks.append((id.lowercasedString, token, reference)) }
+                if let id, let token { acks.append(AckRequest(deliveryID: id.lowercasedString, leaseToken: token, policeReference: reference)) }
             }
         } else {
             reader.violations.append(FieldViolation(pointer: "/acks", detail: "must be an array of 1 to 100 acks"))
         }
         try reader.finish()
-        let results = try await services.database.ack(intakeID: context.principal.id, acks: acks, now: services.now())
+        let results = try await services.database.ack(intakeID: context.principal.id, acks: acks, now: services.now(), policy: services.queuePolicy)
         return .json(["results": .array(results.map { result in
             var members: [String: JSONValue] = ["delivery_id": .string(result.deliveryID), "status": .string(result.outcome.rawValue)]
             if let receipt = result.receipt { members["receipt"] = receipt }
@@ -88,7 +88,8 @@ struct IntakeController {
         let seconds = reader.int("lease_seconds", range: 5...services.configuration.queue.maxLeaseSeconds, default: nil)
         try reader.finish()
         let expires = try await services.database.extend(intakeID: context.principal.id, deliveryID: id!.lowercasedString,
-                                                         leaseToken: token!, duration: TimeInterval(seconds!), now: services.now())
+                                                         leaseToken: token!, duration: TimeInterval(seconds!), now: services.now(),
+                                                         policy: services.queuePolicy)
         return .json(["lease_expires_at": .string(RFC3339.format(expires, milliseconds: true))])
     }
 }

@@ -22,9 +22,8 @@ struct PrincipalMiddleware: RouterMiddleware {
         guard let principal = registry.directory.principal(commonName: identity.commonName, spkiSHA256: identity.spkiSHA256) else {
             context.logger.notice("refused unknown principal", metadata: ["relay.certificate_serial": "\(identity.serialHex)"])
             // The claimed id and serial identify a certificate, not a person.
-            try await services.database.record(AuditEvent(
-                actor: String(identity.commonName.prefix(64)), role: "unknown", action: "unknown_principal",
-                details: ["certificate_serial": .string(identity.serialHex), "path": .string(request.uri.path)]), at: services.now())
+            try await services.database.record(AuditActor(id: String(identity.commonName.prefix(64)), role: .unknown).event(
+                .unknownPrincipal, details: ["certificate_serial": .string(identity.serialHex), "path": .string(request.uri.path)]), at: services.now())
             throw Problem.forbidden("The client certificate matches no enabled principal.")
         }
         context.principal = principal

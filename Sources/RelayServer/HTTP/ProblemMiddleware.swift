@@ -29,7 +29,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             case .unknownDelivery: return Problem.notFound.response
             case .notDeadLetter: return Problem.conflict("not-dead-letter", "Only dead-lettered items can be requeued.").response
             case .changedMeanwhile: return Problem.conflict("changed", "The report changed while the request was being handled; send it again.").response
-            case .cannotOpen, .schemaOutdated, .readOnly: return Problem.unavailable("The store is unavailable; retry later.").response
+            case .cannotOpen, .schemaOutdated, .readOnly, .damagedRow: return Problem.unavailable("The store is unavailable; retry later.").response
             }
         } catch let error as AuditError {
             switch error {

@@ -41,8 +41,8 @@ public final class RefusalRecorder: Sendable {
         let sink = self.sink
         // Called on an event loop: the write goes to the store without holding the loop.
         Task {
-            await sink(AuditEvent(actor: "unknown", role: "none", action: "certificate_refused",
-                                  details: ["reason": .string(reason), "suppressed_since_last": .integer(suppressed)]))
+            await sink(AuditActor(id: "unknown", role: .none).event(.certificateRefused,
+                                                                    details: ["reason": .string(reason), "suppressed_since_last": .integer(suppressed)]))
         }
     }
 }
