@@ -51,10 +51,20 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
+        // Configuration (YAML) and the relay's keys: what the daemon and relayctl both read.
+        .target(
+            name: "RelayConfig",
+            dependencies: [
+                "RelayCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        // The HTTP API: controllers, middleware, connection limits, the application builder.
         .target(
             name: "RelayServer",
             dependencies: [
-                "RelayCore", "RelayStore", "RelayPKI",
+                "RelayCore", "RelayStore", "RelayConfig",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -68,7 +78,28 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        // The development PKI (a CA, server and client certificates, intake HPKE keys), made on
+        // first run when `dev_pki.enabled`, and by `relayctl pki init`.
+        .target(
+            name: "RelayDevPKI",
+            dependencies: [
+                "RelayCore", "RelayConfig", "RelayPKI",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+            ]
+        ),
+        // The one composition root: loads configuration and keys (making the development PKI
+        // when asked), opens the store and runs the application with graceful draining.
+        .target(
+            name: "RelayRuntime",
+            dependencies: [
+                "RelayCore", "RelayStore", "RelayConfig", "RelayServer", "RelayDevPKI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         .target(
@@ -85,7 +116,7 @@ let package = Package(
         .executableTarget(
             name: "relayd",
             dependencies: [
-                "RelayServer",
+                "RelayRuntime", "RelayConfig",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -102,7 +133,7 @@ let package = Package(
         .executableTarget(
             name: "relayctl",
             dependencies: [
-                "RelayServer", "RelayPKI", "RelayCore", "RelayStore",
+                "RelayConfig", "RelayDevPKI", "RelayCore", "RelayStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -119,13 +150,11 @@ let package = Package(
         .target(
             name: "RelayTestSupport",
             dependencies: [
-                "RelayCore", "RelayStore", "RelayServer", "RelayPKI", "RelayClient",
+                "RelayCore", "RelayStore", "RelayServer", "RelayConfig", "RelayRuntime", "RelayPKI", "RelayClient",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/RelayTestSupport"
         ),
@@ -137,7 +166,7 @@ let package = Package(
         .testTarget(
             name: "RelayServerTests",
             dependencies: [
-                "RelayServer", "RelayStore", "RelayCore", "RelayTestSupport", "RelayClient",
+                "RelayServer", "RelayConfig", "RelayStore", "RelayCore", "RelayTestSupport", "RelayClient",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]

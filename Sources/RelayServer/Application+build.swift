@@ -4,6 +4,7 @@ import HummingbirdTLS
 import Logging
 import NIOCore
 import NIOSSL
+import RelayConfig
 import RelayCore
 import RelayStore
 

@@ -1,4 +1,5 @@
 import Foundation
+import RelayConfig
 import RelayCore
 import RelayStore
 

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
+import RelayConfig
 import RelayCore
-import RelayServer
 import RelayStore
 
 /// Where `relayctl` finds the database and keys: the configuration, or explicit overrides.

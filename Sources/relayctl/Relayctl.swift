@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import RelayServer
+import RelayConfig
+import RelayDevPKI
 
 @main
 struct Relayctl: AsyncParsableCommand {

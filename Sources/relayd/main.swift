@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 import Logging
 import NIOCore
-import RelayServer
+import RelayConfig
+import RelayRuntime
 
 @main
 struct Relayd: AsyncParsableCommand {
@@ -45,10 +46,7 @@ struct CheckConfig: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            var configuration = try RelayConfiguration.load(path: file)
-            configuration = try configuration.resolvingIntakeKeys()
-            _ = try RelayKeys.load(directory: configuration.keyDirectory)
-            _ = try TLSSetup.serverConfiguration(configuration.tls)
+            let configuration = try RelayDaemon.check(configPath: file)
             print("relayd: \(file) is valid (\(configuration.principals.count) principals)")
         } catch let error as ConfigurationError {
             FileHandle.standardError.write(Data("relayd: \(error)\n".utf8))

@@ -1,4 +1,5 @@
 import Foundation
+import RelayConfig
 import RelayServer
 import RelayTestSupport
 import Testing

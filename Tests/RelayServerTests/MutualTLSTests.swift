@@ -1,5 +1,6 @@
 import Foundation
 import RelayClient
+import RelayConfig
 import RelayCore
 import RelayTestSupport
 import Testing

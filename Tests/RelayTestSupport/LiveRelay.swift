@@ -1,13 +1,13 @@
 import Crypto
 import Foundation
-import Hummingbird
 import Logging
 import NIOConcurrencyHelpers
 import RelayClient
+import RelayConfig
 import RelayCore
+import RelayRuntime
 import RelayServer
 import RelayStore
-import ServiceLifecycle
 
 /// A clock tests can move.
 public final class TestClock: Sendable {
@@ -37,7 +37,7 @@ public final class LiveRelay: Sendable {
     public let opsPort: Int
     /// Intake private keys by principal id.
     public let intakeKeys: [String: Curve25519.KeyAgreement.PrivateKey]
-    private let group: ServiceGroup
+    private let runtime: RelayRuntime
     private let task: Task<Void, any Error>
 
     public var database: RelayDatabase { services.database }
@@ -89,42 +89,37 @@ public final class LiveRelay: Sendable {
         let configuration = try RelayConfiguration.parse(yaml: yaml)
         try RelayKeys.initialise(directory: configuration.keyDirectory)
         let keys = try RelayKeys.load(directory: configuration.keyDirectory)
-        let database = try RelayDatabase(path: configuration.databasePath, signer: ReceiptSigner(key: keys.signingKey))
-        let services = RelayServices(
-            configuration: configuration, database: database, keys: keys,
-            registry: PrincipalRegistry(PrincipalDirectory(principals: configuration.principals, defaultIntake: configuration.defaultIntake)),
-            now: clock?.function ?? Date.init)
         let ports = AsyncStream<(String, Int)>.makeStream()
         var logger = Logger(label: "live-relay")
         logger.logLevel = .warning
-        let app = try buildApplication(services: services, hooks: ListenerHooks(
+        // The daemon's own composition root: the same application, draining included.
+        let runtime = try RelayRuntime(configuration: configuration, keys: keys, now: clock?.function ?? Date.init, hooks: ListenerHooks(
             apiRunning: { ports.continuation.yield(("api", $0)) }, opsRunning: { ports.continuation.yield(("ops", $0)) }), logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
-        let task = Task { try await group.run() }
+        let task = Task { try await runtime.run() }
         var found: [String: Int] = [:]
         for await (name, port) in ports.stream {
             found[name] = port
             if found.count == 2 { break }
         }
-        return LiveRelay(directory: directory, pki: pki, services: services, apiPort: found["api"]!, opsPort: found["ops"]!,
-                         intakeKeys: intakeKeys, group: group, task: task)
+        return LiveRelay(directory: directory, pki: pki, services: runtime.services, apiPort: found["api"]!, opsPort: found["ops"]!,
+                         intakeKeys: intakeKeys, runtime: runtime, task: task)
     }
 
     private init(directory: TemporaryDirectory, pki: TestPKI, services: RelayServices, apiPort: Int, opsPort: Int,
-                 intakeKeys: [String: Curve25519.KeyAgreement.PrivateKey], group: ServiceGroup, task: Task<Void, any Error>) {
+                 intakeKeys: [String: Curve25519.KeyAgreement.PrivateKey], runtime: RelayRuntime, task: Task<Void, any Error>) {
         self.directory = directory
         self.pki = pki
         self.services = services
         self.apiPort = apiPort
         self.opsPort = opsPort
         self.intakeKeys = intakeKeys
-        self.group = group
+        self.runtime = runtime
         self.task = task
     }
 
     /// Shuts the relay down gracefully.
     public func stop() async {
-        await group.triggerGracefulShutdown()
+        await runtime.shutdown()
         _ = try? await task.value
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import RelayConfig
 import RelayCore
 
 /// Synthetic reports for tests. Everything here is fictional: phone numbers from Ofcom's drama

@@ -1,4 +1,5 @@
 import Hummingbird
+import RelayConfig
 import RelayCore
 
 /// `GET /v1/keys` and `GET /v1/whoami`, for any identified principal.

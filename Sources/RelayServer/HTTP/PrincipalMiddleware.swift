@@ -1,4 +1,5 @@
 import Crypto
+import RelayConfig
 import RelayCore
 import Hummingbird
 import Logging

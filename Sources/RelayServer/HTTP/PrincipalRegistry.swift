@@ -1,4 +1,5 @@
 import NIOConcurrencyHelpers
+import RelayConfig
 
 /// The current principal directory, replaceable at run time (SIGHUP reload, a later issue).
 public final class PrincipalRegistry: Sendable {

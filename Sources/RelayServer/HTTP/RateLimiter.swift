@@ -1,5 +1,6 @@
 import Foundation
 import NIOConcurrencyHelpers
+import RelayConfig
 import RelayCore
 
 /// Per-principal token buckets (`limits.rate` per role, `rate` on a principal to override), and

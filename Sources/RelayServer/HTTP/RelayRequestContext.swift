@@ -1,4 +1,5 @@
 import Hummingbird
+import RelayConfig
 import NIOCore
 
 /// The request context of the API listener: the channel (for the TLS peer certificate) and the

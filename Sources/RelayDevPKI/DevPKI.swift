@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import RelayConfig
 import RelayCore
 import RelayPKI
 import X509

@@ -1,9 +1,50 @@
 import Foundation
 import Hummingbird
 import Logging
+import RelayConfig
 import RelayCore
+import RelayDevPKI
+import RelayServer
 import RelayStore
 import ServiceLifecycle
+import UnixSignals
+
+/// The relay composed and ready to run: the one composition root, used by `relayd` and by the
+/// tests' live relay alike, so that tests run the application the daemon runs — store, keys,
+/// principals, both listeners, the background services and graceful draining.
+public struct RelayRuntime: Sendable {
+    public let services: RelayServices
+    private let group: ServiceGroup
+
+    /// Opens (and migrates) the store and builds the application. `signals` start graceful
+    /// shutdown (the daemon passes SIGTERM and SIGINT; tests call ``shutdown()``).
+    public init(configuration: RelayConfiguration, keys: RelayKeys, now: @escaping @Sendable () -> Date = Date.init,
+                hooks: ListenerHooks = .init(), signals: [UnixSignal] = [], logger: Logger) throws {
+        let databaseDirectory = (configuration.databasePath as NSString).deletingLastPathComponent
+        if !databaseDirectory.isEmpty {
+            try FileManager.default.createDirectory(atPath: databaseDirectory, withIntermediateDirectories: true)
+        }
+        let database = try RelayDatabase(path: configuration.databasePath, signer: ReceiptSigner(key: keys.signingKey))
+        let services = RelayServices(
+            configuration: configuration, database: database, keys: keys,
+            registry: PrincipalRegistry(PrincipalDirectory(principals: configuration.principals, defaultIntake: configuration.defaultIntake)),
+            now: now)
+        let app = try buildApplication(services: services, hooks: hooks, logger: logger)
+        self.services = services
+        self.group = ServiceGroup(configuration: .init(
+            services: [DrainingApplication(app, state: services.drain)], gracefulShutdownSignals: signals, logger: logger))
+    }
+
+    /// Runs until graceful shutdown completes.
+    public func run() async throws {
+        try await group.run()
+    }
+
+    /// Begins graceful shutdown: the API drains (503 to new requests) while requests in flight finish.
+    public func shutdown() async {
+        await group.triggerGracefulShutdown()
+    }
+}
 
 /// Start-up of `relayd`, kept out of the executable so that it is one call there.
 public enum RelayDaemon {
@@ -24,25 +65,23 @@ public enum RelayDaemon {
         return (configuration, keys)
     }
 
+    /// Validates a configuration and every file it names, creating nothing.
+    public static func check(configPath: String) throws -> RelayConfiguration {
+        let configuration = try RelayConfiguration.load(path: configPath).resolvingIntakeKeys()
+        _ = try RelayKeys.load(directory: configuration.keyDirectory)
+        _ = try TLSSetup.serverConfiguration(configuration.tls)
+        return configuration
+    }
+
     /// Runs the daemon until SIGTERM or SIGINT.
     public static func run(configPath: String, logger: Logger) async throws {
         var (configuration, keys) = try prepare(configPath: configPath, logger: logger)
         configuration.limits.maxConnections = FileLimit.fitConnections(configuration.limits, logger: logger)
-        let databaseDirectory = (configuration.databasePath as NSString).deletingLastPathComponent
-        if !databaseDirectory.isEmpty {
-            try FileManager.default.createDirectory(atPath: databaseDirectory, withIntermediateDirectories: true)
-        }
-        let database = try RelayDatabase(path: configuration.databasePath, signer: ReceiptSigner(key: keys.signingKey))
-        let services = RelayServices(
-            configuration: configuration, database: database, keys: keys,
-            registry: PrincipalRegistry(PrincipalDirectory(principals: configuration.principals, defaultIntake: configuration.defaultIntake)))
-        let app = try buildApplication(services: services, hooks: ListenerHooks(
+        let runtime = try RelayRuntime(configuration: configuration, keys: keys, hooks: ListenerHooks(
             apiRunning: { port in logger.notice("API listening (mutual TLS)", metadata: ["relay.port": "\(port)"]) },
             opsRunning: { port in logger.notice("operations listening", metadata: ["relay.port": "\(port)"]) }
-        ), logger: logger)
-        let group = ServiceGroup(configuration: .init(
-            services: [DrainingApplication(app, state: services.drain)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        ), signals: [.sigterm, .sigint], logger: logger)
+        try await runtime.run()
     }
 }
 
@@ -56,11 +95,11 @@ enum FileLimit {
     /// to be lowered.
     static func fitConnections(_ limits: RelayConfiguration.Limits, logger: Logger) -> Int {
         var limit = rlimit()
-        guard getrlimit(RLIMIT_NOFILE_VALUE, &limit) == 0 else { return limits.maxConnections }
+        guard getrlimit(resource, &limit) == 0 else { return limits.maxConnections }
         if limit.rlim_cur < limit.rlim_max {
             var raised = limit
             raised.rlim_cur = min(limit.rlim_max, 1 << 20)
-            if setrlimit(RLIMIT_NOFILE_VALUE, &raised) == 0 { limit = raised }
+            if setrlimit(resource, &raised) == 0 { limit = raised }
         }
         let room = Int(limit.rlim_cur) - reserve - limits.opsMaxConnections
         guard room < limits.maxConnections else { return limits.maxConnections }
@@ -72,8 +111,8 @@ enum FileLimit {
     }
 
     #if canImport(Glibc)
-    static let RLIMIT_NOFILE_VALUE = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+    static let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
     #else
-    static let RLIMIT_NOFILE_VALUE = RLIMIT_NOFILE
+    static let resource = RLIMIT_NOFILE
     #endif
 }
