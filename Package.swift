@@ -60,11 +60,20 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // The use cases (submit, consent, queue) and their errors, free of HTTP; the store port.
+        .target(
+            name: "RelayApplication",
+            dependencies: [
+                "RelayCore", "RelayStore", "RelayConfig",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
         // The HTTP API: controllers, middleware, connection limits, the application builder.
         .target(
             name: "RelayServer",
             dependencies: [
-                "RelayCore", "RelayStore", "RelayConfig",
+                "RelayCore", "RelayStore", "RelayConfig", "RelayApplication",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -95,7 +104,7 @@ let package = Package(
         .target(
             name: "RelayRuntime",
             dependencies: [
-                "RelayCore", "RelayStore", "RelayConfig", "RelayServer", "RelayDevPKI",
+                "RelayCore", "RelayStore", "RelayConfig", "RelayApplication", "RelayServer", "RelayDevPKI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import RelayApplication
 import RelayConfig
 import RelayCore
 import RelayDevPKI

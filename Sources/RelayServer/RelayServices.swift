@@ -1,4 +1,5 @@
 import Foundation
+import RelayApplication
 import RelayConfig
 import RelayCore
 import RelayStore
@@ -20,6 +21,10 @@ public struct RelayServices: Sendable {
     /// Open connections on the API listener, and on the operations listener (its own budget).
     public let connections: ConnectionLimiter
     public let opsConnections: ConnectionLimiter
+    /// The use cases the handlers call.
+    public var application: RelayApplication {
+        RelayApplication(store: database, keys: keys, registry: registry, queuePolicy: queuePolicy, now: now)
+    }
 
     public init(configuration: RelayConfiguration, database: RelayDatabase, keys: RelayKeys, registry: PrincipalRegistry,
                 now: @escaping @Sendable () -> Date = Date.init) {

@@ -47,8 +47,9 @@ public struct ReportFacts: Sendable {
     public var types: [String]
     public var occurredAt: Date
 
-    public init(report: Report, consent: Consent) {
-        self.consent = consent
+    /// The facts of `report`, with the consent it carries.
+    public init(report: Report) {
+        self.consent = report.consent
         self.risk = report.risk
         self.borough = report.borough
         self.policeForceArea = report.policeForceArea
@@ -96,8 +97,9 @@ extension RelayDatabase {
     static func existing(_ db: Database, reportID: UUID, centreID: String, envelopeSHA256: String) throws -> SubmitOutcome? {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT centre_id, envelope_sha256, acceptance FROM reports WHERE report_id = ?"),
                                          arguments: [reportID.lowercasedString]) else { return nil }
-        guard row["centre_id"] as String == centreID, row["envelope_sha256"] as String == envelopeSHA256,
-              let body = try? JSONParser.parse(Array((row["acceptance"] as String).utf8)) else { return .conflict }
+        guard row["centre_id"] as String == centreID, row["envelope_sha256"] as String == envelopeSHA256 else { return .conflict }
+        // A stored acceptance that no longer parses is a damaged row, not someone else's report.
+        guard let body = try? JSONParser.parse(Array((row["acceptance"] as String).utf8)) else { throw StoreError.damagedRow(column: "acceptance") }
         return .duplicate(body)
     }
 

@@ -73,7 +73,7 @@ struct AuditAppend: AsyncParsableCommand {
                                 _ = try await database.submit(NewSubmission(
                                     reportID: id, centreID: "centre-a", envelopeSHA256: String(format: "%064x", n),
                                     originalEnvelope: original, payloadSHA256: String(repeating: "1", count: 64),
-                                    report: ReportFacts(report: report, consent: report.consent), pseudonym: nil,
+                                    report: ReportFacts(report: report), pseudonym: nil,
                                     delivery: NewDelivery(deliveryID: UUID(), intakeID: "intake-a", kind: .report,
                                                           envelope: view, payloadSHA256: String(repeating: "2", count: 64)),
                                     redactions: redactions, acceptedAt: Date()))

@@ -28,7 +28,7 @@ struct StoreFixture {
         let deliveryID = level.isForwarded ? UUID() : nil
         let submission = NewSubmission(
             reportID: reportID, centreID: centre, envelopeSHA256: fingerprint, originalEnvelope: #"{"sealed":"original"}"#,
-            payloadSHA256: String(repeating: "1", count: 64), report: ReportFacts(report: report, consent: report.consent),
+            payloadSHA256: String(repeating: "1", count: 64), report: ReportFacts(report: report),
             pseudonym: nil,
             delivery: deliveryID.map { NewDelivery(deliveryID: $0, intakeID: intake, kind: .report, envelope: #"{"sealed":"view"}"#,
                                                   payloadSHA256: String(repeating: "2", count: 64)) },

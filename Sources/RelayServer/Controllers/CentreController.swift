@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RelayApplication
 import RelayCore
 import RelayStore
 
@@ -32,7 +33,7 @@ struct CentreController {
         } catch {
             throw Problem.validation(error.violations)
         }
-        let outcome = try await ConsentChanger(services: services).change(reportID: id, centre: context.principal, to: consent)
+        let outcome = try await services.application.changeConsent(reportID: id, centre: context.principal, to: consent)
         context.logger.info("consent changed", metadata: ["relay.report_id": "\(id.lowercasedString)", "relay.effect": "\(outcome.plan.effect)"])
         return .json([
             "report_id": .string(id.lowercasedString), "status": .string(outcome.status.rawValue),
@@ -57,18 +58,30 @@ struct CentreController {
     func submit(_ request: Request, _ context: Context) async throws -> Response {
         var request = request
         let body = try await request.jsonBody(limit: services.configuration.limits.maxBodyBytes, budget: services.bodyBudget).value
-        let parsed = try SubmissionPreparer.parse(body)
-        // A retry is answered before any cryptography.
-        if let earlier = try await services.database.existingSubmission(
-            reportID: parsed.reportID, centreID: context.principal.id, envelopeSHA256: parsed.envelopeSHA256) {
-            return Self.response(for: earlier)
+        let submission = try Self.submitRequest(body)
+        let outcome = try await services.application.submit(submission, centre: context.principal)
+        if case .created = outcome {
+            context.logger.info("report accepted", metadata: ["relay.report_id": "\(submission.reportID.lowercasedString)"])
         }
-        let submission = try await SubmissionPreparer(services: services).prepare(parsed, centre: context.principal)
-        let outcome = try await services.database.submit(submission)
-        context.logger.info("report accepted", metadata: [
-            "relay.report_id": "\(parsed.reportID.lowercasedString)", "relay.consent": "\(submission.report.consent.level.rawValue)",
-        ])
         return Self.response(for: outcome)
+    }
+
+    /// Reads `{"report_id", "envelope"}`.
+    static func submitRequest(_ body: JSONValue) throws -> SubmitRequest {
+        var reader = BodyReader(body, allowed: ["report_id", "envelope"])
+        let reportID = reader.uuid("report_id")
+        var envelope: Envelope?
+        if let value = body["envelope"] {
+            do {
+                envelope = try Envelope(json: value, pointer: "/envelope")
+            } catch {
+                reader.violations += error.violations
+            }
+        } else {
+            reader.violations.append(FieldViolation(pointer: "/envelope", detail: "is required"))
+        }
+        try reader.finish()
+        return SubmitRequest(reportID: reportID!, envelope: envelope!)
     }
 
     static func response(for outcome: SubmitOutcome) -> Response {
@@ -76,8 +89,7 @@ struct CentreController {
         case .created(let body): return .json(body, status: .created)
         case .duplicate(let body): return .json(body, status: .ok)
         case .conflict:
-            // Worded the same whoever holds the id, so that a clash says nothing about other centres.
-            return Problem.conflict("idempotency", "This report_id is already in use: a retry must send the byte-identical envelope, and a new report needs a new report_id.").response
+            return Problem(RelayError.reportIDInUse).response
         }
     }
 

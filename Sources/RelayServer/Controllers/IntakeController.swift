@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RelayApplication
 import RelayCore
 import RelayStore
 
@@ -25,8 +26,7 @@ struct IntakeController {
         let seconds = reader.int("lease_seconds", range: 5...services.configuration.queue.maxLeaseSeconds,
                                  default: services.configuration.queue.defaultLeaseSeconds)
         try reader.finish()
-        let items = try await services.database.lease(intakeID: context.principal.id, max: max!, duration: TimeInterval(seconds!),
-                                                      now: services.now(), policy: services.queuePolicy)
+        let items = try await services.application.lease(intakeID: context.principal.id, max: max!, duration: TimeInterval(seconds!))
         let json: [JSONValue] = items.map { item in
             [
                 "delivery_id": .string(item.deliveryID), "report_id": .string(item.reportID), "kind": .string(item.kind.rawValue),
@@ -56,7 +56,7 @@ struct IntakeController {
             reader.violations.append(FieldViolation(pointer: "/acks", detail: "must be an array of 1 to 100 acks"))
         }
         try reader.finish()
-        let results = try await services.database.ack(intakeID: context.principal.id, acks: acks, now: services.now(), policy: services.queuePolicy)
+        let results = try await services.application.ack(intakeID: context.principal.id, acks)
         return .json(["results": .array(results.map { result in
             var members: [String: JSONValue] = ["delivery_id": .string(result.deliveryID), "status": .string(result.outcome.rawValue)]
             if let receipt = result.receipt { members["receipt"] = receipt }
@@ -74,8 +74,8 @@ struct IntakeController {
         // The reason is the intake's own words: accepted but never stored or logged, as it may quote the report.
         _ = reader.string("reason", required: false, maxLength: 1000)
         try reader.finish()
-        try await services.database.nack(intakeID: context.principal.id, deliveryID: id!.lowercasedString, leaseToken: token!,
-                                         retryAfter: TimeInterval(retryAfter!), now: services.now(), policy: services.queuePolicy)
+        try await services.application.nack(intakeID: context.principal.id, deliveryID: id!.lowercasedString, leaseToken: token!,
+                                            retryAfter: TimeInterval(retryAfter!))
         return .json(["delivery_id": .string(id!.lowercasedString)])
     }
 
@@ -87,9 +87,8 @@ struct IntakeController {
         let token = reader.string("lease_token", required: true, maxLength: 200)
         let seconds = reader.int("lease_seconds", range: 5...services.configuration.queue.maxLeaseSeconds, default: nil)
         try reader.finish()
-        let expires = try await services.database.extend(intakeID: context.principal.id, deliveryID: id!.lowercasedString,
-                                                         leaseToken: token!, duration: TimeInterval(seconds!), now: services.now(),
-                                                         policy: services.queuePolicy)
+        let expires = try await services.application.extend(intakeID: context.principal.id, deliveryID: id!.lowercasedString,
+                                                            leaseToken: token!, duration: TimeInterval(seconds!))
         return .json(["lease_expires_at": .string(RFC3339.format(expires, milliseconds: true))])
     }
 }

@@ -1,4 +1,5 @@
 import Crypto
+import RelayApplication
 import RelayConfig
 import RelayCore
 import Hummingbird

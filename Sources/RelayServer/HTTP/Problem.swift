@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RelayApplication
 import RelayCore
 
 /// An RFC 9457 problem (`application/problem+json`). Titles and details are written by the
@@ -75,5 +76,38 @@ extension Problem {
 
     public static func unavailable(_ detail: String, retryAfter: Int = 5) -> Problem {
         Problem(status: .serviceUnavailable, slug: "unavailable", title: "Service unavailable", detail: detail, retryAfter: retryAfter)
+    }
+}
+
+extension Problem {
+    /// The one mapping from the application's errors to HTTP.
+    init(_ error: RelayError) {
+        switch error {
+        case .invalidRequest(let violations):
+            self = .validation(violations)
+        case .invalidReport(let violations):
+            self = .validation(violations, detail: "The report inside the envelope is not valid; see errors (pointers are into the report).")
+        case .unknownEnvelopeKey(let known):
+            self = Problem(status: .unprocessableContent, slug: "unknown-key", title: "Unknown envelope key",
+                           detail: "The envelope names a key id the relay does not hold; seal to one of key_ids (the first is current).",
+                           extra: ["key_ids": .array(known.map { .string($0) })])
+        case .unsupportedEnvelopeSuite:
+            self = Problem(status: .unprocessableContent, slug: "unsupported-suite", title: "Unsupported envelope suite",
+                           detail: "Seal with suite \(Envelope.suiteName).")
+        case .envelopeDoesNotOpen:
+            self = Problem(status: .unprocessableContent, slug: "envelope", title: "Envelope cannot be opened",
+                           detail: "The envelope did not open: it was sealed to another key, for another report id or purpose, or altered.")
+        case .reportIDInUse:
+            // Worded the same whoever holds the id, so that a clash says nothing about other centres.
+            self = .conflict("idempotency", "This report_id is already in use: a retry must send the byte-identical envelope, and a new report needs a new report_id.")
+        case .notFound:
+            self = .notFound
+        case .noIntake(let detail):
+            self = .unavailable(detail, retryAfter: 300)
+        case .originalUnavailable:
+            self = .conflict("original-unavailable", "The original report can no longer be opened, so a new police view cannot be derived.")
+        case .changedMeanwhile:
+            self = .conflict("changed", "The report changed while the request was being handled; send it again.")
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Hummingbird
+import RelayApplication
 import Logging
 import RelayStore
 
@@ -13,6 +14,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let problem as Problem {
             return problem.response
+        } catch let error as RelayError {
+            return Problem(error).response
         } catch let error as HTTPError where error.status == .notFound {
             // TRACE, or DELETE on a report: the path exists, the method does not.
             if let methods = routes?.methods(for: request.uri.path), !methods.isEmpty {
@@ -28,7 +31,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             case .staleLease: return Problem.conflict("stale-lease", "The lease token is not the item's current lease.").response
             case .unknownDelivery: return Problem.notFound.response
             case .notDeadLetter: return Problem.conflict("not-dead-letter", "Only dead-lettered items can be requeued.").response
-            case .changedMeanwhile: return Problem.conflict("changed", "The report changed while the request was being handled; send it again.").response
+            case .changedMeanwhile: return Problem(RelayError.changedMeanwhile).response
             case .cannotOpen, .schemaOutdated, .readOnly, .damagedRow: return Problem.unavailable("The store is unavailable; retry later.").response
             }
         } catch let error as AuditError {

@@ -3,34 +3,33 @@ import RelayConfig
 import RelayCore
 import RelayStore
 
-/// `PUT /v1/reports/{id}/consent`: decides the change (a pure function of the report's state and
+/// What a consent change did.
+public struct ConsentChangeOutcome: Sendable {
+    /// The report's status afterwards.
+    public var status: ReportStatus
+    public var plan: ConsentChangePlan
+}
+
+/// Varying or withdrawing consent: decides the change (a pure function of the report's state and
 /// the old and new consent), derives the new police view or consent update from the stored
 /// original, and applies it in one transaction.
-struct ConsentChanger {
-    let services: RelayServices
-
-    struct Outcome {
-        var status: ReportStatus
-        var plan: ConsentChangePlan
-    }
-
-    func change(reportID: UUID, centre: Principal, to consent: Consent) async throws -> Outcome {
+extension RelayApplication {
+    public func changeConsent(reportID: UUID, centre: Principal, to consent: Consent) async throws -> ConsentChangeOutcome {
         // The report may move (a lease, an ack) between reading and writing; prepare again then.
         for _ in 0..<3 {
-            guard let context = try await services.database.consentChangeContext(reportID: reportID, centreID: centre.id) else {
-                throw Problem.notFound
+            guard let context = try await store.consentChangeContext(reportID: reportID, centreID: centre.id) else {
+                throw RelayError.notFound
             }
             let plan = ConsentChangePlan.decide(state: context.changeState, from: context.consent, to: consent)
             let delivery = try prepareDelivery(plan, context: context, centre: centre, consent: consent)
             do {
-                let status = try await services.database.changeConsent(context, centreID: centre.id, to: consent, plan: plan,
-                                                                       delivery: delivery, now: services.now())
-                return Outcome(status: status, plan: plan)
+                let status = try await store.changeConsent(context, centreID: centre.id, to: consent, plan: plan, delivery: delivery, now: now())
+                return ConsentChangeOutcome(status: status, plan: plan)
             } catch StoreError.changedMeanwhile {
                 continue
             }
         }
-        throw StoreError.changedMeanwhile
+        throw RelayError.changedMeanwhile
     }
 
     /// The sealed item a plan needs: the new police view (requeue) or a consent update.
@@ -40,9 +39,9 @@ struct ConsentChanger {
             return nil
         case .requeue, .replaceDeadLetter:
             let report = try openOriginal(context)
-            guard let intake = context.intakeID.flatMap(services.registry.directory.principal(id:)) ?? services.registry.directory.intake(
+            guard let intake = context.intakeID.flatMap(registry.directory.principal(id:)) ?? registry.directory.intake(
                 borough: report.borough, policeForceArea: report.policeForceArea), let key = intake.hpkePublicKey else {
-                throw Problem.unavailable("No police intake is configured for this report's area.", retryAfter: 300)
+                throw RelayError.noIntake(detail: "No police intake is configured for this report's area.")
             }
             let view = try view(report, consent: consent, context: context, centre: centre)
             let sealed = try Envelope.seal(view.document.canonicalBytes, to: key, purpose: .delivery, reportID: context.reportID)
@@ -50,8 +49,8 @@ struct ConsentChanger {
                                payloadSHA256: sealed.payloadSHA256)
         case .forwardUpdate(let action):
             let report = try openOriginal(context)
-            guard let intake = context.intakeID.flatMap(services.registry.directory.principal(id:)), let key = intake.hpkePublicKey else {
-                throw Problem.unavailable("The intake that holds this report is no longer configured.", retryAfter: 300)
+            guard let intake = context.intakeID.flatMap(registry.directory.principal(id:)), let key = intake.hpkePublicKey else {
+                throw RelayError.noIntake(detail: "The intake that holds this report is no longer configured.")
             }
             let oldView = consentView(report, context.consent, context: context, centre: centre)
             let newView = consentView(report, consent, context: context, centre: centre)
@@ -68,10 +67,10 @@ struct ConsentChanger {
     func openOriginal(_ context: ConsentChangeContext) throws -> Report {
         guard let json = try? JSONParser.parse(Array(context.originalEnvelope.utf8)),
               let envelope = try? Envelope(json: json, pointer: ""),
-              let plaintext = try? envelope.open(with: services.keys.envelopeKeys, purpose: .report, reportID: context.reportID),
-              let report = try? ReportValidator().validate(bytes: plaintext, now: services.now()) else {
+              let plaintext = try? envelope.open(with: keys.envelopeKeys, purpose: .report, reportID: context.reportID),
+              let report = try? ReportValidator().validate(bytes: plaintext, now: now()) else {
             // The original was purged or its key retired: a new view cannot be derived.
-            throw Problem.conflict("original-unavailable", "The original report can no longer be opened, so a new police view cannot be derived.")
+            throw RelayError.originalUnavailable
         }
         return report
     }
