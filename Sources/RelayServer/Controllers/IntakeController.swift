@@ -27,15 +27,19 @@ struct IntakeController {
                                  default: services.configuration.queue.defaultLeaseSeconds)
         try reader.finish()
         let items = try await services.application.lease(intakeID: context.principal.id, max: max!, duration: TimeInterval(seconds!))
-        let json: [JSONValue] = items.map { item in
-            [
-                "delivery_id": .string(item.deliveryID), "report_id": .string(item.reportID), "kind": .string(item.kind.rawValue),
-                "lease_token": .string(item.leaseToken), "lease_expires_at": .string(RFC3339.format(item.leaseExpiresAt, milliseconds: true)),
-                "attempts": .integer(item.attempts), "risk": .string(item.risk.rawValue),
-                "envelope": (try? JSONParser.parse(Array(item.envelope.utf8))) ?? .null,
-            ]
-        }
-        return .json(["items": .array(json)])
+        return JSONObjectWriter.response("items", array: items.map { item in
+            var object = JSONObjectWriter()
+            object.add("delivery_id", .string(item.deliveryID))
+            object.add("report_id", .string(item.reportID))
+            object.add("kind", .string(item.kind.rawValue))
+            object.add("lease_token", .string(item.leaseToken))
+            object.add("lease_expires_at", .string(RFC3339.format(item.leaseExpiresAt, milliseconds: true)))
+            object.add("attempts", .integer(item.attempts))
+            object.add("risk", .string(item.risk.rawValue))
+            // The sealed body as stored: no parse, no re-serialisation.
+            object.add("envelope", json: item.envelope)
+            return object
+        })
     }
 
     func ack(_ request: Request, _ context: Context) async throws -> Response {

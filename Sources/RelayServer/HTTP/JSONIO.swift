@@ -11,6 +11,41 @@ extension Response {
     }
 }
 
+/// A JSON object written from members, some of which are already JSON text: a stored sealed body
+/// goes out as the bytes it was stored as, never parsed and re-serialised on the way.
+struct JSONObjectWriter {
+    private var members: [(key: String, json: [UInt8])] = []
+
+    mutating func add(_ key: String, _ value: JSONValue) { members.append((key, value.canonicalBytes)) }
+
+    /// `json` must be one JSON value (the store keeps sealed bodies as canonical JSON text).
+    mutating func add(_ key: String, json: String) { members.append((key, Array(json.utf8))) }
+
+    /// The object, members in key order (as JCS would put them).
+    var bytes: [UInt8] {
+        var out: [UInt8] = [UInt8(ascii: "{")]
+        for (index, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out += JSONValue.string(member.key).canonicalBytes
+            out.append(UInt8(ascii: ":"))
+            out += member.json
+        }
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
+
+    /// `{"<key>": [<objects>]}` as a JSON response.
+    static func response(_ key: String, array objects: [JSONObjectWriter]) -> Response {
+        var body = Array("{\"\(key)\":[".utf8)
+        for (index, object) in objects.enumerated() {
+            if index > 0 { body.append(UInt8(ascii: ",")) }
+            body += object.bytes
+        }
+        body += Array("]}".utf8)
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
+
 extension Request {
     /// The body as strict JSON: `415` unless the content type is `application/json` (charset
     /// absent or UTF-8), `413` past `limit` bytes — at once when the declared `Content-Length` is
