@@ -37,9 +37,11 @@ public func buildApplication(services: RelayServices, hooks: ListenerHooks = .in
     let configuration = services.configuration
     let limits = configuration.limits
     func policy(_ limiter: ConnectionLimiter, handshake: Bool, recorder: RefusalRecorder?) -> ConnectionPolicy {
+        // The API's connections (those with a handshake) have their client identified once each.
         ConnectionPolicy(limiter: limiter, handshakeTimeout: handshake ? .seconds(Int64(limits.handshakeTimeoutSeconds)) : nil,
                          headTimeout: .seconds(Int64(limits.requestHeadTimeoutSeconds)), bodyTimeout: .seconds(Int64(limits.requestBodyTimeoutSeconds)),
-                         idleTimeout: .seconds(Int64(limits.idleTimeoutSeconds)), maxRequests: limits.maxRequestsPerConnection, recorder: recorder)
+                         idleTimeout: .seconds(Int64(limits.idleTimeoutSeconds)), maxRequests: limits.maxRequestsPerConnection, recorder: recorder,
+                         identities: handshake ? services.peerIdentities : nil)
     }
     let recorder = RefusalRecorder(now: services.now, sink: { event in _ = try? await services.database.record(event, at: services.now()) })
     let ops = Application(

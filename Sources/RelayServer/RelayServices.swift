@@ -21,6 +21,8 @@ public struct RelayServices: Sendable {
     /// Open connections on the API listener, and on the operations listener (its own budget).
     public let connections: ConnectionLimiter
     public let opsConnections: ConnectionLimiter
+    /// The verified client of each open API connection.
+    public let peerIdentities = PeerIdentities()
     /// The use cases the handlers call.
     public var application: RelayApplication {
         RelayApplication(store: database, keys: keys, registry: registry, queuePolicy: queuePolicy, now: now)

@@ -178,6 +178,21 @@ struct LimitsTests {
         }
     }
 
+    @Test("the client's identity is derived once per connection, at its handshake, and dropped when it closes")
+    func identityPerConnection() async throws {
+        try await withLiveRelay { relay in
+            try await relay.withClient("centre-a") { client in
+                for _ in 0..<3 {
+                    let response = try await client.send(.GET, "/v1/whoami")
+                    #expect(response.status == 200)
+                }
+                #expect(relay.services.peerIdentities.count == 1, "one keep-alive connection, one identity")
+            }
+            for _ in 0..<50 where relay.services.peerIdentities.count > 0 { try await Task.sleep(for: .milliseconds(100)) }
+            #expect(relay.services.peerIdentities.count == 0)
+        }
+    }
+
     @Test("a declared Content-Length over the limit gets 413 before any body is sent")
     func declaredTooLarge() async throws {
         try await withLiveRelay(extraLimits: "idle_timeout_seconds: 3") { relay in

@@ -18,6 +18,8 @@ struct ConnectionPolicy: Sendable {
     var maxRequests: Int
     /// Where refused TLS handshakes are reported for the audit log.
     var recorder: RefusalRecorder?
+    /// Where each connection's verified client is kept (API listener only).
+    var identities: PeerIdentities?
 }
 
 /// A child channel with the listener's limits applied: admission under the connection cap, a
@@ -119,6 +121,7 @@ final class ConnectionGuardHandler: ChannelInboundHandler, RemovableChannelHandl
     private var handshakeTimer: Scheduled<Void>?
     private var reportedFailure = false
     private var establishedPlain = false
+    private var holdsIdentity = false
 
     init(policy: ConnectionPolicy, deadlines: RequestDeadlines) {
         self.policy = policy
@@ -155,6 +158,11 @@ final class ConnectionGuardHandler: ChannelInboundHandler, RemovableChannelHandl
             handshakeTimer?.cancel()
             handshakeTimer = nil
             if let id { policy.limiter.established(id) }
+            if let identities = policy.identities,
+               let certificate = try? context.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self).peerCertificate {
+                identities.set(try? PeerIdentity.of(certificate: certificate), for: context.channel)
+                holdsIdentity = true
+            }
         }
         context.fireUserInboundEventTriggered(event)
     }
@@ -170,15 +178,19 @@ final class ConnectionGuardHandler: ChannelInboundHandler, RemovableChannelHandl
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        release()
+        release(context.channel)
         context.fireChannelInactive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        release()
+        release(context.channel)
     }
 
-    private func release() {
+    private func release(_ channel: any Channel) {
+        if holdsIdentity {
+            policy.identities?.set(nil, for: channel)
+            holdsIdentity = false
+        }
         handshakeTimer?.cancel()
         handshakeTimer = nil
         deadlines.cancel()

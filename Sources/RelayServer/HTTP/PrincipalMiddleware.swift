@@ -4,6 +4,7 @@ import RelayConfig
 import RelayCore
 import Hummingbird
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOSSL
 import X509
@@ -18,7 +19,9 @@ struct PrincipalMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        guard let identity = try await PeerIdentity.of(channel: context.channel) else {
+        // Derived once per connection, at the end of its handshake; asked of TLS only if missing.
+        let known = services.peerIdentities.identity(of: context.channel)
+        guard let identity = try await known.asyncOr({ try await PeerIdentity.of(channel: context.channel) }) else {
             throw Problem.forbidden("The connection presented no client certificate.")
         }
         guard let principal = registry.directory.principal(commonName: identity.commonName, spkiSHA256: identity.spkiSHA256) else {
@@ -50,7 +53,10 @@ struct PeerIdentity: Sendable {
         if certificate == nil, let parent = channel.parent {
             certificate = try? await parent.nioSSL_peerCertificate().get()
         }
-        guard let certificate else { return nil }
+        return try certificate.map(of(certificate:))
+    }
+
+    static func of(certificate: NIOSSLCertificate) throws -> PeerIdentity {
         let der = try certificate.toDERBytes()
         let parsed = try Certificate(derEncoded: der)
         var commonName = ""
@@ -62,5 +68,33 @@ struct PeerIdentity: Sendable {
         let spki = try certificate.extractPublicKey().toSPKIBytes()
         return PeerIdentity(commonName: commonName, spkiSHA256: Array(SHA256.hash(data: spki)),
                             serialHex: parsed.serialNumber.bytes.map { String(format: "%02x", $0) }.joined())
+    }
+}
+
+/// The verified peer of each open API connection, derived once when its handshake completes
+/// (`ConnectionGuardHandler`) and dropped when it closes, so that requests do not parse the
+/// certificate again.
+public final class PeerIdentities: Sendable {
+    private let identities = NIOLockedValueBox<[ObjectIdentifier: PeerIdentity]>([:])
+
+    public init() {}
+
+    func identity(of channel: any Channel) -> PeerIdentity? {
+        identities.withLockedValue { $0[ObjectIdentifier(channel)] }
+    }
+
+    func set(_ identity: PeerIdentity?, for channel: any Channel) {
+        identities.withLockedValue { $0[ObjectIdentifier(channel)] = identity }
+    }
+
+    /// Connections with an identity held (for tests).
+    public var count: Int { identities.withLockedValue { $0.count } }
+}
+
+extension Optional where Wrapped: Sendable {
+    /// The value, or what `fallback` finds.
+    func asyncOr(_ fallback: () async throws -> Wrapped?) async rethrows -> Wrapped? {
+        if let self { return self }
+        return try await fallback()
     }
 }
