@@ -150,7 +150,8 @@ let package = Package(
         .executableTarget(
             name: "relay-bench",
             dependencies: [
-                "RelayStore", "RelayCore",
+                "RelayStore", "RelayCore", "RelayClient",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -234,7 +234,7 @@ private struct YAMLReader {
         guard let node else { return nil }
         let map = try mapping(node, key, allowed: ["per_second", "burst"])
         guard let perSecond = try double(map["per_second"], "\(key).per_second"), perSecond > 0, perSecond <= 100_000 else {
-            throw ConfigurationError(key: "\(key).per_second", problem: "must be a number of requests a second above 0", fix: "e.g. per_second: 5")
+            throw ConfigurationError(key: "\(key).per_second", problem: "must be a number of requests a second above 0 and at most 100000", fix: "e.g. per_second: 5")
         }
         let burst = try int(map["burst"], "\(key).burst", range: 1...1_000_000) ?? max(1, Int(perSecond.rounded(.up)))
         return TokenBucket.Rate(perSecond: perSecond, burst: burst)

@@ -139,8 +139,9 @@ struct LimitsTests {
     @Test("at the connection cap with every connection established, a new one is refused; room returns when one closes")
     func connectionCapRefuses() async throws {
         try await withLiveRelay(extraLimits: "max_connections: 8") { relay in
-            let held = Task { try await Self.probe(relay, ["hold", "8", "6"], tls: "centre-a") }
-            for _ in 0..<100 where relay.services.connections.openCount < 8 { try await Task.sleep(for: .milliseconds(100)) }
+            let held = Task { try await Self.probe(relay, ["hold", "8", "10"], tls: "centre-a") }
+            // All eight through their handshakes (one still in its handshake would rightly be evicted).
+            for _ in 0..<100 where relay.services.peerIdentities.count < 8 { try await Task.sleep(for: .milliseconds(100)) }
             let refused = try await Curl.request("\(relay.baseURL)/v1/whoami", ca: relay.pki.caFile, 
                                                   clientCertificate: (relay.pki.certificate("centre-a"), relay.pki.key("centre-a")))
             #expect(refused.status == 0, "no TLS session at the cap: \(refused)")

@@ -47,7 +47,19 @@ extension JSONValue {
 
     private static func appendQuoted(_ text: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
+        if text.utf8.withContiguousStorageIfAvailable({ appendEscaped($0, to: &output) }) == nil {
+            Array(text.utf8).withUnsafeBufferPointer { appendEscaped($0, to: &output) }  // a bridged string
+        }
+        output.append(UInt8(ascii: "\""))
+    }
+
+    /// Copies runs that need no escaping whole; escapes `"`, `\\` and control characters.
+    private static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
+        output.reserveCapacity(output.count + bytes.count)
+        var runStart = 0
+        for (index, byte) in bytes.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5C {
+            if runStart < index { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
+            runStart = index + 1
             switch byte {
             case 0x22: output.append(contentsOf: [0x5C, 0x22])
             case 0x5C: output.append(contentsOf: [0x5C, 0x5C])
@@ -56,14 +68,13 @@ extension JSONValue {
             case 0x0A: output.append(contentsOf: [0x5C, UInt8(ascii: "n")])
             case 0x0C: output.append(contentsOf: [0x5C, UInt8(ascii: "f")])
             case 0x0D: output.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x00..<0x20:
-                output.append(contentsOf: Array("\\u00".utf8))
+            default:
+                output.append(contentsOf: [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
                 output.append(hexDigits[Int(byte >> 4)])
                 output.append(hexDigits[Int(byte & 0x0F)])
-            default: output.append(byte)
             }
         }
-        output.append(UInt8(ascii: "\""))
+        if runStart < bytes.count { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
     }
 
     /// ECMAScript `Number.prototype.toString` for a finite double, as RFC 8785 §3.2.2.3 requires.
