@@ -98,14 +98,7 @@ extension RelayDatabase {
     /// The query plan SQLite chooses for the lease's ready-item query (for tests and diagnostics).
     public func leaseQueryPlan(intakeID: String) async throws -> [String] {
         try await pool.read { db in
-            try Row.fetchAll(db.cachedStatement(sql: """
-                EXPLAIN QUERY PLAN
-                SELECT d.seq, d.delivery_id, d.report_id, d.kind, d.attempts, d.priority, b.envelope
-                FROM deliveries d INDEXED BY deliveries_ready
-                JOIN delivery_bodies b ON b.delivery_id = d.delivery_id
-                WHERE d.intake_id = ? AND d.state = 'queued'
-                ORDER BY d.priority, d.seq LIMIT 50
-                """), arguments: [intakeID]).map { $0["detail"] as String }
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + Self.readyItemsSQL, arguments: [intakeID, 50]).map { $0["detail"] as String }
         }
     }
 }

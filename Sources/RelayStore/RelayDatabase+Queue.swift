@@ -100,14 +100,7 @@ extension RelayDatabase {
         let journal = self.journal
         return try await pool.write { db in
             try Self.reclaim(db, intakeID: intakeID, now: now, policy: policy, journal: journal)
-            let rows = try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT d.seq, d.priority, b.envelope
-                FROM deliveries d INDEXED BY deliveries_ready
-                JOIN delivery_bodies b ON b.delivery_id = d.delivery_id
-                WHERE d.intake_id = ? AND d.state = 'queued'
-                ORDER BY d.priority, d.seq
-                LIMIT ?
-                """), arguments: [intakeID, max])
+            let rows = try Row.fetchAll(db.cachedStatement(sql: Self.readyItemsSQL), arguments: [intakeID, max])
             let expires = now.addingTimeInterval(duration)
             var items: [LeasedItem] = []
             for row in rows {
@@ -128,6 +121,17 @@ extension RelayDatabase {
             return items
         }
     }
+
+    /// An intake's ready items, high risk first, then oldest (arguments: intake id, limit). The
+    /// query plan test explains this very text.
+    static let readyItemsSQL = """
+        SELECT d.seq, d.priority, b.envelope
+        FROM deliveries d INDEXED BY deliveries_ready
+        JOIN delivery_bodies b ON b.delivery_id = d.delivery_id
+        WHERE d.intake_id = ? AND d.state = 'queued'
+        ORDER BY d.priority, d.seq
+        LIMIT ?
+        """
 
     /// Returns items whose lease or nack delay has ended to the queue, or to the dead letters
     /// once they have used all their attempts.
