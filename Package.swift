@@ -156,11 +156,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Test fixtures that need only Core: sample reports, subprocesses, the Python peers.
+        .target(name: "RelayFixtures", dependencies: ["RelayCore"], path: "Tests/RelayFixtures"),
         // Shared test support: certificate minting and a live mTLS server harness.
         .target(
             name: "RelayTestSupport",
             dependencies: [
-                "RelayCore", "RelayStore", "RelayServer", "RelayConfig", "RelayRuntime", "RelayPKI", "RelayClient",
+                "RelayCore", "RelayFixtures", "RelayStore", "RelayServer", "RelayConfig", "RelayRuntime", "RelayPKI", "RelayClient",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -168,7 +170,8 @@ let package = Package(
             ],
             path: "Tests/RelayTestSupport"
         ),
-        .testTarget(name: "RelayCoreTests", dependencies: ["RelayCore", "RelayTestSupport", .product(name: "Crypto", package: "swift-crypto")]),
+        // Core's tests link Core and its fixtures only: no store, server or network.
+        .testTarget(name: "RelayCoreTests", dependencies: ["RelayCore", "RelayFixtures", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(
             name: "RelayStoreTests",
             dependencies: ["RelayStore", "RelayCore", "RelayTestSupport", .product(name: "GRDB", package: "GRDB.swift")]

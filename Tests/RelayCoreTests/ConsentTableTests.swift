@@ -1,6 +1,6 @@
 import Foundation
 import RelayCore
-import RelayTestSupport
+import RelayFixtures
 import Testing
 
 /// The rows of DESIGN.md's consent table.

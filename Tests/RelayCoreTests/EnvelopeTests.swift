@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 import RelayCore
-import RelayTestSupport
+import RelayFixtures
 import Testing
 
 @Suite("HPKE envelopes")

@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 import RelayCore
-import RelayTestSupport
+import RelayFixtures
 import Testing
 
 /// The committed vectors of `Tests/Vectors` (made by Python `cryptography` and `rfc8785`, see

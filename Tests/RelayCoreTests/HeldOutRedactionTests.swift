@@ -1,6 +1,6 @@
 import Foundation
 import RelayCore
-import RelayTestSupport
+import RelayFixtures
 import Testing
 
 /// The held-out set (`HeldOut/`): 76 whole reports written apart from the scrubbing corpus, by

@@ -1,6 +1,6 @@
 import Foundation
 import RelayCore
-import RelayTestSupport
+import RelayFixtures
 import Testing
 
 @Suite("Report validation (schema reportrelay/report/v1)")

@@ -1,6 +1,6 @@
 import Foundation
 import RelayCore
-import RelayTestSupport
+import RelayFixtures
 import Testing
 
 /// One case of `Corpus/scrubbing.json`. A failing case is never deleted: the corpus grows with

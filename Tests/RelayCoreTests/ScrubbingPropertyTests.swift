@@ -1,6 +1,6 @@
 import Foundation
 import RelayCore
-import RelayTestSupport
+import RelayFixtures
 import Testing
 
 /// Random victim identities embedded at random places in every free-text field: at `anonymous`

@@ -1,6 +1,6 @@
 import Foundation
 @testable import RelayCore
-import RelayTestSupport
+import RelayFixtures
 import Testing
 
 /// Random victims whose identity the narrative writes in another form than the one registered:

@@ -1,6 +1,6 @@
 import Foundation
 import RelayCore
-import RelayTestSupport
+import RelayFixtures
 import Testing
 
 /// The synthetic seeds (README walk-through) at their own consent level: nothing the victim did

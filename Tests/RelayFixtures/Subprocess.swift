@@ -90,6 +90,12 @@ public struct CommandFailure: Error, CustomStringConvertible {
     public var status: Int32
     public var output: String
     public var description: String { "\(command) exited \(status): \(output)" }
+
+    public init(command: String, status: Int32, output: String) {
+        self.command = command
+        self.status = status
+        self.output = output
+    }
 }
 
 public enum SubprocessError: Error, CustomStringConvertible {

@@ -1,5 +1,4 @@
 import Foundation
-import RelayConfig
 import RelayCore
 
 /// Synthetic reports for tests. Everything here is fictional: phone numbers from Ofcom's drama
