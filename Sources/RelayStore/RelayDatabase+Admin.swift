@@ -37,7 +37,7 @@ extension RelayDatabase {
                 FROM deliveries WHERE state = ? AND seq > ? ORDER BY seq LIMIT ?
                 """), arguments: [state.rawValue, after ?? 0, limit]).map { row in
                 DeliveryRecord(deliveryID: row["delivery_id"], reportID: row["report_id"], intakeID: row["intake_id"],
-                               kind: DeliveryKind(rawValue: row["kind"])!, state: DeliveryState(rawValue: row["state"])!,
+                               kind: try row.decode("kind"), state: try row.decode("state"),
                                attempts: row["attempts"], risk: (row["priority"] as Int) == 0 ? .high : .standard,
                                deliveredAt: (row["delivered_at"] as Int64?).map(Self.date), deadLetteredAt: (row["dead_lettered_at"] as Int64?).map(Self.date),
                                seq: row["seq"])

@@ -54,7 +54,7 @@ extension RelayDatabase {
                 WHERE r.report_id = ? AND r.centre_id = ?
                 """), arguments: [id, centreID]) else { return nil }
             let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT method, recorded_at, recorded_by FROM consent_events WHERE report_id = ? ORDER BY seq DESC LIMIT 1"), arguments: [id])
-            let consent = Consent(level: ConsentLevel(rawValue: row["consent_level"])!, shareDemographics: row["share_demographics"],
+            let consent = Consent(level: try row.decode("consent_level"), shareDemographics: row["share_demographics"],
                                   recordedAt: (last?["recorded_at"] as Int64?).map(Self.date), recordedBy: last?["recorded_by"], method: last?["method"])
             let pseudonym: String? = row["pseudonym"]
             let seq: Int64 = row["seq"]
@@ -64,8 +64,8 @@ extension RelayDatabase {
                     SELECT count(*) FROM victim_pseudonyms p JOIN reports r USING (report_id) WHERE p.pseudonym = ? AND r.seq < ?
                     """), arguments: [pseudonym, seq]) ?? 0
             }
-            return ConsentChangeContext(reportID: reportID, status: ReportStatus(rawValue: row["status"])!, consent: consent,
-                                        intakeID: row["intake_id"], risk: Risk(rawValue: row["risk"])!, originalEnvelope: row["envelope"],
+            return ConsentChangeContext(reportID: reportID, status: try row.decode("status"), consent: consent,
+                                        intakeID: row["intake_id"], risk: try row.decode("risk"), originalEnvelope: row["envelope"],
                                         previousReports: previous, pseudonym: pseudonym, seq: seq)
         }
     }
@@ -125,7 +125,7 @@ extension RelayDatabase {
             try Row.fetchAll(db.cachedStatement(sql: "SELECT at, actor, from_level, to_level, share_demographics, method, recorded_at, recorded_by, effect FROM consent_events WHERE report_id = ? ORDER BY seq"),
                              arguments: [reportID.lowercasedString]).map { row in
                 ConsentEventRecord(at: Self.date(row["at"]), actor: row["actor"], from: (row["from_level"] as String?).flatMap(ConsentLevel.init(rawValue:)),
-                                   to: ConsentLevel(rawValue: row["to_level"])!, shareDemographics: row["share_demographics"],
+                                   to: try row.decode("to_level"), shareDemographics: row["share_demographics"],
                                    method: row["method"], recordedAt: (row["recorded_at"] as Int64?).map(Self.date), recordedBy: row["recorded_by"],
                                    effect: row["effect"])
             }

@@ -31,10 +31,10 @@ public struct ReportStatusRecord: Sendable, Equatable {
 extension RelayDatabase {
     static let statusColumns = "seq, report_id, status, consent_level, accepted_at, delivered_at, attempts, intake_id, police_reference"
 
-    static func statusRecord(_ row: Row) -> ReportStatusRecord {
+    static func statusRecord(_ row: Row) throws -> ReportStatusRecord {
         ReportStatusRecord(
-            reportID: row["report_id"], status: ReportStatus(rawValue: row["status"])!,
-            consentLevel: ConsentLevel(rawValue: row["consent_level"])!, acceptedAt: date(row["accepted_at"]),
+            reportID: row["report_id"], status: try row.decode("status"),
+            consentLevel: try row.decode("consent_level"), acceptedAt: date(row["accepted_at"]),
             deliveredAt: (row["delivered_at"] as Int64?).map(date), attempts: row["attempts"], intakeID: row["intake_id"],
             policeReference: row["police_reference"], seq: row["seq"])
     }
@@ -43,7 +43,7 @@ extension RelayDatabase {
     public func reportStatus(reportID: UUID, centreID: String) async throws -> ReportStatusRecord? {
         try await pool.read { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.statusColumns) FROM reports WHERE report_id = ? AND centre_id = ?"),
-                             arguments: [reportID.lowercasedString, centreID]).map(Self.statusRecord)
+                             arguments: [reportID.lowercasedString, centreID]).map { try Self.statusRecord($0) }
         }
     }
 
@@ -62,7 +62,7 @@ extension RelayDatabase {
             }
             sql += " ORDER BY seq DESC LIMIT ?"
             arguments += [limit]
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.statusRecord)
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { try Self.statusRecord($0) }
         }
     }
 
