@@ -34,7 +34,7 @@ struct AuditController {
     }
 
     func entries(_ request: Request, _ context: Context) async throws -> Response {
-        var query = QueryReader(request)
+        var query = FieldReader(query: request)
         let start = query.int("start", range: 0...Int.max, default: nil)
         let end = query.int("end", range: 1...Int.max, default: nil)
         if let start, let end, end <= start || end - start > 1000 {
@@ -47,7 +47,7 @@ struct AuditController {
     }
 
     func inclusion(_ request: Request, _ context: Context) async throws -> Response {
-        var query = QueryReader(request)
+        var query = FieldReader(query: request)
         let index = query.int("index", range: 0...Int.max, default: nil)
         let size = query.int("tree_size", range: 1...Int.max, default: nil)
         try query.finish()
@@ -60,7 +60,7 @@ struct AuditController {
     }
 
     func consistency(_ request: Request, _ context: Context) async throws -> Response {
-        var query = QueryReader(request)
+        var query = FieldReader(query: request)
         let from = query.int("from", range: 1...Int.max, default: nil)
         let to = query.int("to", range: 1...Int.max, default: nil)
         try query.finish()
@@ -87,53 +87,14 @@ struct AuditController {
     }
 
     func deliveries(_ request: Request, _ context: Context) async throws -> Response {
-        var query = QueryReader(request)
-        let stateText = query.string("state") ?? DeliveryState.deadLetter.rawValue
-        let state = DeliveryState(rawValue: stateText)
-        if state == nil {
-            query.violations.append(FieldViolation(pointer: "/state", detail: "must be one of \(DeliveryState.allCases.map(\.rawValue).joined(separator: ", "))"))
-        }
+        var query = FieldReader(query: request)
+        let state = query.oneOf("state", DeliveryState.self) ?? .deadLetter
         let after = query.int("after", range: 0...Int.max, default: 0)
         let limit = query.int("limit", range: 1...1000, default: 100)
         try query.finish()
         try await recordRead(request, context)
-        let records = try await services.database.deliveries(state: state!, after: Int64(after!), limit: limit!)
+        let records = try await services.database.deliveries(state: state, after: Int64(after!), limit: limit!)
         let next: JSONValue = records.count == limit! ? .string(String(records.last!.seq)) : .null
         return .json(["deliveries": .array(records.map(\.jsonValue)), "next": next])
-    }
-}
-
-/// Reads query parameters, collecting violations with pointers named after the parameters.
-struct QueryReader {
-    let parameters: [String: String]
-    var violations: [FieldViolation] = []
-
-    init(_ request: Request) {
-        var parameters: [String: String] = [:]
-        for (key, value) in request.uri.queryParameters { parameters[String(key)] = String(value) }
-        self.parameters = parameters
-    }
-
-    /// The parameter's value; an empty one (`?state=`) is a violation, not the default.
-    mutating func string(_ key: String) -> String? {
-        guard let value = parameters[key] else { return nil }
-        if value.isEmpty { violations.append(FieldViolation(pointer: "/\(key)", detail: "must not be empty (leave the parameter out instead)")) }
-        return value.isEmpty ? nil : value
-    }
-
-    mutating func int(_ key: String, range: ClosedRange<Int>, default fallback: Int?) -> Int? {
-        guard let text = string(key) else {
-            if fallback == nil, parameters[key] == nil { violations.append(FieldViolation(pointer: "/\(key)", detail: "is required")) }
-            return parameters[key] == nil ? fallback : nil
-        }
-        guard let value = Int(text), range.contains(value) else {
-            violations.append(FieldViolation(pointer: "/\(key)", detail: "must be a whole number from \(range.lowerBound)"))
-            return nil
-        }
-        return value
-    }
-
-    func finish() throws {
-        if !violations.isEmpty { throw Problem.validation(violations) }
     }
 }

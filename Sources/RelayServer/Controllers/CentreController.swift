@@ -24,7 +24,7 @@ struct CentreController {
         guard let id = context.parameters.get("id").flatMap(UUID.init(canonical:)) else { throw Problem.notFound }
         var request = request
         let body = try await request.jsonBody(limit: services.configuration.limits.maxBodyBytes, budget: services.bodyBudget).value
-        let reader = BodyReader(body, allowed: ["consent"])
+        let reader = FieldReader(body, allowed: ["consent"])
         try reader.finish()
         guard let consentJSON = body["consent"] else { throw Problem.validation([FieldViolation(pointer: "/consent", detail: "is required")]) }
         let consent: Consent
@@ -68,7 +68,7 @@ struct CentreController {
 
     /// Reads `{"report_id", "envelope"}`.
     static func submitRequest(_ body: JSONValue) throws -> SubmitRequest {
-        var reader = BodyReader(body, allowed: ["report_id", "envelope"])
+        var reader = FieldReader(body, allowed: ["report_id", "envelope"])
         let reportID = reader.uuid("report_id")
         var envelope: Envelope?
         if let value = body["envelope"] {
@@ -102,49 +102,24 @@ struct CentreController {
     }
 
     func list(_ request: Request, _ context: Context) async throws -> Response {
-        let query = request.uri.queryParameters
-        var violations: [FieldViolation] = []
-        var status: ReportStatus?
-        if let text = query["status"].map(String.init) {
-            status = ReportStatus(rawValue: text)
-            if status == nil { violations.append(FieldViolation(pointer: "/status", detail: "must be one of \(ReportStatus.allCases.map(\.rawValue).joined(separator: ", "))")) }
-        }
-        let after = Self.cursor(query["after"].map(String.init), &violations)
-        let limit = Self.limit(query["limit"].map(String.init), &violations)
-        if !violations.isEmpty { throw Problem.validation(violations) }
+        var query = FieldReader(query: request)
+        let status = query.oneOf("status", ReportStatus.self)
+        let after = query.cursor("after")
+        let limit = query.int("limit", range: 1...1000, default: 100) ?? 100
+        try query.finish()
         let records = try await services.database.reports(centreID: context.principal.id, status: status, after: after, limit: limit)
         let next: JSONValue = records.count == limit ? .string(String(records.last!.seq)) : .null
         return .json(["reports": .array(records.map(\.jsonValue)), "next": next])
     }
 
     func receipts(_ request: Request, _ context: Context) async throws -> Response {
-        let query = request.uri.queryParameters
-        var violations: [FieldViolation] = []
-        let after = Self.cursor(query["after"].map(String.init), &violations) ?? 0
-        let limit = Self.limit(query["limit"].map(String.init), &violations)
-        if !violations.isEmpty { throw Problem.validation(violations) }
+        var query = FieldReader(query: request)
+        let after = query.cursor("after") ?? 0
+        let limit = query.int("limit", range: 1...1000, default: 100) ?? 100
+        try query.finish()
         let rows = try await services.database.receipts(centreID: context.principal.id, after: after, limit: limit)
         // `next` is always the position to continue from, so a client can poll with it.
         let next = rows.last.map { String($0.seq) } ?? String(after)
         return .json(["receipts": .array(rows.map(\.receipt)), "next": .string(next)])
-    }
-
-    static func cursor(_ text: String?, _ violations: inout [FieldViolation]) -> Int64? {
-        guard let text else { return nil }
-        guard let value = Int64(text), value >= 0 else {
-            violations.append(FieldViolation(pointer: "/after", detail: "must be a cursor returned as next"))
-            return nil
-        }
-        return value
-    }
-
-    /// An empty parameter (`?limit=`) is refused like any other bad value: leave it out instead.
-    static func limit(_ text: String?, _ violations: inout [FieldViolation]) -> Int {
-        guard let text else { return 100 }
-        guard let value = Int(text), (1...1000).contains(value) else {
-            violations.append(FieldViolation(pointer: "/limit", detail: "must be a whole number from 1 to 1000"))
-            return 100
-        }
-        return value
     }
 }

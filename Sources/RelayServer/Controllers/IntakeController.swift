@@ -21,7 +21,7 @@ struct IntakeController {
     func lease(_ request: Request, _ context: Context) async throws -> Response {
         var request = request
         let body = try await request.jsonBody(limit: limit, budget: services.bodyBudget).value
-        var reader = BodyReader(body, allowed: ["max", "lease_seconds"])
+        var reader = FieldReader(body, allowed: ["max", "lease_seconds"])
         let max = reader.int("max", range: 1...100, default: 10)
         let seconds = reader.int("lease_seconds", range: 5...services.configuration.queue.maxLeaseSeconds,
                                  default: services.configuration.queue.defaultLeaseSeconds)
@@ -45,11 +45,11 @@ struct IntakeController {
     func ack(_ request: Request, _ context: Context) async throws -> Response {
         var request = request
         let body = try await request.jsonBody(limit: limit, budget: services.bodyBudget).value
-        var reader = BodyReader(body, allowed: ["acks"])
+        var reader = FieldReader(body, allowed: ["acks"])
         var acks: [AckRequest] = []
         if let elements = body["acks"]?.arrayValue, (1...100).contains(elements.count) {
             for (index, element) in elements.enumerated() {
-                var item = BodyReader(element, allowed: ["delivery_id", "lease_token", "police_reference"])
+                var item = FieldReader(element, allowed: ["delivery_id", "lease_token", "police_reference"])
                 let id = item.uuid("delivery_id")
                 let token = item.string("lease_token", required: true, maxLength: 200)
                 let reference = item.string("police_reference", required: false, maxLength: 100)
@@ -71,7 +71,7 @@ struct IntakeController {
     func nack(_ request: Request, _ context: Context) async throws -> Response {
         var request = request
         let body = try await request.jsonBody(limit: limit, budget: services.bodyBudget).value
-        var reader = BodyReader(body, allowed: ["delivery_id", "lease_token", "retry_after_seconds", "reason"])
+        var reader = FieldReader(body, allowed: ["delivery_id", "lease_token", "retry_after_seconds", "reason"])
         let id = reader.uuid("delivery_id")
         let token = reader.string("lease_token", required: true, maxLength: 200)
         let retryAfter = reader.int("retry_after_seconds", range: 0...86_400, default: 0)
@@ -86,7 +86,7 @@ struct IntakeController {
     func extend(_ request: Request, _ context: Context) async throws -> Response {
         var request = request
         let body = try await request.jsonBody(limit: limit, budget: services.bodyBudget).value
-        var reader = BodyReader(body, allowed: ["delivery_id", "lease_token", "lease_seconds"])
+        var reader = FieldReader(body, allowed: ["delivery_id", "lease_token", "lease_seconds"])
         let id = reader.uuid("delivery_id")
         let token = reader.string("lease_token", required: true, maxLength: 200)
         let seconds = reader.int("lease_seconds", range: 5...services.configuration.queue.maxLeaseSeconds, default: nil)

@@ -88,19 +88,48 @@ extension Request {
     }
 }
 
-/// Reads fields of a request object, collecting violations with pointers.
-struct BodyReader {
+/// The one reader of request fields, for JSON bodies and query parameters alike: every
+/// violation is collected with its pointer (`/field`, or `/parameter` for a query), so that one
+/// 400 names them all. In a query every value is text; numbers are read from it.
+struct FieldReader {
     let members: [String: JSONValue]
+    /// Values are query parameters (text), not JSON.
+    let isQuery: Bool
     var violations: [FieldViolation] = []
 
+    /// A JSON body: it must be an object with no fields outside `allowed`.
     init(_ value: JSONValue, allowed: Set<String>) {
         members = value.objectValue ?? [:]
+        isQuery = false
         if value.objectValue == nil {
             violations.append(FieldViolation(pointer: "", detail: "must be a JSON object"))
         }
         for key in members.keys.sorted() where !allowed.contains(key) {
             violations.append(FieldViolation(pointer: "/" + jsonPointerToken(key), detail: "unknown field"))
         }
+    }
+
+    /// A request's query parameters.
+    init(query request: Request) {
+        var members: [String: JSONValue] = [:]
+        for (key, value) in request.uri.queryParameters { members[String(key)] = .string(String(value)) }
+        self.members = members
+        isQuery = true
+    }
+
+    /// The value of `key` if present and usable: `null`, or an empty query parameter, is a
+    /// violation rather than the default (leave the field out instead).
+    private mutating func present(_ key: String) -> JSONValue? {
+        guard let value = members[key] else { return nil }
+        if value == .null {
+            violations.append(FieldViolation(pointer: "/\(key)", detail: "must not be null (leave the field out instead)"))
+            return nil
+        }
+        if isQuery, value.stringValue?.isEmpty == true {
+            violations.append(FieldViolation(pointer: "/\(key)", detail: "must not be empty (leave the parameter out instead)"))
+            return nil
+        }
+        return value
     }
 
     mutating func uuid(_ key: String, pointer: String? = nil) -> UUID? {
@@ -113,15 +142,11 @@ struct BodyReader {
     }
 
     mutating func string(_ key: String, required: Bool, maxLength: Int = 500) -> String? {
-        guard let value = members[key] else {
+        guard members[key] != nil else {
             if required { violations.append(FieldViolation(pointer: "/\(key)", detail: "is required")) }
             return nil
         }
-        // An optional field is left out, never sent as null: null is refused with its pointer.
-        guard value != .null else {
-            violations.append(FieldViolation(pointer: "/\(key)", detail: "must not be null (leave the field out instead)"))
-            return nil
-        }
+        guard let value = present(key) else { return nil }
         guard let text = value.stringValue, !text.isEmpty, text.count <= maxLength else {
             violations.append(FieldViolation(pointer: "/\(key)", detail: "must be a string of 1 to \(maxLength) characters"))
             return nil
@@ -129,22 +154,41 @@ struct BodyReader {
         return text
     }
 
+    /// A whole number in `range`; absent gives `fallback` (required when that is `nil`).
     mutating func int(_ key: String, range: ClosedRange<Int>, default fallback: Int?) -> Int? {
-        guard let value = members[key] else {
+        guard members[key] != nil else {
             if fallback == nil { violations.append(FieldViolation(pointer: "/\(key)", detail: "is required")) }
             return fallback
         }
-        guard value != .null else {
-            violations.append(FieldViolation(pointer: "/\(key)", detail: "must not be null (leave the field out instead)"))
-            return nil
-        }
+        guard let value = present(key) else { return nil }
+        let bounds = range.upperBound == Int.max ? "from \(range.lowerBound)" : "from \(range.lowerBound) to \(range.upperBound)"
         // Compare as doubles first: Int(1e19) would trap.
-        guard let number = value.numberValue, number.rounded() == number,
-              number >= Double(range.lowerBound), number <= Double(range.upperBound) else {
-            violations.append(FieldViolation(pointer: "/\(key)", detail: "must be a whole number from \(range.lowerBound) to \(range.upperBound)"))
+        let number: Double? = isQuery ? value.stringValue.flatMap { Int($0) }.map(Double.init) : value.numberValue
+        guard let number, number.rounded() == number, number >= Double(range.lowerBound), number <= Double(range.upperBound) else {
+            violations.append(FieldViolation(pointer: "/\(key)", detail: "must be a whole number \(bounds)"))
             return nil
         }
-        return Int(number)
+        return isQuery ? value.stringValue.flatMap { Int($0) } : Int(number)
+    }
+
+    /// One of a closed vocabulary.
+    mutating func oneOf<Value: RawRepresentable & CaseIterable>(_ key: String, _: Value.Type) -> Value? where Value.RawValue == String {
+        guard members[key] != nil, let present = present(key) else { return nil }
+        guard let text = present.stringValue, let value = Value(rawValue: text) else {
+            violations.append(FieldViolation(pointer: "/\(key)", detail: "must be one of \(Value.allCases.map(\.rawValue).joined(separator: ", "))"))
+            return nil
+        }
+        return value
+    }
+
+    /// A listing cursor returned as `next` by an earlier call.
+    mutating func cursor(_ key: String) -> Int64? {
+        guard members[key] != nil, let present = present(key) else { return nil }
+        guard let text = present.stringValue, let value = Int64(text), value >= 0 else {
+            violations.append(FieldViolation(pointer: "/\(key)", detail: "must be a cursor returned as next"))
+            return nil
+        }
+        return value
     }
 
     func finish() throws {
