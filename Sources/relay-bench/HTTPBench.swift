@@ -19,6 +19,7 @@ struct HTTPBenchmark: AsyncParsableCommand {
     @Option(help: "Seed report the submissions are made from (names, ids and narrative varied per report).")
     var seed = "seeds/traveller-centre/01-verbal-abuse-bus-stop.json"
     @Option(help: "Narrative length in bytes (the seed's narrative is extended to it).") var narrativeBytes = 4096
+    @Option(help: "Intake workers that then lease (pages of 50) and acknowledge everything submitted; 0 to skip.") var leaseWorkers = 8
 
     func run() async throws {
         let workspace = try temporaryDatabase("http")  // .../relay.sqlite inside a fresh directory
@@ -39,37 +40,74 @@ struct HTTPBenchmark: AsyncParsableCommand {
         for concurrency in connections {
             let bodies = try (0..<reports).map { try Self.submission(template, index: $0, narrativeBytes: narrativeBytes, key: keys.envelopeKeys[0]) }
             let clients = try (0..<concurrency).map { _ in try RelayAPIClient(profile: profile) }
-            // Open each connection before the clock starts.
-            for client in clients { _ = try await client.send(.GET, "/v1/whoami") }
             let next = NIOLockedValueBox(0)
-            let cpuBefore = daemon.cpuSeconds()
-            let started = ContinuousClock.now
-            let results = try await withThrowingTaskGroup(of: ([Double], Int).self) { group in
-                for client in clients {
-                    group.addTask {
-                        var latencies: [Double] = [], refused = 0
-                        while true {
-                            let index = next.withLockedValue { value -> Int in defer { value += 1 }; return value }
-                            guard index < bodies.count else { break }
-                            let start = ContinuousClock.now
-                            let response = try await client.send(.POST, "/v1/reports", body: bodies[index])
-                            latencies.append(seconds(start.duration(to: .now)))
-                            if response.status != 201 { refused += 1 }
-                        }
-                        return (latencies, refused)
-                    }
+            let (latencySamples, refused, elapsed, cpu) = try await Self.measured(clients, daemon: daemon) { client in
+                var latencies: [Double] = [], refused = 0
+                while true {
+                    let index = next.withLockedValue { value -> Int in defer { value += 1 }; return value }
+                    guard index < bodies.count else { break }
+                    let start = ContinuousClock.now
+                    let response = try await client.send(.POST, "/v1/reports", body: bodies[index])
+                    latencies.append(seconds(start.duration(to: .now)))
+                    if response.status != 201 { refused += 1 }
                 }
-                return try await group.reduce(into: ([Double](), 0)) { $0.0 += $1.0; $0.1 += $1.1 }
+                return (latencies, refused)
             }
-            let elapsed = seconds(started.duration(to: .now))
-            let cpu = daemon.cpuSeconds() - cpuBefore
-            for client in clients { await client.shutdown() }
+            let results = (latencySamples, refused)
             let accepted = results.0.count - results.1
             let latencies = Latencies(samples: results.0)
             print(String(format: "%11d %11.0f %8.2f %8.2f %8.2f %22.0f %9d", concurrency, Double(accepted) / elapsed,
                          latencies.percentile(0.5) * 1000, latencies.percentile(0.9) * 1000, latencies.percentile(0.99) * 1000,
                          accepted > 0 ? cpu / Double(accepted) * 1e6 : 0, results.1))
         }
+        if leaseWorkers > 0 { try await drain(daemon: daemon, directory: directory) }
+    }
+
+    /// The police side: `leaseWorkers` intake connections lease pages of 50 and acknowledge each
+    /// page until the queue is empty; reports items/s, lease latency and daemon CPU per item.
+    func drain(daemon: BenchDaemon, directory: String) async throws {
+        let intake = ClientProfile(server: "https://localhost:\(daemon.apiPort)", certificate: "\(directory)/certs/dev/met-intake.pem",
+                                   privateKey: "\(directory)/certs/dev/met-intake.key", caBundle: "\(directory)/certs/dev/ca.pem",
+                                   stateDirectory: "\(directory)/intake-state")
+        let clients = try (0..<leaseWorkers).map { _ in try RelayAPIClient(profile: intake) }
+        let (leaseSamples, delivered, elapsed, cpu) = try await Self.measured(clients, daemon: daemon) { client in
+            var leaseLatencies: [Double] = [], acked = 0
+            while true {
+                let start = ContinuousClock.now
+                let leased = try await client.call(.POST, "/v1/intake/lease", body: ["max": 50, "lease_seconds": 300])
+                leaseLatencies.append(seconds(start.duration(to: .now)))
+                let items = leased.body["items"]?.arrayValue ?? []
+                if items.isEmpty { break }
+                let acks: [JSONValue] = items.map { ["delivery_id": $0["delivery_id"] ?? .null, "lease_token": $0["lease_token"] ?? .null] }
+                let answer = try await client.call(.POST, "/v1/intake/ack", body: ["acks": .array(acks)])
+                acked += (answer.body["results"]?.arrayValue ?? []).filter { $0["status"]?.stringValue == "delivered" }.count
+            }
+            return (leaseLatencies, acked)
+        }
+        let results = (leaseSamples, delivered)
+        let lease = Latencies(samples: results.0)
+        print("lease + ack, pages of 50, \(leaseWorkers) intake connections: \(results.1) items delivered, "
+              + String(format: "%.0f items/s, lease p50 %.2f ms p99 %.2f ms, daemon CPU %.0f µs per item",
+                       Double(results.1) / elapsed, lease.percentile(0.5) * 1000, lease.percentile(0.99) * 1000,
+                       results.1 > 0 ? cpu / Double(results.1) * 1e6 : 0))
+    }
+
+    /// Opens every client's connection, then runs `work` on all of them at once; returns their
+    /// merged samples and counts, the wall time and the daemon's CPU over it.
+    static func measured(_ clients: [RelayAPIClient], daemon: BenchDaemon,
+                         _ work: @escaping @Sendable (RelayAPIClient) async throws -> ([Double], Int)) async throws
+        -> (samples: [Double], count: Int, elapsed: Double, cpu: Double) {
+        for client in clients { _ = try await client.send(.GET, "/v1/whoami") }
+        let cpuBefore = daemon.cpuSeconds()
+        let started = ContinuousClock.now
+        let results = try await withThrowingTaskGroup(of: ([Double], Int).self) { group in
+            for client in clients { group.addTask { try await work(client) } }
+            return try await group.reduce(into: ([Double](), 0)) { $0.0 += $1.0; $0.1 += $1.1 }
+        }
+        let elapsed = seconds(started.duration(to: .now))
+        let cpu = daemon.cpuSeconds() - cpuBefore
+        for client in clients { await client.shutdown() }
+        return (results.0, results.1, elapsed, cpu)
     }
 
     /// One distinct submission body: a new report id, victim and reference, the narrative
