@@ -37,9 +37,10 @@ extension RelayApplication {
     /// All the work that needs no transaction, before the store is touched for writing.
     func prepare(_ request: SubmitRequest, centre: Principal) async throws -> NewSubmission {
         let now = self.now()
-        let plaintext: Data
+        let plaintext: Data, payloadSHA256: String
         do {
-            plaintext = try request.envelope.open(with: keys.envelopeKeys, purpose: .report, reportID: request.reportID)
+            // The ciphertext is decoded once, here: the request only checked its alphabet.
+            (plaintext, payloadSHA256) = try request.envelope.openWithPayloadDigest(with: keys.envelopeKeys, purpose: .report, reportID: request.reportID)
         } catch {
             throw RelayError(error)
         }
@@ -71,7 +72,7 @@ extension RelayApplication {
         }
         return NewSubmission(
             reportID: request.reportID, centreID: centre.id, envelopeSHA256: request.envelopeSHA256,
-            originalEnvelope: request.canonicalEnvelope, payloadSHA256: request.envelope.payloadSHA256,
+            originalEnvelope: request.canonicalEnvelope, payloadSHA256: payloadSHA256,
             report: ReportFacts(report: report), pseudonym: pseudonym, delivery: delivery,
             redactions: redactions, acceptedAt: now)
     }

@@ -34,6 +34,11 @@ public enum Base64URL {
         return Array(text.utf8).withUnsafeBufferPointer { decode($0) }
     }
 
+    /// Whether `text` is unpadded base64url, without decoding it.
+    public static func isValid(_ text: String) -> Bool {
+        text.utf8.count % 4 != 1 && text.utf8.allSatisfy { values[Int($0)] != 0xFF }
+    }
+
     /// 6-bit values of the alphabet's characters; 0xFF for any other byte.
     private static let values: [UInt8] = {
         var table = [UInt8](repeating: 0xFF, count: 256)

@@ -51,10 +51,10 @@ public struct Envelope: Codable, Sendable, Equatable {
             return text
         }
         let suite = field("suite"), keyID = field("key_id"), enc = field("enc"), ct = field("ct")
-        if !enc.isEmpty && Base64URL.decode(enc) == nil {
+        if !enc.isEmpty && !Base64URL.isValid(enc) {
             violations.append(FieldViolation(pointer: "\(pointer)/enc", detail: "must be unpadded base64url"))
         }
-        if !ct.isEmpty && Base64URL.decode(ct) == nil {
+        if !ct.isEmpty && !Base64URL.isValid(ct) {
             violations.append(FieldViolation(pointer: "\(pointer)/ct", detail: "must be unpadded base64url"))
         }
         guard violations.isEmpty else { throw ReportValidationError(violations: violations) }
@@ -76,6 +76,12 @@ public struct Envelope: Codable, Sendable, Equatable {
 
     /// Opens the envelope with whichever of `keys` its key id names.
     public func open(with keys: [Curve25519.KeyAgreement.PrivateKey], purpose: EnvelopePurpose, reportID: UUID) throws(EnvelopeError) -> Data {
+        try openWithPayloadDigest(with: keys, purpose: purpose, reportID: reportID).plaintext
+    }
+
+    /// Opens the envelope and gives the ciphertext's ``payloadSHA256`` too, decoding it once.
+    public func openWithPayloadDigest(with keys: [Curve25519.KeyAgreement.PrivateKey], purpose: EnvelopePurpose,
+                                      reportID: UUID) throws(EnvelopeError) -> (plaintext: Data, payloadSHA256: String) {
         guard suite == Envelope.suiteName else { throw .unsupportedSuite }
         guard let key = keys.first(where: { EnvelopeKeyID.of($0.publicKey) == keyID }) else {
             throw .unknownKeyID(known: keys.map { EnvelopeKeyID.of($0.publicKey) })
@@ -84,7 +90,7 @@ public struct Envelope: Codable, Sendable, Equatable {
         do {
             var recipient = try HPKE.Recipient(privateKey: key, ciphersuite: Envelope.ciphersuite,
                                                info: Envelope.info(purpose: purpose, reportID: reportID), encapsulatedKey: encapsulated)
-            return try recipient.open(ciphertext)
+            return (try recipient.open(ciphertext), Hex.encode(SHA256.hash(data: ciphertext)))
         } catch {
             throw .cannotOpen
         }
