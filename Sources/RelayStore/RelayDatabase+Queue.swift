@@ -72,16 +72,22 @@ struct StoredDelivery {
         try fetch(db, whereClause: "seq = ?", arguments: [seq])
     }
 
+    /// The columns ``init(row:)`` reads.
+    static let columns = "seq, delivery_id, report_id, intake_id, kind, state, lease_token, visible_at, attempts, payload_sha256, receipt_id"
+
     private static func fetch(_ db: Database, whereClause: String, arguments: StatementArguments) throws -> StoredDelivery? {
-        try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT seq, delivery_id, report_id, intake_id, kind, state, lease_token, visible_at, attempts, payload_sha256, receipt_id
-            FROM deliveries WHERE \(whereClause)
-            """), arguments: arguments).map { row in
-            StoredDelivery(seq: row["seq"], deliveryID: row["delivery_id"], reportID: row["report_id"], intakeID: row["intake_id"],
-                           kind: try row.decode("kind"), payloadSHA256: row["payload_sha256"], receiptID: row["receipt_id"],
-                           lifecycle: DeliveryLifecycle.Item(state: try row.decode("state"), leaseToken: row["lease_token"],
-                                                             visibleAt: RelayDatabase.date(row["visible_at"]), attempts: row["attempts"]))
-        }
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(columns) FROM deliveries WHERE \(whereClause)"), arguments: arguments).map(StoredDelivery.init(row:))
+    }
+
+}
+
+extension StoredDelivery {
+    /// A row with ``columns`` (under their own names).
+    init(row: Row) throws {
+        self.init(seq: row["seq"], deliveryID: row["delivery_id"], reportID: row["report_id"], intakeID: row["intake_id"],
+                  kind: try row.decode("kind"), payloadSHA256: row["payload_sha256"], receiptID: row["receipt_id"],
+                  lifecycle: DeliveryLifecycle.Item(state: try row.decode("state"), leaseToken: row["lease_token"],
+                                                    visibleAt: RelayDatabase.date(row["visible_at"]), attempts: row["attempts"]))
     }
 }
 
@@ -104,8 +110,8 @@ extension RelayDatabase {
             let expires = now.addingTimeInterval(duration)
             var items: [LeasedItem] = []
             for row in rows {
-                guard let delivery = try StoredDelivery.fetch(db, seq: row["seq"]),
-                      case .lease(let attempts) = policy.lifecycle.on(.lease, item: delivery.lifecycle, now: now) else { continue }
+                let delivery = try StoredDelivery(row: row)
+                guard case .lease(let attempts) = policy.lifecycle.on(.lease, item: delivery.lifecycle, now: now) else { continue }
                 let token = Self.newToken()
                 try db.cachedStatement(sql: "UPDATE deliveries SET state = 'leased', lease_token = ?, visible_at = ?, attempts = ? WHERE seq = ?").execute(
                                arguments: [token, Self.millis(expires), attempts, delivery.seq])
@@ -125,7 +131,8 @@ extension RelayDatabase {
     /// An intake's ready items, high risk first, then oldest (arguments: intake id, limit). The
     /// query plan test explains this very text.
     static let readyItemsSQL = """
-        SELECT d.seq, d.priority, b.envelope
+        SELECT d.seq, d.delivery_id, d.report_id, d.intake_id, d.kind, d.state, d.lease_token, d.visible_at, d.attempts,
+               d.payload_sha256, d.receipt_id, d.priority, b.envelope
         FROM deliveries d INDEXED BY deliveries_ready
         JOIN delivery_bodies b ON b.delivery_id = d.delivery_id
         WHERE d.intake_id = ? AND d.state = 'queued'
