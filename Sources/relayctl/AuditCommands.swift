@@ -17,11 +17,19 @@ struct StoreOptions: ParsableArguments {
         var origin: String
     }
 
+    /// The configuration, read only when some path is not given explicitly.
+    private func configuration() throws -> RelayConfiguration? {
+        database == nil || keys == nil || origin == nil ? try RelayConfiguration.load(path: config) : nil
+    }
+
+    func databasePath() throws -> String { try database ?? configuration()!.databasePath }
+    func loadKeys() throws -> RelayKeys { try RelayKeys.load(directory: keys ?? configuration()!.keyDirectory) }
+    func checkpointOrigin() throws -> String { try origin ?? configuration()!.checkpointOrigin }
+
     /// Opens the relay's database: read-only (never created, migrated or written) unless the
     /// command writes (`requeue`, `checkpoint --new`).
     func open(writing: Bool = false) throws -> Opened {
-        var configuration: RelayConfiguration?
-        if database == nil || keys == nil || origin == nil { configuration = try RelayConfiguration.load(path: config) }
+        let configuration = try configuration()
         let databasePath = database ?? configuration!.databasePath
         guard FileManager.default.fileExists(atPath: databasePath) else {
             throw ConfigurationError(key: "database", problem: "\(databasePath) does not exist", fix: "pass --database or --config naming the relay's database")
