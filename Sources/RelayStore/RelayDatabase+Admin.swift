@@ -81,7 +81,7 @@ extension RelayDatabase {
     /// Writes a consistent copy of the whole database to `path` (SQLite's `VACUUM INTO`: one read
     /// snapshot, so writers carry on meanwhile), created mode 0600. `path` must not exist.
     public func backup(to path: String) throws {
-        guard !FileManager.default.fileExists(atPath: path) else { throw StoreError.cannotOpen(path) }
+        // O_EXCL: an existing file is never overwritten.
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard fd >= 0 else { throw StoreError.cannotOpen(path) }
         close(fd)

@@ -53,12 +53,11 @@ struct HTTPBenchmark: AsyncParsableCommand {
                 }
                 return (latencies, refused)
             }
-            let results = (latencySamples, refused)
-            let accepted = results.0.count - results.1
-            let latencies = Latencies(samples: results.0)
+            let accepted = latencySamples.count - refused
+            let latencies = Latencies(samples: latencySamples)
             print(String(format: "%11d %11.0f %8.2f %8.2f %8.2f %22.0f %9d", concurrency, Double(accepted) / elapsed,
                          latencies.percentile(0.5) * 1000, latencies.percentile(0.9) * 1000, latencies.percentile(0.99) * 1000,
-                         accepted > 0 ? cpu / Double(accepted) * 1e6 : 0, results.1))
+                         accepted > 0 ? cpu / Double(accepted) * 1e6 : 0, refused))
         }
         if leaseWorkers > 0 { try await drain(daemon: daemon, directory: directory) }
     }
@@ -84,12 +83,11 @@ struct HTTPBenchmark: AsyncParsableCommand {
             }
             return (leaseLatencies, acked)
         }
-        let results = (leaseSamples, delivered)
-        let lease = Latencies(samples: results.0)
-        print("lease + ack, pages of 50, \(leaseWorkers) intake connections: \(results.1) items delivered, "
+        let lease = Latencies(samples: leaseSamples)
+        print("lease + ack, pages of 50, \(leaseWorkers) intake connections: \(delivered) items delivered, "
               + String(format: "%.0f items/s, lease p50 %.2f ms p99 %.2f ms, daemon CPU %.0f µs per item",
-                       Double(results.1) / elapsed, lease.percentile(0.5) * 1000, lease.percentile(0.99) * 1000,
-                       results.1 > 0 ? cpu / Double(results.1) * 1e6 : 0))
+                       Double(delivered) / elapsed, lease.percentile(0.5) * 1000, lease.percentile(0.99) * 1000,
+                       delivered > 0 ? cpu / Double(delivered) * 1e6 : 0))
     }
 
     /// Opens every client's connection, then runs `work` on all of them at once; returns their

@@ -18,11 +18,15 @@ struct Backup: AsyncParsableCommand {
                 throw ConfigurationError(key: "FILE", problem: "\(file) already exists", fix: "name a new file; a backup never overwrites one")
             }
             try opened.database.backup(to: file)
-            let copy = try RelayDatabase(path: file, signer: ReceiptSigner(key: opened.keys.signingKey), readOnly: true)
-            let result = try await copy.verifyAudit(origin: opened.origin, key: opened.keys.signingKey.publicKey)
+            let result: AuditVerification
+            do {
+                result = try await verifiedCopy(file, keys: opened.keys, origin: opened.origin)
+            } catch {
+                try? FileManager.default.removeItem(atPath: file)
+                throw error
+            }
             guard result.isValid else {
                 try? FileManager.default.removeItem(atPath: file)
-                result.problems.forEach { print("FAILED: \($0)") }
                 throw ConfigurationError(key: "FILE", problem: "the copy did not verify, so it was removed",
                                          fix: "run `relayctl audit verify` on the live database; if it verifies, run the backup again")
             }
@@ -45,16 +49,8 @@ struct Restore: AsyncParsableCommand {
             guard FileManager.default.fileExists(atPath: file) else {
                 throw ConfigurationError(key: "FILE", problem: "\(file) does not exist", fix: "give the file `relayctl backup` wrote")
             }
-            let copy: RelayDatabase
-            do {
-                copy = try RelayDatabase(path: file, signer: ReceiptSigner(key: keys.signingKey), readOnly: true)
-            } catch {
-                throw ConfigurationError(key: "FILE", problem: "\(file) is not a relay database of this version; nothing was replaced",
-                                         fix: "give a file `relayctl backup` wrote")
-            }
-            let result = try await copy.verifyAudit(origin: try store.checkpointOrigin(), key: keys.signingKey.publicKey)
+            let result = try await verifiedCopy(file, keys: keys, origin: try store.checkpointOrigin())
             guard result.isValid else {
-                result.problems.forEach { print("FAILED: \($0)") }
                 throw ConfigurationError(key: "FILE", problem: "the backup does not verify; nothing was replaced", fix: "restore another backup")
             }
             // Stage beside the target, then swap: the old WAL and shared memory belong to the old
@@ -70,4 +66,19 @@ struct Restore: AsyncParsableCommand {
             print("restored \(target) from \(file): \(result.size) audit entries, verified")
         }
     }
+}
+
+/// Opens a database copy read-only and verifies its audit log against the relay's signing key,
+/// printing each problem found.
+func verifiedCopy(_ file: String, keys: RelayKeys, origin: String) async throws -> AuditVerification {
+    let copy: RelayDatabase
+    do {
+        copy = try RelayDatabase(path: file, signer: ReceiptSigner(key: keys.signingKey), readOnly: true)
+    } catch {
+        throw ConfigurationError(key: "FILE", problem: "\(file) is not a relay database of this version, so it was not used",
+                                 fix: "give a file `relayctl backup` wrote")
+    }
+    let result = try await copy.verifyAudit(origin: origin, key: keys.signingKey.publicKey)
+    result.problems.forEach { print("FAILED: \($0)") }
+    return result
 }

@@ -162,13 +162,18 @@ struct FieldReader {
         }
         guard let value = present(key) else { return nil }
         let bounds = range.upperBound == Int.max ? "from \(range.lowerBound)" : "from \(range.lowerBound) to \(range.upperBound)"
-        // Compare as doubles first: Int(1e19) would trap.
-        let number: Double? = isQuery ? value.stringValue.flatMap { Int($0) }.map(Double.init) : value.numberValue
-        guard let number, number.rounded() == number, number >= Double(range.lowerBound), number <= Double(range.upperBound) else {
+        // A query's text is read as an integer; a JSON number is compared as a double first, since
+        // Int(1e19) would trap.
+        let whole: Int? = if isQuery {
+            value.stringValue.flatMap { Int($0) }
+        } else {
+            value.numberValue.flatMap { $0.rounded() == $0 && $0 >= Double(Int.min) && $0 < Double(Int.max) ? Int($0) : nil }
+        }
+        guard let whole, range.contains(whole) else {
             violations.append(FieldViolation(pointer: "/\(key)", detail: "must be a whole number \(bounds)"))
             return nil
         }
-        return isQuery ? value.stringValue.flatMap { Int($0) } : Int(number)
+        return whole
     }
 
     /// One of a closed vocabulary.
