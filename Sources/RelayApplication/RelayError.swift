@@ -23,6 +23,12 @@ public enum RelayError: Error, Sendable, Equatable {
     case originalUnavailable
     /// The report kept changing while a change to it was prepared.
     case changedMeanwhile
+    /// The update id is taken by a different update.
+    case updateIDInUse
+    /// The victim withdrew consent after delivery: police may only post `closed`.
+    case onlyClosedAfterWithdrawal
+    /// The report's centre has no update key configured, so a message cannot be sealed to it.
+    case noUpdateKey
 
     init(_ error: EnvelopeError) {
         switch error {

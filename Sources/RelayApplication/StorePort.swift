@@ -20,6 +20,10 @@ public protocol RelayStorePort: Sendable {
     func nack(intakeID: String, deliveryID: String, leaseToken: String, retryAfter: TimeInterval, now: Date, policy: QueuePolicy) async throws
     func extend(intakeID: String, deliveryID: String, leaseToken: String, duration: TimeInterval, now: Date, policy: QueuePolicy) async throws -> Date
     func requeue(deliveryID: String, actor: AuditActor, now: Date) async throws
+    // Case updates
+    func updateTarget(reportID: UUID, intakeID: String) async throws -> UpdateTarget?
+    func postUpdate(_ update: NewCaseUpdate) async throws -> CaseUpdateOutcome
+    func ackUpdates(centreID: String, updateIDs: [UUID], now: Date) async throws -> [UpdateAckResult]
     // Audit
     @discardableResult
     func record(_ event: AuditEvent, at: Date) async throws -> Int?

@@ -3,8 +3,9 @@ import RelayCore
 
 /// Where and as whom the `relay` CLI connects. Each setting comes from a flag, else an
 /// environment variable (`RELAY_SERVER`, `RELAY_CERT`, `RELAY_KEY`, `RELAY_CA`,
-/// `RELAY_INTAKE_KEY`, `RELAY_STATE`), else the profile file (`--profile` or `RELAY_PROFILE`,
-/// a JSON object with keys `server`, `cert`, `key`, `ca`, `intake_key`, `state`).
+/// `RELAY_INTAKE_KEY`, `RELAY_CENTRE_KEY`, `RELAY_STATE`), else the profile file (`--profile` or
+/// `RELAY_PROFILE`, a JSON object with keys `server`, `cert`, `key`, `ca`, `intake_key`,
+/// `centre_key`, `state`).
 public struct ClientProfile: Sendable, Equatable {
     public var server: String
     public var certificate: String
@@ -12,15 +13,19 @@ public struct ClientProfile: Sendable, Equatable {
     public var caBundle: String
     /// The intake's X25519 private key file (intakes only).
     public var intakeKey: String?
+    /// The centre's X25519 private key file, for case update messages (centres only).
+    public var centreKey: String?
     /// Where the spool, receipts and cursors live.
     public var stateDirectory: String
 
-    public init(server: String, certificate: String, privateKey: String, caBundle: String, intakeKey: String? = nil, stateDirectory: String) {
+    public init(server: String, certificate: String, privateKey: String, caBundle: String, intakeKey: String? = nil, centreKey: String? = nil,
+                stateDirectory: String) {
         self.server = server
         self.certificate = certificate
         self.privateKey = privateKey
         self.caBundle = caBundle
         self.intakeKey = intakeKey
+        self.centreKey = centreKey
         self.stateDirectory = stateDirectory
     }
 
@@ -32,16 +37,18 @@ public struct ClientProfile: Sendable, Equatable {
         public var privateKey: String?
         public var caBundle: String?
         public var intakeKey: String?
+        public var centreKey: String?
         public var stateDirectory: String?
 
         public init(profile: String? = nil, server: String? = nil, certificate: String? = nil, privateKey: String? = nil,
-                    caBundle: String? = nil, intakeKey: String? = nil, stateDirectory: String? = nil) {
+                    caBundle: String? = nil, intakeKey: String? = nil, centreKey: String? = nil, stateDirectory: String? = nil) {
             self.profile = profile
             self.server = server
             self.certificate = certificate
             self.privateKey = privateKey
             self.caBundle = caBundle
             self.intakeKey = intakeKey
+            self.centreKey = centreKey
             self.stateDirectory = stateDirectory
         }
     }
@@ -73,6 +80,7 @@ public struct ClientProfile: Sendable, Equatable {
             privateKey: try required(flags.privateKey, "RELAY_KEY", "key", "--key"),
             caBundle: try required(flags.caBundle, "RELAY_CA", "ca", "--ca"),
             intakeKey: setting(flags.intakeKey, "RELAY_INTAKE_KEY", "intake_key"),
+            centreKey: setting(flags.centreKey, "RELAY_CENTRE_KEY", "centre_key"),
             stateDirectory: setting(flags.stateDirectory, "RELAY_STATE", "state") ?? Self.defaultStateDirectory(environment))
     }
 

@@ -9,13 +9,8 @@ public struct IntakeClient: Sendable {
     public let privateKey: Curve25519.KeyAgreement.PrivateKey
 
     public init(api: RelayAPIClient, privateKeyFile: String) throws {
-        guard let text = try? String(contentsOfFile: privateKeyFile, encoding: .utf8),
-              let raw = Base64URL.decode(text.trimmingCharacters(in: .whitespacesAndNewlines)), raw.count == 32,
-              let key = try? Curve25519.KeyAgreement.PrivateKey(rawRepresentation: raw) else {
-            throw ClientError.usage("cannot read the intake private key \(privateKeyFile): give the .hpke.key file that `relay keygen` wrote (--intake-key or RELAY_INTAKE_KEY)")
-        }
         self.api = api
-        self.privateKey = key
+        self.privateKey = try readX25519PrivateKey(privateKeyFile, role: "intake", option: "--intake-key or RELAY_INTAKE_KEY")
     }
 
     /// One leased item, opened.

@@ -14,9 +14,10 @@ public struct Principal: Sendable, Equatable {
     public var name: String
     /// Communities a centre serves (centres only).
     public var communities: [String]
-    /// The intake's HPKE (X25519) public key (intakes only).
+    /// The HPKE (X25519) public key: an intake's for deliveries, a centre's (optional) for the
+    /// messages of case updates.
     public var hpkePublicKey: Curve25519.KeyAgreement.PublicKey?
-    /// Where the intake's public key is read from, when not given inline.
+    /// Where the public key is read from, when not given inline.
     public var hpkePublicKeyFile: String?
     /// Boroughs or police force areas routed to this intake.
     public var areas: [String]

@@ -213,6 +213,11 @@ private struct YAMLReader {
             var publicKeyFile: String?
             if role == .intake {
                 (publicKey, publicKeyFile) = try intakeKey(map, key)
+            } else if role == .centre {
+                // Optional for a centre: without one, its case updates come without messages.
+                (publicKey, publicKeyFile) = try optionalHPKEKey(map, key)
+            } else if map["hpke_public_key"] != nil || map["hpke_public_key_file"] != nil {
+                throw ConfigurationError(key: "\(key).hpke_public_key", problem: "only centres and intakes have HPKE keys", fix: "remove it from this auditor")
             }
             var pin: [UInt8]?
             if let pinText = try string(map["spki_sha256"], "\(key).spki_sha256") {
@@ -243,14 +248,17 @@ private struct YAMLReader {
     /// An inline key is parsed now; a key file is only noted, and read by `resolvingIntakeKeys()`
     /// (so that a development PKI can create it first).
     func intakeKey(_ map: [String: Node], _ key: String) throws -> (Curve25519.KeyAgreement.PublicKey?, String?) {
+        let found = try optionalHPKEKey(map, key)
+        if found.0 != nil || found.1 != nil { return found }
+        throw ConfigurationError(key: "\(key).hpke_public_key", problem: "an intake needs its HPKE public key",
+                                 fix: "give hpke_public_key (base64url, 32 bytes) or hpke_public_key_file, made by `relay keygen`")
+    }
+
+    func optionalHPKEKey(_ map: [String: Node], _ key: String) throws -> (Curve25519.KeyAgreement.PublicKey?, String?) {
         if let text = try string(map["hpke_public_key"], "\(key).hpke_public_key") {
             return (try IntakeKeyText.parse(text, key: "\(key).hpke_public_key"), nil)
         }
-        if let file = try string(map["hpke_public_key_file"], "\(key).hpke_public_key_file") {
-            return (nil, file)
-        }
-        throw ConfigurationError(key: "\(key).hpke_public_key", problem: "an intake needs its HPKE public key",
-                                 fix: "give hpke_public_key (base64url, 32 bytes) or hpke_public_key_file, made by `relay keygen`")
+        return (nil, try string(map["hpke_public_key_file"], "\(key).hpke_public_key_file"))
     }
 
     static func pinBytes(_ text: String) -> [UInt8]? {
@@ -273,7 +281,7 @@ enum IntakeKeyText {
 }
 
 extension RelayConfiguration {
-    /// Reads every intake's `hpke_public_key_file`.
+    /// Reads every intake's and centre's `hpke_public_key_file`.
     public func resolvingIntakeKeys() throws -> RelayConfiguration {
         var resolved = self
         for (index, principal) in principals.enumerated() where principal.hpkePublicKey == nil {

@@ -7,7 +7,7 @@ import X509
 
 /// The development PKI (`relayctl pki init`, and `relayd` on first run when `dev_pki.enabled`):
 /// a CA, a server certificate for localhost and 127.0.0.1, a client certificate and a `relay`
-/// profile per principal, and an HPKE key pair per intake. Only missing files are created.
+/// profile per principal, and an HPKE key pair per intake and centre that names a key file. Only missing files are created.
 /// Everything lands in one directory that is git-ignored; none of it is for production.
 public enum DevPKI {
     /// Creates whatever is missing; returns the paths written.
@@ -36,10 +36,10 @@ public enum DevPKI {
                 try writePair(try ca.issue(commonName: principal.id, usage: .client), certificate: certificate, key: key)
                 written += [certificate, key]
             }
-            var intakeKey: String?
-            if principal.role == .intake, let publicFile = principal.hpkePublicKeyFile {
+            var hpkeKey: String?
+            if let publicFile = principal.hpkePublicKeyFile {
                 let privateFile = publicFile.hasSuffix(".pub") ? String(publicFile.dropLast(4)) + ".key" : publicFile + ".key"
-                intakeKey = privateFile
+                hpkeKey = privateFile
                 if !FileManager.default.fileExists(atPath: publicFile) {
                     let pair = Curve25519.KeyAgreement.PrivateKey()
                     try SecretFile.write(Base64URL.encode(pair.rawRepresentation), to: privateFile)
@@ -53,7 +53,8 @@ public enum DevPKI {
                     "server": .string("https://localhost:\(configuration.listen.port)"), "cert": .string(certificate),
                     "key": .string(key), "ca": .string(caPath), "state": .string("var/clients/\(principal.id)"),
                 ]
-                if let intakeKey { members["intake_key"] = .string(intakeKey) }
+                // An intake opens deliveries with its key; a centre opens case update messages with its own.
+                if let hpkeKey { members[principal.role == .centre ? "centre_key" : "intake_key"] = .string(hpkeKey) }
                 try JSONValue.object(members).canonicalString.write(toFile: profile, atomically: true, encoding: .utf8)
                 written.append(profile)
             }

@@ -168,6 +168,53 @@ enum Migrations {
                 ALTER TABLE consent_events ADD COLUMN recorded_by TEXT;
                 """)
         }
+        migrator.registerMigration("v5-case-updates") { db in
+            try db.execute(sql: """
+                -- The centre's own case reference, returned with case updates (NULL for reports
+                -- stored before this migration).
+                ALTER TABLE reports ADD COLUMN centre_reference TEXT;
+
+                -- Case updates from the intake that received a report, for the centre that sent it.
+                -- The message is sealed to the centre's key: the relay keeps it and cannot open it.
+                CREATE TABLE case_updates (
+                    seq INTEGER PRIMARY KEY,
+                    update_id TEXT NOT NULL UNIQUE CHECK (length(update_id) = 36),
+                    report_id TEXT NOT NULL REFERENCES reports(report_id),
+                    centre_id TEXT NOT NULL,
+                    intake_id TEXT NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('recorded_crime','recorded_incident','officer_assigned','contact_requested',
+                                                            'investigation_ongoing','outcome','closed')),
+                    outcome_code INTEGER CHECK (outcome_code BETWEEN 1 AND 22),
+                    outcome_label TEXT,
+                    occurred_at INTEGER NOT NULL,
+                    received_at INTEGER NOT NULL,
+                    -- SHA-256 of the request body's JCS bytes: a retry must match it.
+                    request_sha256 TEXT NOT NULL CHECK (length(request_sha256) = 64),
+                    message TEXT,
+                    payload_sha256 TEXT NOT NULL,
+                    receipt TEXT NOT NULL,
+                    seen_at INTEGER,
+                    seen_receipt TEXT,
+                    CHECK ((status = 'outcome') = (outcome_code IS NOT NULL)),
+                    CHECK ((seen_at IS NULL) = (seen_receipt IS NULL))
+                );
+                CREATE INDEX case_updates_by_centre ON case_updates(centre_id, seq);
+                CREATE INDEX case_updates_by_report ON case_updates(report_id, seq);
+
+                -- Receipts that belong to an intake (an update accepted, an update seen by the centre).
+                CREATE TABLE intake_receipts (
+                    seq INTEGER PRIMARY KEY,
+                    receipt_id TEXT NOT NULL UNIQUE,
+                    intake_id TEXT NOT NULL,
+                    report_id TEXT NOT NULL REFERENCES reports(report_id),
+                    update_id TEXT NOT NULL,
+                    type TEXT NOT NULL CHECK (type IN ('update_accepted','update_seen')),
+                    body TEXT NOT NULL,
+                    audit_index INTEGER REFERENCES audit_entries(idx)
+                );
+                CREATE INDEX intake_receipts_by_intake ON intake_receipts(intake_id, seq);
+                """)
+        }
         return migrator
     }
 }

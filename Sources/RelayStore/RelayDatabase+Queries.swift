@@ -12,6 +12,8 @@ public struct ReportStatusRecord: Sendable, Equatable {
     public var attempts: Int
     public var intakeID: String?
     public var policeReference: String?
+    /// The newest case update from police, if any.
+    public var latestUpdate: LatestUpdate?
     /// Cursor position for listings.
     public var seq: Int64
 
@@ -24,6 +26,11 @@ public struct ReportStatusRecord: Sendable, Equatable {
         if let deliveredAt { members["delivered_at"] = .string(RFC3339.format(deliveredAt)) }
         if let intakeID { members["intake_id"] = .string(intakeID) }
         if let policeReference { members["police_reference"] = .string(policeReference) }
+        if let latestUpdate {
+            var update: [String: JSONValue] = ["status": .string(latestUpdate.status.rawValue), "occurred_at": .string(RFC3339.format(latestUpdate.occurredAt))]
+            if let outcome = latestUpdate.outcome { update["outcome"] = outcome.jsonValue }
+            members["latest_update"] = .object(update)
+        }
         return .object(members)
     }
 }
@@ -36,14 +43,26 @@ extension RelayDatabase {
             reportID: row["report_id"], status: try row.decode("status"),
             consentLevel: try row.decode("consent_level"), acceptedAt: date(row["accepted_at"]),
             deliveredAt: (row["delivered_at"] as Int64?).map(date), attempts: row["attempts"], intakeID: row["intake_id"],
-            policeReference: row["police_reference"], seq: row["seq"])
+            policeReference: row["police_reference"], latestUpdate: nil, seq: row["seq"])
+    }
+
+    /// Fills in each record's newest case update.
+    static func withLatestUpdates(_ db: Database, _ records: [ReportStatusRecord]) throws -> [ReportStatusRecord] {
+        let latest = try latestUpdates(db, reportIDs: records.map(\.reportID))
+        guard !latest.isEmpty else { return records }
+        return records.map { record in
+            var record = record
+            record.latestUpdate = latest[record.reportID]
+            return record
+        }
     }
 
     /// One report of one centre; `nil` if it does not exist or belongs to another centre.
     public func reportStatus(reportID: UUID, centreID: String) async throws -> ReportStatusRecord? {
         try await pool.read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.statusColumns) FROM reports WHERE report_id = ? AND centre_id = ?"),
-                             arguments: [reportID.lowercasedString, centreID]).map { try Self.statusRecord($0) }
+            let record = try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.statusColumns) FROM reports WHERE report_id = ? AND centre_id = ?"),
+                                          arguments: [reportID.lowercasedString, centreID]).map { try Self.statusRecord($0) }
+            return try record.map { try Self.withLatestUpdates(db, [$0])[0] }
         }
     }
 
@@ -62,7 +81,7 @@ extension RelayDatabase {
             }
             sql += " ORDER BY seq DESC LIMIT ?"
             arguments += [limit]
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { try Self.statusRecord($0) }
+            return try Self.withLatestUpdates(db, try Row.fetchAll(db, sql: sql, arguments: arguments).map { try Self.statusRecord($0) })
         }
     }
 

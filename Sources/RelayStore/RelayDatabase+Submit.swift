@@ -46,9 +46,12 @@ public struct ReportFacts: Sendable {
     public var communities: [String]
     public var types: [String]
     public var occurredAt: Date
+    /// The centre's case reference, returned with case updates so a caseworker can find the case.
+    public var centreReference: String?
 
     /// The facts of `report`, with the consent it carries.
     public init(report: Report) {
+        self.centreReference = report.centreReference
         self.consent = report.consent
         self.risk = report.risk
         self.borough = report.borough
@@ -157,13 +160,14 @@ extension RelayDatabase {
         let deliveryID = submission.delivery?.deliveryID.lowercasedString
         try db.cachedStatement(sql: """
             INSERT INTO reports (report_id, centre_id, envelope_sha256, status, consent_level, share_demographics,
-                intake_id, risk, borough, police_force_area, strands, communities, types, occurred_at, accepted_at, acceptance)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '')
+                intake_id, risk, borough, police_force_area, strands, communities, types, occurred_at, accepted_at, acceptance, centre_reference)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?)
             """).execute(arguments: [
                 reportID, submission.centreID, submission.envelopeSHA256, status.rawValue, consent.level.rawValue,
                 consent.shareDemographics, submission.delivery?.intakeID, facts.risk.rawValue, facts.borough,
                 facts.policeForceArea, facts.strands.joined(separator: ","), facts.communities.joined(separator: ","),
                 facts.types.joined(separator: ","), Self.millis(facts.occurredAt), Self.millis(submission.acceptedAt),
+                facts.centreReference,
             ])
         try db.cachedStatement(sql: "INSERT INTO report_originals (report_id, envelope) VALUES (?, ?)").execute(
                        arguments: [reportID, submission.originalEnvelope])

@@ -132,8 +132,15 @@ struct Journal: Sendable {
         return try AuditLog.append(db, event, at: at, tail: tail).index
     }
 
-    /// Records `event` for a receipt, then signs the receipt with the entry's index and stores it.
-    func issue(_ db: Database, _ receipt: Receipt, event: AuditEvent) throws -> SignedReceipt {
+    /// Where a signed receipt is kept: with its centre's receipts, or with an intake's.
+    enum Ledger {
+        case centre
+        case intake
+    }
+
+    /// Records `event` for a receipt, then signs the receipt with the entry's index and stores it
+    /// in `ledger`.
+    func issue(_ db: Database, _ receipt: Receipt, event: AuditEvent, ledger: Ledger = .centre) throws -> SignedReceipt {
         var receipt = receipt
         var details = event.details.objectValue ?? [:]
         details["receipt_id"] = .string(receipt.receiptID.lowercasedString)
@@ -143,9 +150,17 @@ struct Journal: Sendable {
         event.details = .object(details)
         receipt.auditIndex = try record(db, event, at: receipt.at)
         let signed = try signer.sign(receipt)
-        try db.cachedStatement(sql: "INSERT INTO receipts (receipt_id, centre_id, report_id, type, body, audit_index) VALUES (?, ?, ?, ?, ?, ?)").execute(
-                       arguments: [receipt.receiptID.lowercasedString, receipt.centreID, receipt.reportID.lowercasedString,
-                                   receipt.type.rawValue, signed.jsonValue.canonicalString, receipt.auditIndex])
+        switch ledger {
+        case .centre:
+            try db.cachedStatement(sql: "INSERT INTO receipts (receipt_id, centre_id, report_id, type, body, audit_index) VALUES (?, ?, ?, ?, ?, ?)").execute(
+                           arguments: [receipt.receiptID.lowercasedString, receipt.centreID, receipt.reportID.lowercasedString,
+                                       receipt.type.rawValue, signed.jsonValue.canonicalString, receipt.auditIndex])
+        case .intake:
+            try db.cachedStatement(sql: """
+                INSERT INTO intake_receipts (receipt_id, intake_id, report_id, update_id, type, body, audit_index) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: [receipt.receiptID.lowercasedString, receipt.intakeID, receipt.reportID.lowercasedString,
+                                         receipt.updateID?.lowercasedString, receipt.type.rawValue, signed.jsonValue.canonicalString, receipt.auditIndex])
+        }
         return signed
     }
 }

@@ -6,7 +6,7 @@ import RelayCore
 
 struct Keygen: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Make an intake's X25519 key pair: PREFIX.hpke.key (private, mode 0600; keep it) and PREFIX.hpke.pub (give it to the relay operator).")
+        abstract: "Make an X25519 key pair (an intake's, or a centre's for case update messages): PREFIX.hpke.key (private, mode 0600; keep it) and PREFIX.hpke.pub (give it to the relay operator).")
     @Option(help: "Path prefix for the two files.") var out: String
 
     func run() async throws {

@@ -139,6 +139,52 @@ struct CLIEndToEndTests {
         try await daemon.stop()
     }
 
+    @Test("police send updates back with relay update; the caseworker reads them with relay updates")
+    func updatesBack() async throws {
+        let daemon = try RelaydProcess()
+        try await daemon.start()
+        let centre = daemon.profile("traveller-centre"), intake = daemon.profile("met-intake")
+        let seed = "\(Repository.root)/seeds/traveller-centre/03-online-threats-community-group.json"
+        let submitted = try await daemon.relay(["submit", "--profile", centre, seed]).checked("relay submit").stdout
+        let id = try #require(submitted.components(separatedBy: "accepted as ").last?.prefix(36)).description
+        let out = daemon.workspace.file("leased")
+        try await daemon.relay(["lease", "--profile", intake, "--out", out]).checked("relay lease")
+        let files = try FileManager.default.contentsOfDirectory(atPath: out).map { "\(out)/\($0)" }
+        try await daemon.relay(["ack", "--profile", intake, "--police-reference", "CAD-8"] + files).checked("relay ack")
+
+        let message = daemon.workspace.file("update.txt")
+        try "PC 1234 has the case.\nCould the victim call us through you?\n".write(toFile: message, atomically: true, encoding: .utf8)
+        let updateID = UUID().lowercasedString
+        let first = try await daemon.relay(["update", "--profile", intake, id, "--status", "recorded_crime", "--message-file", message,
+                                            "--officer-reference", "PC 1234", "--update-id", updateID]).checked("relay update")
+        #expect(first.stdout.contains("accepted, recorded_crime, message sealed to the centre"), "\(first.stdout)")
+        let resent = try await daemon.relay(["update", "--profile", intake, id, "--status", "recorded_crime", "--update-id", updateID,
+                                             "--occurred-at", "2026-11-25T09:00:00Z"])
+        #expect(resent.status == 3, "the same id with another body is refused: \(resent.stderr)")
+        let missing = try await daemon.relay(["update", "--profile", intake, id, "--status", "outcome"])
+        #expect(missing.status == 64 && missing.stderr.contains("--outcome"), "\(missing.stderr)")
+        try await daemon.relay(["update", "--profile", intake, id, "--status", "outcome", "--outcome", "1"]).checked("relay update outcome")
+
+        let read = try await daemon.relay(["updates", "--profile", centre]).checked("relay updates").stdout
+        #expect(read.contains("recorded as a crime"), "\(read)")
+        #expect(read.contains("Could the victim call us through you?"))
+        #expect(read.contains("officer:  PC 1234"))
+        #expect(read.contains("1 — charged or summonsed"))
+        #expect(read.contains("(TRV-2026-0040)"), "the centre's own reference comes back: \(read)")
+        #expect(read.contains("2 update(s), marked seen"))
+        #expect(try await daemon.relay(["updates", "--profile", centre]).checked("relay updates").stdout.contains("0 update(s)"))
+        let status = try JSONParser.parse(Array(try await daemon.relay(["status", "--profile", centre, id]).checked("relay status").stdout.utf8))
+        #expect(status["latest_update"]?["status"] == "outcome")
+        #expect(status["latest_update"]?["outcome"]?["code"] == 1)
+
+        // Withdrawn after delivery: only closed.
+        try await daemon.relay(["consent", "--profile", centre, id, "--level", "stats_only", "--method", "phone"]).checked("relay consent")
+        let refused = try await daemon.relay(["update", "--profile", intake, id, "--status", "investigation_ongoing"])
+        #expect(refused.status == 3 && refused.stderr.contains("closed"), "\(refused.stderr)")
+        try await daemon.relay(["update", "--profile", intake, id, "--status", "closed"]).checked("relay update closed")
+        try await daemon.stop()
+    }
+
     @Test("a submission made while the relay is down stays spooled and is delivered by flush")
     func spoolAndFlush() async throws {
         let daemon = try RelaydProcess()

@@ -37,6 +37,8 @@ public final class LiveRelay: Sendable {
     public let opsPort: Int
     /// Intake private keys by principal id.
     public let intakeKeys: [String: Curve25519.KeyAgreement.PrivateKey]
+    /// Centre private keys (for case update messages) by principal id.
+    public let centreKeys: [String: Curve25519.KeyAgreement.PrivateKey]
     private let runtime: RelayRuntime
     private let task: Task<Void, any Error>
 
@@ -68,6 +70,8 @@ public final class LiveRelay: Sendable {
         var intakeKeys: [String: Curve25519.KeyAgreement.PrivateKey] = [:]
         for id in centres + intakes + ["auditor", "stranger"] { try pki.issueClient(id) }
         for id in intakes { intakeKeys[id] = Curve25519.KeyAgreement.PrivateKey() }
+        let centreKeys = Dictionary(uniqueKeysWithValues: centres.map { ($0, Curve25519.KeyAgreement.PrivateKey()) })
+        func publicKey(_ key: Curve25519.KeyAgreement.PrivateKey?) -> String { Base64URL.encode(key!.publicKey.rawRepresentation) }
         let pins = try await pins(pki)
         let otherBoroughs = Vocabulary.londonBoroughs.filter { $0 != "City of London" }.map { "\"\($0)\"" }.joined(separator: ", ")
         let yaml = """
@@ -80,8 +84,8 @@ public final class LiveRelay: Sendable {
             queue: {default_lease_seconds: 60, max_lease_seconds: 3600, max_attempts: \(maxAttempts)}
             default_intake: intake-a
             principals:
-              - {id: centre-a, role: centre, name: Centre A, communities: [gypsy_irish_traveller_roma]\(pins["centre-a"].map { ", spki_sha256: \($0)" } ?? "")}
-              - {id: centre-b, role: centre, name: Centre B, communities: [transgender]\(pins["centre-b"].map { ", spki_sha256: \($0)" } ?? "")}
+              - {id: centre-a, role: centre, name: Centre A, communities: [gypsy_irish_traveller_roma], hpke_public_key: \(publicKey(centreKeys["centre-a"]))\(pins["centre-a"].map { ", spki_sha256: \($0)" } ?? "")}
+              - {id: centre-b, role: centre, name: Centre B, communities: [transgender], hpke_public_key: \(publicKey(centreKeys["centre-b"]))\(pins["centre-b"].map { ", spki_sha256: \($0)" } ?? "")}
               - {id: intake-a, role: intake, name: Intake A, hpke_public_key: \(Base64URL.encode(intakeKeys["intake-a"]!.publicKey.rawRepresentation)), areas: [\(otherBoroughs)]}
               - {id: intake-b, role: intake, name: Intake B, hpke_public_key: \(Base64URL.encode(intakeKeys["intake-b"]!.publicKey.rawRepresentation)), areas: [City of London]}
               - {id: auditor, role: auditor, name: Auditor}
@@ -102,17 +106,19 @@ public final class LiveRelay: Sendable {
             if found.count == 2 { break }
         }
         return LiveRelay(directory: directory, pki: pki, services: runtime.services, apiPort: found["api"]!, opsPort: found["ops"]!,
-                         intakeKeys: intakeKeys, runtime: runtime, task: task)
+                         intakeKeys: intakeKeys, centreKeys: centreKeys, runtime: runtime, task: task)
     }
 
     private init(directory: TemporaryDirectory, pki: TestPKI, services: RelayServices, apiPort: Int, opsPort: Int,
-                 intakeKeys: [String: Curve25519.KeyAgreement.PrivateKey], runtime: RelayRuntime, task: Task<Void, any Error>) {
+                 intakeKeys: [String: Curve25519.KeyAgreement.PrivateKey], centreKeys: [String: Curve25519.KeyAgreement.PrivateKey],
+                 runtime: RelayRuntime, task: Task<Void, any Error>) {
         self.directory = directory
         self.pki = pki
         self.services = services
         self.apiPort = apiPort
         self.opsPort = opsPort
         self.intakeKeys = intakeKeys
+        self.centreKeys = centreKeys
         self.runtime = runtime
         self.task = task
     }

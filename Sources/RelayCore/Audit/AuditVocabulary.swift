@@ -14,6 +14,10 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case deadLetter = "dead_letter"
     /// A local administrator put a dead letter back in the queue.
     case requeue
+    /// An intake's case update on a report (status and outcome type; never the message).
+    case caseUpdate = "case_update"
+    /// A centre acknowledged a case update.
+    case updateSeen = "update_seen"
     case auditorRead = "auditor_read"
     /// A minute's count of one principal's requests refused for its rate.
     case rateLimited = "rate_limited"

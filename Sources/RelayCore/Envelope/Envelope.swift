@@ -61,7 +61,7 @@ public struct Envelope: Codable, Sendable, Equatable {
         self.init(suite: suite, keyID: keyID, enc: enc, ct: ct)
     }
 
-    /// The `info` string binding an envelope to its purpose and report.
+    /// The `info` string binding an envelope to its purpose and report (or, for `update`, the update id).
     public static func info(purpose: EnvelopePurpose, reportID: UUID) -> Data {
         Data("reportrelay/v1/\(purpose.rawValue)/\(reportID.lowercasedString)".utf8)
     }
@@ -102,10 +102,12 @@ public struct Envelope: Codable, Sendable, Equatable {
     }
 }
 
-/// Whether an envelope goes centre → relay or relay → intake.
+/// Whether an envelope goes centre → relay, relay → intake, or (a case update's message)
+/// intake → centre. For `update` the id bound into `info` is the update's id, not the report's.
 public enum EnvelopePurpose: String, Sendable {
     case report
     case delivery
+    case update
 }
 
 /// Why an envelope did not open. Says nothing about its content.

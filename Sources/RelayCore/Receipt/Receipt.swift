@@ -7,6 +7,10 @@ public enum ReceiptType: String, Sendable, Codable, CaseIterable {
     case delivered
     case consentUpdateDelivered = "consent_update_delivered"
     case deadLetter = "dead_letter"
+    /// The relay accepted an intake's case update (for the intake).
+    case updateAccepted = "update_accepted"
+    /// The centre acknowledged a case update (for the intake).
+    case updateSeen = "update_seen"
 }
 
 /// The signed statement about one report event. Optional fields are omitted, never null.
@@ -20,9 +24,12 @@ public struct Receipt: Sendable, Equatable {
     public var payloadSHA256: String
     public var policeReference: String?
     public var auditIndex: Int?
+    /// Update receipts only: the case update and its status.
+    public var updateID: UUID?
+    public var status: String?
 
     public init(type: ReceiptType, receiptID: UUID, reportID: UUID, centreID: String, intakeID: String?, at: Date,
-                payloadSHA256: String, policeReference: String? = nil, auditIndex: Int? = nil) {
+                payloadSHA256: String, policeReference: String? = nil, auditIndex: Int? = nil, updateID: UUID? = nil, status: String? = nil) {
         self.type = type
         self.receiptID = receiptID
         self.reportID = reportID
@@ -32,6 +39,8 @@ public struct Receipt: Sendable, Equatable {
         self.payloadSHA256 = payloadSHA256
         self.policeReference = policeReference
         self.auditIndex = auditIndex
+        self.updateID = updateID
+        self.status = status
     }
 
     /// The `receipt` object whose JCS bytes are signed.
@@ -44,6 +53,8 @@ public struct Receipt: Sendable, Equatable {
         if let intakeID { members["intake_id"] = .string(intakeID) }
         if let policeReference { members["police_reference"] = .string(policeReference) }
         if let auditIndex { members["audit_index"] = .integer(auditIndex) }
+        if let updateID { members["update_id"] = .string(updateID.lowercasedString) }
+        if let status { members["status"] = .string(status) }
         return .object(members)
     }
 }

@@ -58,6 +58,8 @@ public struct DateOfBirth: Sendable, Equatable {
 public struct Report: Sendable {
     /// The validated document exactly as the centre sent it.
     public var document: JSONValue
+    /// The centre's own case reference (a caseworker's reference, not the victim's identity).
+    public var centreReference: String?
     public var occurredAt: Date
     public var borough: String?
     public var policeForceArea: String?

@@ -148,14 +148,14 @@ private struct Checker {
                 fail("/schema", "must be \(ReportValidator.schema)")
             }
         }
-        _ = string(root, "centre_reference", "")
+        let centreReference = string(root, "centre_reference", "")
         _ = string(root, "reporter", "", oneOf: Vocabulary.reporters)
         let incident = root["incident"].flatMap { $0 == .null ? nil : self.incident($0) }
         let victim = root["victim"].flatMap { $0 == .null ? nil : self.victim($0, occurredAt: incident?.occurredAt) } ?? VictimIdentity()
         let consent = root["consent"].flatMap { $0 == .null ? nil : self.consent($0) }
         guard let incident, let consent, violations.isEmpty else { return nil }
         return Report(
-            document: document, occurredAt: incident.occurredAt, borough: incident.borough, policeForceArea: incident.policeForceArea,
+            document: document, centreReference: centreReference, occurredAt: incident.occurredAt, borough: incident.borough, policeForceArea: incident.policeForceArea,
             strands: incident.strands, communities: incident.communities, types: incident.types, risk: incident.risk,
             recordability: incident.recordability, victim: victim, consent: consent
         )

@@ -17,6 +17,8 @@ struct CentreController {
         group.get("receipts") { request, context in try await self.receipts(request, context) }
         group.get("receipts/:receipt_id/proof") { _, context in try await self.proof(context) }
         group.put("reports/:id/consent") { request, context in try await self.changeConsent(request, context) }
+        group.get("updates") { request, context in try await self.updates(request, context) }
+        group.post("updates/ack") { request, context in try await self.ackUpdates(request, context) }
     }
 
     /// Varies or withdraws the victim's consent (DESIGN.md "Consent can change after submission").
@@ -113,13 +115,62 @@ struct CentreController {
     }
 
     func receipts(_ request: Request, _ context: Context) async throws -> Response {
+        try await ReceiptPage.respond(request) { after, limit in
+            try await services.database.receipts(centreID: context.principal.id, after: after, limit: limit)
+        }
+    }
+
+    /// The centre's case updates in arrival order; messages and receipts go out as stored.
+    func updates(_ request: Request, _ context: Context) async throws -> Response {
         var query = FieldReader(query: request)
         let after = query.cursor("after") ?? 0
         let limit = query.int("limit", range: 1...1000, default: 100) ?? 100
         try query.finish()
-        let rows = try await services.database.receipts(centreID: context.principal.id, after: after, limit: limit)
+        let records = try await services.database.updates(centreID: context.principal.id, after: after, limit: limit)
+        var page = JSONObjectWriter()
+        page.add("updates", objects: records.map { record in
+            var object = JSONObjectWriter()
+            object.add("update_id", .string(record.updateID))
+            object.add("report_id", .string(record.reportID))
+            if let reference = record.centreReference { object.add("centre_reference", .string(reference)) }
+            object.add("status", .string(record.status.rawValue))
+            if let outcome = record.outcome { object.add("outcome", outcome.jsonValue) }
+            object.add("occurred_at", .string(RFC3339.format(record.occurredAt)))
+            object.add("received_at", .string(RFC3339.format(record.receivedAt, milliseconds: true)))
+            if let message = record.message { object.add("message", json: message) }
+            object.add("receipt", json: record.receipt)
+            return object
+        })
         // `next` is always the position to continue from, so a client can poll with it.
-        let next = rows.last.map { String($0.seq) } ?? String(after)
-        return .json(["receipts": .array(rows.map(\.receipt)), "next": .string(next)])
+        page.add("next", .string(String(records.last?.seq ?? after)))
+        return page.response()
+    }
+
+    /// The caseworker has seen these updates: each gets an `update_seen` receipt for the intake.
+    func ackUpdates(_ request: Request, _ context: Context) async throws -> Response {
+        var request = request
+        let body = try await request.jsonBody(limit: services.configuration.limits.maxBodyBytes, budget: services.bodyBudget).value
+        var reader = FieldReader(body, allowed: ["update_ids"])
+        let ids = reader.uuids("update_ids", maxCount: 100)
+        try reader.finish()
+        let results = try await services.application.ackUpdates(centreID: context.principal.id, updateIDs: ids)
+        return .json(["results": .array(results.map { result in
+            var members: [String: JSONValue] = ["update_id": .string(result.updateID), "status": .string(result.seen ? "seen" : "unknown")]
+            if let receipt = result.receipt { members["receipt"] = receipt }
+            return .object(members)
+        })])
+    }
+}
+
+/// One page of signed receipts: `{"receipts": [...], "next"}` where `next` is always the
+/// position to continue (or poll) from, unchanged when nothing came back.
+enum ReceiptPage {
+    static func respond(_ request: Request, _ fetch: (Int64, Int) async throws -> [(seq: Int64, receipt: JSONValue)]) async throws -> Response {
+        var query = FieldReader(query: request)
+        let after = query.cursor("after") ?? 0
+        let limit = query.int("limit", range: 1...1000, default: 100) ?? 100
+        try query.finish()
+        let rows = try await fetch(after, limit)
+        return .json(["receipts": .array(rows.map(\.receipt)), "next": .string(String(rows.last?.seq ?? after))])
     }
 }

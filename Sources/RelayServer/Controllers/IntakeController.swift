@@ -14,6 +14,9 @@ struct IntakeController {
         group.post("ack") { request, context in try await self.ack(request, context) }
         group.post("nack") { request, context in try await self.nack(request, context) }
         group.post("extend") { request, context in try await self.extend(request, context) }
+        group.post("reports/:id/updates") { request, context in try await self.postUpdate(request, context) }
+        group.get("reports/:id/update-key") { _, context in try await self.updateKey(context) }
+        group.get("receipts") { request, context in try await self.receipts(request, context) }
     }
 
     private var limit: Int { services.configuration.limits.maxBodyBytes }
@@ -94,5 +97,63 @@ struct IntakeController {
         let expires = try await services.application.extend(intakeID: context.principal.id, deliveryID: id!.lowercasedString,
                                                             leaseToken: token!, duration: TimeInterval(seconds!))
         return .json(["lease_expires_at": .string(RFC3339.format(expires, milliseconds: true))])
+    }
+
+    /// A case update on a report this intake received (API.md "Updates back to the centre").
+    func postUpdate(_ request: Request, _ context: Context) async throws -> Response {
+        guard let reportID = context.parameters.get("id").flatMap(UUID.init(canonical:)) else { throw Problem.notFound }
+        var request = request
+        let body = try await request.jsonBody(limit: limit, budget: services.bodyBudget).value
+        var reader = FieldReader(body, allowed: ["update_id", "status", "outcome", "occurred_at", "message"])
+        let updateID = reader.uuid("update_id")
+        let status = reader.oneOf("status", CaseUpdateStatus.self)
+        if body["status"] == nil { reader.violations.append(FieldViolation(pointer: "/status", detail: "is required")) }
+        var outcome: PoliceOutcome?
+        if let value = reader.value("outcome") {
+            do {
+                outcome = try PoliceOutcome(json: value, pointer: "/outcome")
+            } catch {
+                reader.violations += error.violations
+            }
+        }
+        if status == .outcome, body["outcome"] == nil {
+            reader.violations.append(FieldViolation(pointer: "/outcome", detail: "is required with status outcome"))
+        } else if let status, status != .outcome, body["outcome"] != nil {
+            reader.violations.append(FieldViolation(pointer: "/outcome", detail: "is allowed only with status outcome"))
+        }
+        let occurredAt = reader.timestamp("occurred_at", now: services.now())
+        var message: Envelope?
+        if let value = reader.value("message") {
+            do {
+                message = try Envelope(json: value, pointer: "/message")
+            } catch {
+                reader.violations += error.violations
+            }
+        }
+        try reader.finish()
+        let (accepted, created) = try await services.application.postUpdate(CaseUpdateRequest(
+            reportID: reportID, updateID: updateID!, status: status!, outcome: outcome, occurredAt: occurredAt!, message: message,
+            canonicalBody: body.canonicalBytes), intakeID: context.principal.id)
+        if created {
+            context.logger.info("case update accepted", metadata: ["relay.report_id": "\(reportID.lowercasedString)", "relay.update_status": "\(status!.rawValue)"])
+        }
+        return .json(["update_id": .string(accepted.updateID), "report_id": .string(accepted.reportID), "receipt": accepted.receipt],
+                     status: created ? .created : .ok)
+    }
+
+    /// The key to seal an update's message to (beyond the contract: the contract leaves open how
+    /// an intake learns the centre's key; the relay, which holds it in its configuration, says).
+    func updateKey(_ context: Context) async throws -> Response {
+        guard let reportID = context.parameters.get("id").flatMap(UUID.init(canonical:)) else { throw Problem.notFound }
+        let key = try await services.application.centreUpdateKey(reportID: reportID, intakeID: context.principal.id)
+        return .json(["report_id": .string(reportID.lowercasedString), "centre_id": .string(key.centreID), "suite": .string(Envelope.suiteName),
+                      "key_id": .string(EnvelopeKeyID.of(key.publicKey)), "public_key": .string(Base64URL.encode(key.publicKey.rawRepresentation))])
+    }
+
+    /// This intake's receipts (updates accepted, updates seen by the centre) in log order.
+    func receipts(_ request: Request, _ context: Context) async throws -> Response {
+        try await ReceiptPage.respond(request) { after, limit in
+            try await services.database.intakeReceipts(intakeID: context.principal.id, after: after, limit: limit)
+        }
     }
 }

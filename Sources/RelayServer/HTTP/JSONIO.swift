@@ -21,6 +21,22 @@ struct JSONObjectWriter {
     /// `json` must be one JSON value (the store keeps sealed bodies as canonical JSON text).
     mutating func add(_ key: String, json: String) { members.append((key, Array(json.utf8))) }
 
+    /// An array of objects written the same way.
+    mutating func add(_ key: String, objects: [JSONObjectWriter]) {
+        var json: [UInt8] = [UInt8(ascii: "[")]
+        for (index, object) in objects.enumerated() {
+            if index > 0 { json.append(UInt8(ascii: ",")) }
+            json += object.bytes
+        }
+        json.append(UInt8(ascii: "]"))
+        members.append((key, json))
+    }
+
+    /// The object as a JSON response.
+    func response(status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
     /// The object, members in key order (as JCS would put them).
     var bytes: [UInt8] {
         var out: [UInt8] = [UInt8(ascii: "{")]
@@ -36,13 +52,9 @@ struct JSONObjectWriter {
 
     /// `{"<key>": [<objects>]}` as a JSON response.
     static func response(_ key: String, array objects: [JSONObjectWriter]) -> Response {
-        var body = Array("{\"\(key)\":[".utf8)
-        for (index, object) in objects.enumerated() {
-            if index > 0 { body.append(UInt8(ascii: ",")) }
-            body += object.bytes
-        }
-        body += Array("]}".utf8)
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        var object = JSONObjectWriter()
+        object.add(key, objects: objects)
+        return object.response()
     }
 }
 
@@ -184,6 +196,46 @@ struct FieldReader {
             return nil
         }
         return value
+    }
+
+    /// An RFC 3339 time, required, no further ahead than the allowed clock skew.
+    mutating func timestamp(_ key: String, now: Date) -> Date? {
+        guard members[key] != nil else {
+            violations.append(FieldViolation(pointer: "/\(key)", detail: "is required"))
+            return nil
+        }
+        guard let text = present(key)?.stringValue, let date = RFC3339.parse(text) else {
+            if members[key] != .null { violations.append(FieldViolation(pointer: "/\(key)", detail: "must be an RFC 3339 date-time such as 2026-11-20T18:30:00Z")) }
+            return nil
+        }
+        guard date.timeIntervalSince(now) <= ReportValidator.clockSkew else {
+            violations.append(FieldViolation(pointer: "/\(key)", detail: "is in the future"))
+            return nil
+        }
+        return date
+    }
+
+    /// A value present and not null (for members read by their own parser).
+    mutating func value(_ key: String) -> JSONValue? {
+        guard members[key] != nil else { return nil }
+        return present(key)
+    }
+
+    /// A list of 1 to `maxCount` UUIDs.
+    mutating func uuids(_ key: String, maxCount: Int) -> [UUID] {
+        guard let elements = members[key]?.arrayValue, (1...maxCount).contains(elements.count) else {
+            violations.append(FieldViolation(pointer: "/\(key)", detail: "must be an array of 1 to \(maxCount) UUIDs"))
+            return []
+        }
+        var ids: [UUID] = []
+        for (index, element) in elements.enumerated() {
+            guard let id = element.stringValue.flatMap(UUID.init(canonical:)) else {
+                violations.append(FieldViolation(pointer: "/\(key)/\(index)", detail: "must be a UUID in lower-case text"))
+                continue
+            }
+            ids.append(id)
+        }
+        return ids
     }
 
     /// A listing cursor returned as `next` by an earlier call.

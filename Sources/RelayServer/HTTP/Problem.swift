@@ -108,6 +108,13 @@ extension Problem {
             self = .conflict("original-unavailable", "The original report can no longer be opened, so a new police view cannot be derived.")
         case .changedMeanwhile:
             self = .conflict("changed", "The report changed while the request was being handled; send it again.")
+        case .updateIDInUse:
+            self = .conflict("idempotency", "This update_id is already in use: a retry must send the identical body, and a new update needs a new update_id.")
+        case .onlyClosedAfterWithdrawal:
+            self = .conflict("consent-withdrawn", "The victim withdrew consent after delivery: only a final `closed` update is accepted for this report.")
+        case .noUpdateKey:
+            self = Problem(status: .unprocessableContent, slug: "no-update-key", title: "Centre has no update key",
+                           detail: "The centre that sent this report has no HPKE key configured, so a message cannot be sealed to it; post the update without a message.")
         }
     }
 }
