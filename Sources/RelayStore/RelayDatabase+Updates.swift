@@ -218,3 +218,28 @@ extension RelayDatabase {
         return value
     }
 }
+
+extension RelayDatabase {
+    /// The journeys of reports delivered to police and submitted in `[from, to)`, for the
+    /// outcome measures: when they were accepted, their communities and strands, when the first
+    /// update and the first outcome arrived, and the latest outcome.
+    public func caseJourneys(from: Date, to: Date) async throws -> [CaseJourney] {
+        try await pool.read { db in
+            try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT r.accepted_at, r.communities, r.strands,
+                       (SELECT min(u.received_at) FROM case_updates u WHERE u.report_id = r.report_id) AS first_update,
+                       (SELECT min(u.received_at) FROM case_updates u WHERE u.report_id = r.report_id AND u.status = 'outcome') AS first_outcome,
+                       (SELECT u.outcome_code FROM case_updates u WHERE u.report_id = r.report_id AND u.status = 'outcome'
+                        ORDER BY u.seq DESC LIMIT 1) AS outcome_code
+                FROM reports r
+                WHERE r.delivered_at IS NOT NULL AND r.accepted_at >= ? AND r.accepted_at < ?
+                """), arguments: [Self.millis(from), Self.millis(to)]).map { row in
+                func list(_ column: String) -> [String] { (row[column] as String).split(separator: ",").map(String.init) }
+                return CaseJourney(
+                    acceptedAt: Self.date(row["accepted_at"]), communities: list("communities"), strands: list("strands"),
+                    firstUpdateAt: (row["first_update"] as Int64?).map(Self.date), firstOutcomeAt: (row["first_outcome"] as Int64?).map(Self.date),
+                    outcome: (row["outcome_code"] as Int?).flatMap { PoliceOutcome(code: $0) })
+            }
+        }
+    }
+}

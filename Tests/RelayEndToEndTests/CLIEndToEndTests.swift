@@ -177,6 +177,13 @@ struct CLIEndToEndTests {
         #expect(status["latest_update"]?["status"] == "outcome")
         #expect(status["latest_update"]?["outcome"]?["code"] == 1)
 
+        // The operator's outcome measures: one delivered report is a small number.
+        let measures = try await Subprocess.run(Repository.binary("relayctl"), ["outcomes", "--config", daemon.configPath, "--format", "json"],
+                                                directory: daemon.workspace.path).checked("relayctl outcomes")
+        let parsed = try JSONParser.parse(Array(measures.stdout.utf8))
+        #expect(parsed["delivered_reports"] == "<5")
+        #expect(parsed["days_to_outcome"] == ["reports": "<5"])
+
         // Withdrawn after delivery: only closed.
         try await daemon.relay(["consent", "--profile", centre, id, "--level", "stats_only", "--method", "phone"]).checked("relay consent")
         let refused = try await daemon.relay(["update", "--profile", intake, id, "--status", "investigation_ongoing"])

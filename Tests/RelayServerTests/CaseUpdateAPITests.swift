@@ -161,6 +161,33 @@ struct CaseUpdateAPITests {
         }
     }
 
+    @Test("the store keeps what the outcome measures need: times to first update and to outcome, and the latest outcome")
+    func measures() async throws {
+        try await withLiveRelay { relay in
+            var ids: [UUID] = []
+            for _ in 0..<6 { ids.append(try await delivered(relay)) }
+            for (index, id) in ids.enumerated() {
+                #expect(try await post(relay, id, Self.update()).status == 201)
+                if index < 5 {
+                    _ = try await post(relay, id, Self.update(status: "outcome", extra: ["outcome": ["code": 18]]))
+                    // A later outcome replaces the earlier one in the measures.
+                    _ = try await post(relay, id, Self.update(status: "outcome", extra: ["outcome": ["code": index < 3 ? 1 : 8]]))
+                }
+            }
+            let journeys = try await relay.database.caseJourneys(from: Date(timeIntervalSince1970: 0), to: Date().addingTimeInterval(3600))
+            #expect(journeys.count == 6)
+            #expect(journeys.filter { $0.firstUpdateAt != nil }.count == 6)
+            #expect(journeys.compactMap(\.outcome?.code).sorted() == [1, 1, 1, 8, 8])
+            for journey in journeys where journey.firstOutcomeAt != nil {
+                #expect(journey.firstOutcomeAt! >= journey.firstUpdateAt! && journey.firstUpdateAt! >= journey.acceptedAt)
+            }
+            let measures = OutcomeMeasures.compute(journeys)
+            #expect(measures["delivered_reports"] == 6)
+            #expect(measures["days_to_first_update"]?["reports"] == 6)
+            #expect(measures["days_to_outcome"]?["reports"] == 5)
+        }
+    }
+
     @Test("messages are sealed end to end: Python seals as an independent intake, the centre client opens; the relay holds no plaintext")
     func sealedMessages() async throws {
         try await withLiveRelay { relay in
