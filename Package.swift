@@ -32,10 +32,11 @@ let package = Package(
             name: "RelayCore",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
         ),
-        // Certificate issuance for the dev PKI and for tests (swift-certificates).
+        // Certificates and revocation lists: issuance for the dev PKI and tests, CRL reading for the server.
         .target(
             name: "RelayPKI",
             dependencies: [
+                "RelayCore",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -73,7 +74,7 @@ let package = Package(
         .target(
             name: "RelayServer",
             dependencies: [
-                "RelayCore", "RelayStore", "RelayConfig", "RelayApplication",
+                "RelayCore", "RelayStore", "RelayConfig", "RelayApplication", "RelayPKI",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -85,6 +86,7 @@ let package = Package(
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -144,6 +146,8 @@ let package = Package(
             dependencies: [
                 "RelayConfig", "RelayDevPKI", "RelayCore", "RelayStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         // Benchmarks (run in release; see BENCHMARKS.md).
@@ -179,15 +183,19 @@ let package = Package(
         .testTarget(
             name: "RelayServerTests",
             dependencies: [
-                "RelayServer", "RelayConfig", "RelayStore", "RelayCore", "RelayTestSupport", "RelayClient",
+                "RelayServer", "RelayConfig", "RelayStore", "RelayCore", "RelayTestSupport", "RelayClient", "RelayPKI",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "X509", package: "swift-certificates"),
             ]
         ),
         .testTarget(name: "RelayClientTests", dependencies: ["RelayClient", "RelayCore", "RelayTestSupport"]),
         .testTarget(
             name: "RelayEndToEndTests",
-            dependencies: ["RelayTestSupport", "RelayClient", "RelayCore", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]
+            dependencies: [
+                "RelayTestSupport", "RelayClient", "RelayCore", .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "X509", package: "swift-certificates"),
+            ]
         ),
     ]
 )

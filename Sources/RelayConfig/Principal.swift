@@ -57,6 +57,9 @@ public struct PrincipalDirectory: Sendable {
         return principal
     }
 
+    /// Every configured principal, enabled or not, in id order.
+    public var principals: [Principal] { byID.values.sorted { $0.id < $1.id } }
+
     /// A principal by id, enabled or not.
     public func principal(id: String) -> Principal? { byID[id] }
 

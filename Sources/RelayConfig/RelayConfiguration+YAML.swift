@@ -29,14 +29,14 @@ extension RelayConfiguration {
         var reader = YAMLReader()
         let top = try reader.mapping(root, "", allowed: [
             "listen", "ops_listen", "tls", "database", "key_directory", "dev_pki", "checkpoint_origin", "checkpoint_interval_seconds", "limits", "queue",
-            "default_intake", "principals",
+            "default_intake", "principals", "revoked_serials",
         ])
         let listen = try reader.address(top["listen"], "listen", default: .init(host: "127.0.0.1", port: 8443))
         let ops = try reader.address(top["ops_listen"], "ops_listen", default: .init(host: "127.0.0.1", port: 9090))
         guard let tlsNode = top["tls"] else {
             throw ConfigurationError(key: "tls", problem: "is missing", fix: "give tls.certificate, tls.private_key and tls.client_ca")
         }
-        let tlsMap = try reader.mapping(tlsNode, "tls", allowed: ["certificate", "private_key", "client_ca", "cipher_suites"])
+        let tlsMap = try reader.mapping(tlsNode, "tls", allowed: ["certificate", "private_key", "client_ca", "cipher_suites", "crl_file"])
         var tls = TLSFiles(
             certificate: try reader.requiredString(tlsMap["certificate"], "tls.certificate", fix: "the server certificate chain (PEM)"),
             privateKey: try reader.requiredString(tlsMap["private_key"], "tls.private_key", fix: "the server private key (PEM, mode 0600)"),
@@ -48,6 +48,15 @@ extension RelayConfiguration {
                                          fix: "use OpenSSL names separated by colons, e.g. \(TLSFiles.intermediateCipherSuites)")
             }
             tls.cipherSuites = suites
+        }
+        tls.crlFile = try reader.string(tlsMap["crl_file"], "tls.crl_file")
+        var revokedSerials = Set<String>()
+        for (index, text) in try reader.strings(top["revoked_serials"], "revoked_serials").enumerated() {
+            guard let serial = SerialText.parse(text) else {
+                throw ConfigurationError(key: "revoked_serials[\(index)]", problem: "is not a certificate serial number in hex",
+                                         fix: "copy it from `openssl x509 -in CERT -noout -serial` (colons and the serial= prefix are fine)")
+            }
+            revokedSerials.insert(serial)
         }
         var devPKI: DevPKISettings?
         if let devNode = top["dev_pki"] {
@@ -109,7 +118,7 @@ extension RelayConfiguration {
             devPKI: devPKI,
             checkpointOrigin: try reader.string(top["checkpoint_origin"], "checkpoint_origin") ?? "reportrelay.example/log",
             checkpointIntervalSeconds: try reader.int(top["checkpoint_interval_seconds"], "checkpoint_interval_seconds", range: 1...86_400) ?? 60,
-            limits: limits, queue: queue, defaultIntake: defaultIntake, principals: principals)
+            limits: limits, queue: queue, defaultIntake: defaultIntake, principals: principals, revokedSerials: revokedSerials)
     }
 }
 

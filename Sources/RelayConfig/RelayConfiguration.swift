@@ -24,6 +24,9 @@ public struct RelayConfiguration: Sendable {
     /// Where reports go when no intake's areas match.
     public var defaultIntake: String?
     public var principals: [Principal]
+    /// Client certificate serial numbers refused whatever their issuer (`SerialText` form:
+    /// lower-case hex without leading zeros).
+    public var revokedSerials: Set<String> = []
 
     public struct ListenAddress: Sendable, Equatable {
         public var host: String
@@ -36,6 +39,8 @@ public struct RelayConfiguration: Sendable {
         public var clientCA: String
         /// TLS 1.2 cipher suites (OpenSSL names, colon-separated); TLS 1.3 uses its standard suites.
         public var cipherSuites: String = TLSFiles.intermediateCipherSuites
+        /// A PEM file of one or more CRLs from the client CAs; listed certificates are refused.
+        public var crlFile: String?
 
         /// Mozilla's "intermediate" TLS 1.2 suites: ECDHE key exchange with AEAD ciphers only.
         public static let intermediateCipherSuites = [

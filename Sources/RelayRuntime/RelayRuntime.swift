@@ -19,21 +19,22 @@ public struct RelayRuntime: Sendable {
 
     /// Opens (and migrates) the store and builds the application. `signals` start graceful
     /// shutdown (the daemon passes SIGTERM and SIGINT; tests call ``shutdown()``).
-    public init(configuration: RelayConfiguration, keys: RelayKeys, now: @escaping @Sendable () -> Date = Date.init,
-                hooks: ListenerHooks = .init(), signals: [UnixSignal] = [], logger: Logger) throws {
+    public init(configuration: RelayConfiguration, keys: RelayKeys, configurationPath: String? = nil, now: @escaping @Sendable () -> Date = Date.init,
+                hooks: ListenerHooks = .init(), signals: [UnixSignal] = [], reloadOnHangup: Bool = false, logger: Logger) throws {
         let databaseDirectory = (configuration.databasePath as NSString).deletingLastPathComponent
         if !databaseDirectory.isEmpty {
             try FileManager.default.createDirectory(atPath: databaseDirectory, withIntermediateDirectories: true)
         }
         let database = try RelayDatabase(path: configuration.databasePath, signer: ReceiptSigner(key: keys.signingKey))
-        let services = RelayServices(
+        let services = try RelayServices(
             configuration: configuration, database: database, keys: keys,
             registry: PrincipalRegistry(PrincipalDirectory(principals: configuration.principals, defaultIntake: configuration.defaultIntake)),
-            now: now)
+            configurationPath: configurationPath, now: now)
         let app = try buildApplication(services: services, hooks: hooks, logger: logger)
         self.services = services
-        self.group = ServiceGroup(configuration: .init(
-            services: [DrainingApplication(app, state: services.drain)], gracefulShutdownSignals: signals, logger: logger))
+        var running: [any Service] = [DrainingApplication(app, state: services.drain)]
+        if reloadOnHangup { running.append(ReloadOnHangup(services: services, logger: logger)) }
+        self.group = ServiceGroup(configuration: .init(services: running, gracefulShutdownSignals: signals, logger: logger))
     }
 
     /// Runs until graceful shutdown completes.
@@ -78,11 +79,33 @@ public enum RelayDaemon {
     public static func run(configPath: String, logger: Logger) async throws {
         var (configuration, keys) = try prepare(configPath: configPath, logger: logger)
         configuration.limits.maxConnections = FileLimit.fitConnections(configuration.limits, logger: logger)
-        let runtime = try RelayRuntime(configuration: configuration, keys: keys, hooks: ListenerHooks(
+        let runtime = try RelayRuntime(configuration: configuration, keys: keys, configurationPath: configPath, hooks: ListenerHooks(
             apiRunning: { port in logger.notice("API listening (mutual TLS)", metadata: ["relay.port": "\(port)"]) },
             opsRunning: { port in logger.notice("operations listening", metadata: ["relay.port": "\(port)"]) }
-        ), signals: [.sigterm, .sigint], logger: logger)
+        ), signals: [.sigterm, .sigint], reloadOnHangup: true, logger: logger)
         try await runtime.run()
+    }
+}
+
+/// SIGHUP: read the configuration file again and apply what can change while running
+/// (``RelayServices/reload(to:)``); a configuration that does not load changes nothing.
+struct ReloadOnHangup: Service {
+    let services: RelayServices
+    let logger: Logger
+
+    func run() async throws {
+        for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
+            do {
+                let summary = try await services.reloadFromFile()
+                logger.notice("configuration reloaded", metadata: [
+                    "relay.added": "\(summary.added)", "relay.removed": "\(summary.removed)", "relay.disabled": "\(summary.disabled)",
+                    "relay.changed": "\(summary.changed)", "relay.revoked_serials": "\(summary.revokedSerials)",
+                    "relay.revocation_lists": "\(summary.revocationLists)", "relay.need_restart": "\(summary.needRestart)",
+                ])
+            } catch {
+                logger.error("reload refused; nothing changed", metadata: ["relay.reason": "\(error)"])
+            }
+        }
     }
 }
 

@@ -41,7 +41,7 @@ public func buildApplication(services: RelayServices, hooks: ListenerHooks = .in
         ConnectionPolicy(limiter: limiter, handshakeTimeout: handshake ? .seconds(Int64(limits.handshakeTimeoutSeconds)) : nil,
                          headTimeout: .seconds(Int64(limits.requestHeadTimeoutSeconds)), bodyTimeout: .seconds(Int64(limits.requestBodyTimeoutSeconds)),
                          idleTimeout: .seconds(Int64(limits.idleTimeoutSeconds)), maxRequests: limits.maxRequestsPerConnection, recorder: recorder,
-                         identities: handshake ? services.peerIdentities : nil)
+                         identities: handshake ? services.peerIdentities : nil, tls: handshake ? services.tls : nil)
     }
     let recorder = RefusalRecorder(now: services.now, sink: { event in _ = try? await services.database.record(event, at: services.now()) })
     let ops = Application(
@@ -52,51 +52,9 @@ public func buildApplication(services: RelayServices, hooks: ListenerHooks = .in
         logger: logger)
     return Application(
         router: router,
-        server: try .guardedTLS(tlsConfiguration: try TLSSetup.serverConfiguration(configuration.tls),
-                                policy: policy(services.connections, handshake: true, recorder: recorder)),
+        server: .guardedTLS(policy: policy(services.connections, handshake: true, recorder: recorder)),
         configuration: .init(address: .hostname(configuration.listen.host, port: configuration.listen.port), serverName: "relayd"),
         services: [ops, CheckpointService(services: services, logger: logger), RateLimitAuditService(services: services, logger: logger)],
         onServerRunning: { channel in await hooks.apiRunning(channel.localAddress?.port ?? 0) },
         logger: logger)
-}
-
-/// The API listener's TLS: TLS 1.2 or newer, a client certificate required and verified against
-/// the configured client CA bundle only (never the system store).
-public enum TLSSetup {
-    public static func serverConfiguration(_ files: RelayConfiguration.TLSFiles) throws -> TLSConfiguration {
-        try SecretFile.checkPermissions(files.privateKey, key: "tls.private_key")
-        let chain: [NIOSSLCertificate]
-        let key: NIOSSLPrivateKey
-        let clientCAs: [NIOSSLCertificate]
-        do {
-            chain = try NIOSSLCertificate.fromPEMFile(files.certificate)
-        } catch {
-            throw ConfigurationError(key: "tls.certificate", problem: "cannot read a PEM certificate chain from \(files.certificate)", fix: "point it at the server certificate (PEM)")
-        }
-        do {
-            key = try NIOSSLPrivateKey(file: files.privateKey, format: .pem)
-        } catch {
-            throw ConfigurationError(key: "tls.private_key", problem: "cannot read a PEM private key from \(files.privateKey)", fix: "point it at the server key (PEM, unencrypted)")
-        }
-        do {
-            clientCAs = try NIOSSLCertificate.fromPEMFile(files.clientCA)
-        } catch {
-            throw ConfigurationError(key: "tls.client_ca", problem: "cannot read PEM certificates from \(files.clientCA)", fix: "point it at the client CA bundle (PEM)")
-        }
-        guard !chain.isEmpty, !clientCAs.isEmpty else {
-            throw ConfigurationError(key: chain.isEmpty ? "tls.certificate" : "tls.client_ca", problem: "the file holds no certificate", fix: "check the file")
-        }
-        var tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
-        tls.minimumTLSVersion = .tlsv12
-        // TLS 1.2: ECDHE with AEAD only (no CBC, no SHA-1 MACs, no static RSA). NIOSSL does not
-        // expose BoringSSL's server-preference option; with only these suites on offer, any
-        // client choice is one of them.
-        tls.cipherSuites = files.cipherSuites
-        // `.fullVerification` on a server checks the client's certificate against its IP address
-        // and refuses every client; NIOSSL's server default is `.none` (SWIFT-NOTES.md).
-        tls.certificateVerification = .noHostnameVerification
-        tls.trustRoots = .certificates(clientCAs)
-        tls.sendCANameList = true
-        return tls
-    }
 }

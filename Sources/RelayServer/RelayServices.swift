@@ -23,14 +23,20 @@ public struct RelayServices: Sendable {
     public let opsConnections: ConnectionLimiter
     /// The verified client of each open API connection.
     public let peerIdentities = PeerIdentities()
+    /// The API listener's TLS context and revocations (replaced on reload).
+    public let tls: TLSState
+    /// The configuration file a reload reads again (`nil`: reload only with a given configuration).
+    public let configurationPath: String?
     /// The use cases the handlers call.
     public var application: RelayApplication {
         RelayApplication(store: database, keys: keys, registry: registry, queuePolicy: queuePolicy, now: now)
     }
 
     public init(configuration: RelayConfiguration, database: RelayDatabase, keys: RelayKeys, registry: PrincipalRegistry,
-                now: @escaping @Sendable () -> Date = Date.init) {
+                configurationPath: String? = nil, now: @escaping @Sendable () -> Date = Date.init) throws {
         self.configuration = configuration
+        self.configurationPath = configurationPath
+        self.tls = TLSState(try TLSMaterial(configuration))
         self.database = database
         self.keys = keys
         self.registry = registry

@@ -21,6 +21,14 @@ struct ConfigurationTests {
         #expect(configuration.queue.maxAttempts == 5)
         #expect(configuration.limits.maxBodyBytes == 1_048_576)
         #expect(configuration.devPKI?.directory == "certs/dev")
+        #expect(configuration.revokedSerials.isEmpty && configuration.tls.crlFile == nil)
+        #expect(configuration.principals.filter { $0.role == .centre }.allSatisfy { $0.hpkePublicKeyFile != nil }, "centres have update keys")
+    }
+
+    @Test("revoked serials are read in the forms operators copy them")
+    func serials() throws {
+        let configuration = try RelayConfiguration.parse(yaml: Self.minimal + "\nrevoked_serials: [\"serial=00AB:CD\", \"0x1f\", \"1F\"]")
+        #expect(configuration.revokedSerials == ["abcd", "1f"])
     }
 
     @Test("a bad configuration names the key and the fix", arguments: [
@@ -32,6 +40,9 @@ struct ConfigurationTests {
         (minimal + "\n  - {id: i1, role: intake, hpke_public_key: abc}", "principals[1].hpke_public_key"),
         (minimal + "\n  - {id: x, role: admin}", "principals[1].role"),
         (minimal + "\n  - {id: x, role: centre, communities: [martians]}", "principals[1].communities[0]"),
+        (minimal + "\n  - {id: a1, role: auditor, hpke_public_key: abc}", "principals[1].hpke_public_key"),
+        (minimal + "\n  - {id: c2, role: centre, hpke_public_key: abc}", "principals[1].hpke_public_key"),
+        (minimal + "\nrevoked_serials: [\"0a:1b\", \"xyz\"]", "revoked_serials[1]"),
         ("principals: []", "tls"),
         ("tls: [", "(file)"),
     ])

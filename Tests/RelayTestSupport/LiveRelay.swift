@@ -90,6 +90,8 @@ public final class LiveRelay: Sendable {
               - {id: intake-b, role: intake, name: Intake B, hpke_public_key: \(Base64URL.encode(intakeKeys["intake-b"]!.publicKey.rawRepresentation)), areas: [City of London]}
               - {id: auditor, role: auditor, name: Auditor}
             """
+        // Written to a file, as the daemon's is, so that a reload can read it again.
+        try (yaml + "\n").write(toFile: directory.file("relayd.yaml"), atomically: true, encoding: .utf8)
         let configuration = try RelayConfiguration.parse(yaml: yaml)
         try RelayKeys.initialise(directory: configuration.keyDirectory)
         let keys = try RelayKeys.load(directory: configuration.keyDirectory)
@@ -97,7 +99,8 @@ public final class LiveRelay: Sendable {
         var logger = Logger(label: "live-relay")
         logger.logLevel = .warning
         // The daemon's own composition root: the same application, draining included.
-        let runtime = try RelayRuntime(configuration: configuration, keys: keys, now: clock?.function ?? Date.init, hooks: ListenerHooks(
+        let runtime = try RelayRuntime(configuration: configuration, keys: keys, configurationPath: directory.file("relayd.yaml"),
+                                       now: clock?.function ?? Date.init, hooks: ListenerHooks(
             apiRunning: { ports.continuation.yield(("api", $0)) }, opsRunning: { ports.continuation.yield(("ops", $0)) }), logger: logger)
         let task = Task { try await runtime.run() }
         var found: [String: Int] = [:]
@@ -127,6 +130,17 @@ public final class LiveRelay: Sendable {
     public func stop() async {
         await runtime.shutdown()
         _ = try? await task.value
+    }
+
+    /// The configuration file the relay was started from (and reloads).
+    public var configurationFile: String { directory.file("relayd.yaml") }
+
+    /// Rewrites the configuration file with `edit` and reloads it, as SIGHUP would.
+    @discardableResult
+    public func reconfigure(_ edit: (String) -> String) async throws -> ReloadSummary {
+        let text = try String(contentsOfFile: configurationFile, encoding: .utf8)
+        try edit(text).write(toFile: configurationFile, atomically: true, encoding: .utf8)
+        return try await services.reloadFromFile()
     }
 
     /// A client profile for a principal's certificate (`name` as given to ``TestPKI``).

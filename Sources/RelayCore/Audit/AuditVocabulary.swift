@@ -23,8 +23,11 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case rateLimited = "rate_limited"
     /// A verified certificate that names no configured principal.
     case unknownPrincipal = "unknown_principal"
-    /// A refused TLS handshake (at most 60 entries a minute, the rest counted).
+    /// A refused TLS handshake (at most 60 entries a minute, the rest counted), or a request on a
+    /// connection whose certificate was revoked since it opened.
     case certificateRefused = "certificate_refused"
+    /// Principals, revocations and TLS material reloaded (or a reload refused, and why).
+    case principalReload = "principal_reload"
 }
 
 /// Who caused an audited act: a principal, the relay itself, a local administrator, or an

@@ -1,8 +1,10 @@
 import Hummingbird
 import RelayCore
 
-/// The operations listener: `/healthz` (process up) and `/readyz` (store writable, keys loaded,
-/// not draining).
+/// The operations listener: `/healthz` (process up), `/readyz` (store writable, keys loaded,
+/// not draining; stale CRLs as warnings) and `POST /reload` (what SIGHUP does, with the outcome:
+/// for `relayctl reload`). The listener is loopback by default; anyone who can reach it can ask
+/// the relay to read its own configuration file again, nothing more.
 struct OpsController {
     let services: RelayServices
 
@@ -16,9 +18,22 @@ struct OpsController {
             let keysLoaded = !services.keys.envelopeKeys.isEmpty
             let draining = services.drain.isDraining
             let ready = writable && keysLoaded && !draining
-            return Response.json(["status": .string(ready ? "ready" : "not_ready"), "store_writable": .bool(writable),
-                                  "keys_loaded": .bool(keysLoaded), "draining": .bool(draining)],
-                                 status: ready ? .ok : .serviceUnavailable)
+            var body: [String: JSONValue] = ["status": .string(ready ? "ready" : "not_ready"), "store_writable": .bool(writable),
+                                             "keys_loaded": .bool(keysLoaded), "draining": .bool(draining)]
+            // A CRL past its nextUpdate is still enforced; the operator is told to fetch a fresh one.
+            let stale = services.tls.material.revocations.stale(now: services.now())
+            if !stale.isEmpty {
+                body["warnings"] = .array(stale.map { .string("tls.crl_file: the CRL of \($0) is past its nextUpdate; fetch a fresh one") })
+            }
+            return Response.json(.object(body), status: ready ? .ok : .serviceUnavailable)
+        }
+        router.post("reload") { _, _ in
+            do {
+                return Response.json(try await services.reloadFromFile().jsonValue)
+            } catch let refusal as ReloadRefusal {
+                throw Problem(status: .unprocessableContent, slug: "reload-refused", title: "Reload refused",
+                              detail: "Nothing was changed: \(refusal.reason)")
+            }
         }
         routes.set(router.routes.map { (path: $0.path.description, method: $0.method) })
         return router

@@ -6,6 +6,8 @@ import NIOCore
 import NIOHTTPTypes
 import NIOSSL
 import NIOTLS
+import RelayCore
+import X509
 
 /// What a listener allows each connection: the shared cap, and how long each stage may take.
 struct ConnectionPolicy: Sendable {
@@ -20,6 +22,9 @@ struct ConnectionPolicy: Sendable {
     var recorder: RefusalRecorder?
     /// Where each connection's verified client is kept (API listener only).
     var identities: PeerIdentities?
+    /// The API listener's TLS (context and revocations), taken afresh by each new connection;
+    /// `nil` on a plain listener.
+    var tls: TLSState?
 }
 
 /// A child channel with the listener's limits applied: admission under the connection cap, a
@@ -34,13 +39,20 @@ struct GuardedChannel<Base: ServerChildChannel>: ServerChildChannel {
     let policy: ConnectionPolicy
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        base.setup(channel: channel, logger: logger).flatMapThrowing { value in
+        let verdict = HandshakeVerdict()
+        return channel.eventLoop.makeCompletedFuture {
+            if let tls = policy.tls {
+                try channel.pipeline.syncOperations.addHandler(try Self.tlsHandler(tls.material, verdict: verdict))
+            }
+        }.flatMap {
+            base.setup(channel: channel, logger: logger)
+        }.flatMapThrowing { value in
             // Reads of at most 16 KiB: what a connection holds unconsumed (Hummingbird buffers
             // up to ten reads ahead of the handler) stays small when a body is left unread.
             try channel.syncOptions?.setOption(ChannelOptions.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 1024, initial: 4096, maximum: 16384))
             let pipeline = channel.pipeline.syncOperations
             let deadlines = RequestDeadlines(head: policy.headTimeout, body: policy.bodyTimeout)
-            let guardHandler = ConnectionGuardHandler(policy: policy, deadlines: deadlines)
+            let guardHandler = ConnectionGuardHandler(policy: policy, deadlines: deadlines, verdict: verdict)
             // After the TLS handler it sees the handshake complete and then decrypted bytes.
             if let tls = try? pipeline.handler(type: NIOSSLServerHandler.self) {
                 try pipeline.addHandler(guardHandler, position: .after(tls))
@@ -56,14 +68,53 @@ struct GuardedChannel<Base: ServerChildChannel>: ServerChildChannel {
     func handle(value: Value, logger: Logger) async {
         await base.handle(value: value, logger: logger)
     }
+
+    /// The server side of TLS with the current material. Revocation is checked inside the
+    /// handshake, after BoringSSL has verified the chain: a revoked certificate fails the
+    /// handshake with an alert, before any request is read.
+    static func tlsHandler(_ material: TLSMaterial, verdict: HandshakeVerdict) throws -> NIOSSLServerHandler {
+        let revocations = material.revocations
+        guard !revocations.serials.isEmpty || !revocations.byIssuer.isEmpty else { return NIOSSLServerHandler(context: material.context) }
+        // NIOSSL offers servers no hook that runs after its own chain verification except this
+        // per-certificate callback (deprecated in favour of one that replaces verification
+        // entirely, which would mean re-implementing it); `RevocationCheckingHandler` names it once.
+        return try NIOSSLServerHandler.make(context: material.context) { result, certificate in
+            guard result == .certificateVerified else { return result }
+            guard let parsed = try? Certificate(derEncoded: certificate.toDERBytes()) else { return .failed }
+            if let reason = revocations.reason(serial: SerialText.of(parsed.serialNumber.bytes), issuer: parsed.issuer) {
+                verdict.refusal = "certificate_revoked_\(reason)"
+                return .failed
+            }
+            return result
+        }
+    }
 }
 
+/// One connection's handshake refusal reason found during verification, for the audit log;
+/// used on the connection's event loop only.
+final class HandshakeVerdict: @unchecked Sendable {
+    var refusal: String?
+}
+
+/// Makes a server handler with NIOSSL's per-certificate verification callback (see
+/// ``GuardedChannel/tlsHandler(_:verdict:)``).
+protocol RevocationCheckingHandler {
+    init(context: NIOSSLContext, verificationCallback: NIOSSLVerificationCallback?) throws
+}
+
+extension RevocationCheckingHandler {
+    static func make(context: NIOSSLContext, _ callback: @escaping NIOSSLVerificationCallback) throws -> Self {
+        try Self(context: context, verificationCallback: callback)
+    }
+}
+
+extension NIOSSLServerHandler: RevocationCheckingHandler {}
+
 extension HTTPServerBuilder {
-    /// HTTP/1.1 over TLS under `policy`.
-    static func guardedTLS(tlsConfiguration: TLSConfiguration, policy: ConnectionPolicy) throws -> HTTPServerBuilder {
+    /// HTTP/1.1 over TLS (`policy.tls`) under `policy`.
+    static func guardedTLS(policy: ConnectionPolicy) -> HTTPServerBuilder {
         HTTPServerBuilder { responder in
-            GuardedChannel(base: try TLSChannel(HTTP1Channel(responder: responder, configuration: .init(idleTimeout: policy.idleTimeout)),
-                                                tlsConfiguration: tlsConfiguration), policy: policy)
+            GuardedChannel(base: HTTP1Channel(responder: responder, configuration: .init(idleTimeout: policy.idleTimeout)), policy: policy)
         }
     }
 
@@ -116,6 +167,7 @@ final class ConnectionGuardHandler: ChannelInboundHandler, RemovableChannelHandl
     typealias InboundOut = ByteBuffer
     private let policy: ConnectionPolicy
     private let deadlines: RequestDeadlines
+    private let verdict: HandshakeVerdict
     private var activated = false
     private var id: Int?
     private var handshakeTimer: Scheduled<Void>?
@@ -123,9 +175,10 @@ final class ConnectionGuardHandler: ChannelInboundHandler, RemovableChannelHandl
     private var establishedPlain = false
     private var holdsIdentity = false
 
-    init(policy: ConnectionPolicy, deadlines: RequestDeadlines) {
+    init(policy: ConnectionPolicy, deadlines: RequestDeadlines, verdict: HandshakeVerdict) {
         self.policy = policy
         self.deadlines = deadlines
+        self.verdict = verdict
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -199,7 +252,7 @@ final class ConnectionGuardHandler: ChannelInboundHandler, RemovableChannelHandl
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if !reportedFailure, let recorder = policy.recorder, let reason = Self.refusalReason(error) {
+        if !reportedFailure, let recorder = policy.recorder, let reason = verdict.refusal ?? Self.refusalReason(error) {
             reportedFailure = true
             recorder.refused(reason: reason)
         }

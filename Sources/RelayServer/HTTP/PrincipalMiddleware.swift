@@ -24,12 +24,24 @@ struct PrincipalMiddleware: RouterMiddleware {
         guard let identity = try await known.asyncOr({ try await PeerIdentity.of(channel: context.channel) }) else {
             throw Problem.forbidden("The connection presented no client certificate.")
         }
+        // Revocations and principals can change while a connection stays open (a reload): its
+        // next request is checked against the current ones, and refused on a closing connection.
+        if let reason = services.tls.material.revocations.reason(serial: identity.serial, issuer: identity.issuer) {
+            try await services.database.record(AuditActor(id: String(identity.commonName.prefix(64)), role: .unknown).event(
+                .certificateRefused, details: ["reason": .string("certificate_revoked_\(reason)"), "certificate_serial": .string(identity.serial),
+                                              "stage": "request"]), at: services.now())
+            var refused = Problem.forbidden("The client certificate has been revoked.")
+            refused.closesConnection = true
+            throw refused
+        }
         guard let principal = registry.directory.principal(commonName: identity.commonName, spkiSHA256: identity.spkiSHA256) else {
-            context.logger.notice("refused unknown principal", metadata: ["relay.certificate_serial": "\(identity.serialHex)"])
+            context.logger.notice("refused unknown principal", metadata: ["relay.certificate_serial": "\(identity.serial)"])
             // The claimed id and serial identify a certificate, not a person.
             try await services.database.record(AuditActor(id: String(identity.commonName.prefix(64)), role: .unknown).event(
-                .unknownPrincipal, details: ["certificate_serial": .string(identity.serialHex), "path": .string(request.uri.path)]), at: services.now())
-            throw Problem.forbidden("The client certificate matches no enabled principal.")
+                .unknownPrincipal, details: ["certificate_serial": .string(identity.serial), "path": .string(request.uri.path)]), at: services.now())
+            var refused = Problem.forbidden("The client certificate matches no enabled principal.")
+            refused.closesConnection = true
+            throw refused
         }
         context.principal = principal
         context.logger[metadataKey: "relay.principal"] = "\(principal.id)"
@@ -45,7 +57,9 @@ struct PrincipalMiddleware: RouterMiddleware {
 struct PeerIdentity: Sendable {
     var commonName: String
     var spkiSHA256: [UInt8]
-    var serialHex: String
+    /// The serial number as ``SerialText``.
+    var serial: String
+    var issuer: DistinguishedName
 
     /// The peer of `channel` (or, on an HTTP/2 stream, of its parent connection).
     static func of(channel: any Channel) async throws -> PeerIdentity? {
@@ -67,7 +81,7 @@ struct PeerIdentity: Sendable {
         }
         let spki = try certificate.extractPublicKey().toSPKIBytes()
         return PeerIdentity(commonName: commonName, spkiSHA256: Array(SHA256.hash(data: spki)),
-                            serialHex: parsed.serialNumber.bytes.map { String(format: "%02x", $0) }.joined())
+                            serial: SerialText.of(parsed.serialNumber.bytes), issuer: parsed.issuer)
     }
 }
 

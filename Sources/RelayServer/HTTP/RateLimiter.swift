@@ -12,13 +12,16 @@ public final class RateLimiter: Sendable {
     }
 
     private let state = NIOLockedValueBox(State())
-    private let rates: [Principal.Role: TokenBucket.Rate]
+    private let rates: NIOLockedValueBox<[Principal.Role: TokenBucket.Rate]>
 
-    public init(rates: [Principal.Role: TokenBucket.Rate]) { self.rates = rates }
+    public init(rates: [Principal.Role: TokenBucket.Rate]) { self.rates = NIOLockedValueBox(rates) }
+
+    /// New per-role rates (a reload); a principal whose rate changed starts a fresh bucket.
+    public func replaceRates(_ rates: [Principal.Role: TokenBucket.Rate]) { self.rates.withLockedValue { $0 = rates } }
 
     /// `nil` if `principal` may make a request at `now`, else the seconds to wait.
     public func take(_ principal: Principal, now: Date) -> Int? {
-        guard let rate = principal.rate ?? rates[principal.role] else { return nil }
+        guard let rate = principal.rate ?? rates.withLockedValue({ $0[principal.role] }) else { return nil }
         return state.withLockedValue { state in
             var bucket = state.buckets[principal.id].flatMap { $0.rate == rate ? $0 : nil } ?? TokenBucket(rate: rate, now: now)
             let wait = bucket.take(at: now)
