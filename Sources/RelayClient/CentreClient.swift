@@ -117,7 +117,7 @@ extension CentreClient {
               let leafIndex = body["leaf_index"]?.numberValue.map(Int.init), let treeSize = body["tree_size"]?.numberValue.map(Int.init) else {
             throw ClientError.verification("the proof of receipt \(receiptID) is incomplete")
         }
-        guard let text = keys.signingKeys.lazy.compactMap({ SignedNote.verify(note: note, name: origin, key: $0) }).first,
+        guard let text = SignedNote.verify(note: note, name: origin, keys: keys.signingKeys),
               let checkpoint = Checkpoint(body: text), checkpoint.origin == origin, checkpoint.size == treeSize else {
             throw ClientError.verification("the checkpoint for receipt \(receiptID) is not signed by the relay's key")
         }

@@ -59,12 +59,12 @@ extension RelayDatabase {
     /// Recomputes the whole tree from the entries, trusting no stored hash, and checks it against
     /// the hashes recorded at append time, every stored checkpoint (and its signature) and, if
     /// given, a checkpoint note saved earlier.
-    public func verifyAudit(origin: String, key: Curve25519.Signing.PublicKey, against earlier: String? = nil) async throws -> AuditVerification {
+    public func verifyAudit(origin: String, keys: [Curve25519.Signing.PublicKey], against earlier: String? = nil) async throws -> AuditVerification {
         try await pool.read { db in
             let checkpoints = try Row.fetchAll(db, sql: "SELECT tree_size, root, note FROM checkpoints ORDER BY tree_size").map { row in
                 AuditVerifier.StoredNote(size: row["tree_size"], root: Array(row["root"] as Data), note: row["note"])
             }
-            var verifier = AuditVerifier(origin: origin, key: key, checkpoints: checkpoints, earlier: earlier)
+            var verifier = AuditVerifier(origin: origin, keys: keys, checkpoints: checkpoints, earlier: earlier)
             let cursor = try Row.fetchCursor(db, sql: """
                 SELECT e.idx, e.at, e.actor, e.role, e.action, e.report_id, e.delivery_id, e.details, n.hash
                 FROM audit_entries e LEFT JOIN audit_nodes n ON n.level = 0 AND n.idx = e.idx ORDER BY e.idx
@@ -90,6 +90,19 @@ extension RelayDatabase {
         } catch {
             try? FileManager.default.removeItem(atPath: path)
             throw error
+        }
+    }
+}
+
+extension RelayDatabase {
+    /// How many stored originals are sealed to each envelope key id (purged originals need none).
+    public func originalsByEnvelopeKey() async throws -> [String: Int] {
+        try await pool.read { db in
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT json_extract(envelope, '$.key_id') AS key_id, count(*) AS n FROM report_originals GROUP BY 1") {
+                if let keyID: String = row["key_id"] { counts[keyID] = row["n"] }
+            }
+            return counts
         }
     }
 }

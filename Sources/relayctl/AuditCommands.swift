@@ -23,6 +23,7 @@ struct StoreOptions: ParsableArguments {
     }
 
     func databasePath() throws -> String { try database ?? configuration()!.databasePath }
+    func keyDirectory() throws -> String { try keys ?? configuration()!.keyDirectory }
     func loadKeys() throws -> RelayKeys { try RelayKeys.load(directory: keys ?? configuration()!.keyDirectory) }
     func checkpointOrigin() throws -> String { try origin ?? configuration()!.checkpointOrigin }
 
@@ -177,7 +178,7 @@ struct Audit: AsyncParsableCommand {
                     }
                     earlier = text
                 }
-                let result = try await opened.database.verifyAudit(origin: opened.origin, key: opened.keys.signingKey.publicKey, against: earlier)
+                let result = try await opened.database.verifyAudit(origin: opened.origin, keys: opened.keys.signingPublicKeys, against: earlier)
                 if result.isValid {
                     print("audit log verified: \(result.size) entries; latest signed checkpoint covers \(result.checkpointSize ?? 0)\(against == nil ? "" : "; consistent with \(against!)")")
                     return

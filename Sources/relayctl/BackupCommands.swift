@@ -78,7 +78,7 @@ func verifiedCopy(_ file: String, keys: RelayKeys, origin: String) async throws 
         throw ConfigurationError(key: "FILE", problem: "\(file) is not a relay database of this version, so it was not used",
                                  fix: "give a file `relayctl backup` wrote")
     }
-    let result = try await copy.verifyAudit(origin: origin, key: keys.signingKey.publicKey)
+    let result = try await copy.verifyAudit(origin: origin, keys: keys.signingPublicKeys)
     result.problems.forEach { print("FAILED: \($0)") }
     return result
 }

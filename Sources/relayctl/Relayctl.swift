@@ -43,7 +43,8 @@ struct PKI: AsyncParsableCommand {
 }
 
 struct Keys: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "keys", abstract: "The relay's own keys.", subcommands: [Init.self])
+    static let configuration = CommandConfiguration(commandName: "keys", abstract: "The relay's own keys.",
+                                                    subcommands: [Init.self, List.self, Rotate.self, Retire.self])
 
     struct Init: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -15,9 +15,6 @@ struct ReloadEndToEndTests {
                                       clientCertificate: ("\(dev)/\(principal).pem", "\(dev)/\(principal).key"))
     }
 
-    func relayctl(_ daemon: RelaydProcess, _ arguments: [String]) async throws -> Subprocess.Result {
-        try await Subprocess.run(Repository.binary("relayctl"), arguments + ["--config", daemon.configPath], directory: daemon.workspace.path)
-    }
 
     @Test("SIGHUP revokes a centre's certificate; relayctl reload reports; a broken configuration changes nothing")
     func hangupAndRelayctl() async throws {
@@ -41,13 +38,13 @@ struct ReloadEndToEndTests {
         #expect(daemon.process!.isRunning)
 
         // relayctl reload asks the running daemon and reports what changed.
-        let reloaded = try await relayctl(daemon, ["reload"]).checked("relayctl reload")
+        let reloaded = try await daemon.relayctl(["reload"]).checked("relayctl reload")
         #expect(reloaded.stdout.contains("revocation: 1 serial(s), 0 CRL(s)"), "\(reloaded.stdout)")
 
         // A broken configuration: refused, exit 78, nothing changed.
         try original.replacingOccurrences(of: "\nrevoked_serials: []\n", with: "\nrevoked_serials: [\"not-hex\"]\n")
             .write(toFile: daemon.configPath, atomically: true, encoding: .utf8)
-        let broken = try await relayctl(daemon, ["reload", "--ops", "http://127.0.0.1:\(daemon.opsPort)"])
+        let broken = try await daemon.relayctl(["reload", "--ops", "http://127.0.0.1:\(daemon.opsPort)"])
         #expect(broken.status == 78)
         #expect(broken.stderr.contains("Nothing was changed") && broken.stderr.contains("revoked_serials[0]"), "\(broken.stderr)")
         #expect(try await whoami(daemon, "traveller-centre").status == 0, "still revoked")
@@ -58,7 +55,7 @@ struct ReloadEndToEndTests {
         let log = try String(contentsOfFile: daemon.logPath, encoding: .utf8)
         #expect(log.contains("configuration reloaded") && log.contains("reload refused; nothing changed"))
         try await daemon.stop()
-        let unreachable = try await relayctl(daemon, ["reload", "--ops", "http://127.0.0.1:\(daemon.opsPort)"])
+        let unreachable = try await daemon.relayctl(["reload", "--ops", "http://127.0.0.1:\(daemon.opsPort)"])
         #expect(unreachable.status == 69)
     }
 }

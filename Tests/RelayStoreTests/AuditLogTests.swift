@@ -71,7 +71,7 @@ struct AuditLogTests {
             try await group.waitForAll()
         }
         try await store.database.checkpoint(origin: "test/log", key: store.signingKey, now: store.clock.now)
-        let verified = try await store.database.verifyAudit(origin: "test/log", key: store.signingKey.publicKey)
+        let verified = try await store.database.verifyAudit(origin: "test/log", keys: [store.signingKey.publicKey])
         #expect(verified.isValid, "\(verified.problems)")
         #expect(verified.size == size + 8 * 2, "eight good submissions, two entries each; the four failures left none")
     }
@@ -117,7 +117,7 @@ struct AuditLogTests {
         for _ in 0..<5 { try await store.submit() }
         try await store.database.checkpoint(origin: "test/log", key: store.signingKey, now: store.clock.now)
         _ = try await store.lease()
-        let result = try await store.database.verifyAudit(origin: "test/log", key: store.signingKey.publicKey)
+        let result = try await store.database.verifyAudit(origin: "test/log", keys: [store.signingKey.publicKey])
         #expect(result.isValid, "\(result.problems)")
         #expect(result.size == 15, "5 × (submission, consent) + 5 leases")
         #expect(result.checkpointSize == 10)

@@ -195,7 +195,7 @@ struct GroupCommitTests {
         #expect(counts.submissions == 65)
         #expect(counts.batches < counts.submissions, "some transactions carried several submits (\(counts.batches) for \(counts.submissions))")
         #expect(try await store.database.deliveryCounts()[.queued] == 57)
-        let result = try await store.database.verifyAudit(origin: "test/log", key: store.signingKey.publicKey)
+        let result = try await store.database.verifyAudit(origin: "test/log", keys: [store.signingKey.publicKey])
         #expect(result.problems == ["no signed checkpoint exists yet; run `relayctl audit checkpoint` on the running relay"], "the log is intact")
     }
 }

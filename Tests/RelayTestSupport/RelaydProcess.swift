@@ -53,6 +53,11 @@ public final class RelaydProcess: @unchecked Sendable {
         try await Subprocess.run(Repository.binary("relay"), arguments, directory: workspace.path)
     }
 
+    /// Runs the built `relayctl` in the workspace with this daemon's configuration.
+    public func relayctl(_ arguments: [String]) async throws -> Subprocess.Result {
+        try await Subprocess.run(Repository.binary("relayctl"), arguments + ["--config", configPath], directory: workspace.path)
+    }
+
     deinit {
         if let process, process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }

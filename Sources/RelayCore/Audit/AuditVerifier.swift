@@ -34,7 +34,8 @@ public struct AuditVerifier {
     }
 
     private let origin: String
-    private let key: Curve25519.Signing.PublicKey
+    /// The relay's signing keys, current and retired: a checkpoint signed before a rotation still counts.
+    private let keys: [Curve25519.Signing.PublicKey]
     private let checkpoints: [Int: StoredNote]
     private var earlier: Checkpoint?
     private var range = CompactRange()
@@ -43,12 +44,12 @@ public struct AuditVerifier {
     private var stopped = false
 
     /// `earlier`: a signed checkpoint note saved before, which the log must still agree with.
-    public init(origin: String, key: Curve25519.Signing.PublicKey, checkpoints: [StoredNote], earlier: String? = nil) {
+    public init(origin: String, keys: [Curve25519.Signing.PublicKey], checkpoints: [StoredNote], earlier: String? = nil) {
         self.origin = origin
-        self.key = key
+        self.keys = keys
         self.checkpoints = Dictionary(checkpoints.map { ($0.size, $0) }, uniquingKeysWith: { first, _ in first })
         if let earlier {
-            if let text = SignedNote.verify(note: earlier, name: origin, key: key), let parsed = Checkpoint(body: text), parsed.origin == origin {
+            if let text = SignedNote.verify(note: earlier, name: origin, keys: keys), let parsed = Checkpoint(body: text), parsed.origin == origin {
                 self.earlier = parsed
             } else {
                 fail("the checkpoint given with --against is not signed by this relay's key for origin \(origin)")
@@ -101,7 +102,7 @@ public struct AuditVerifier {
     private mutating func checkRoots() {
         let size = range.size
         if let stored = checkpoints[size] {
-            let signed = SignedNote.verify(note: stored.note, name: origin, key: key).flatMap(Checkpoint.init(body:))
+            let signed = SignedNote.verify(note: stored.note, name: origin, keys: keys).flatMap(Checkpoint.init(body:))
             if signed == nil || signed?.root != stored.root || signed?.size != size {
                 fail("the stored checkpoint at size \(size) does not carry a valid signature")
             } else if stored.root != range.root {

@@ -45,6 +45,11 @@ public enum SignedNote {
     }
 
     /// The text of `note` if it carries a valid signature by `key` under `name`; `nil` otherwise.
+    /// The note's text if one of `keys` signed it (a relay publishes its retired signing keys too).
+    public static func verify(note: String, name: String, keys: [Curve25519.Signing.PublicKey]) -> String? {
+        keys.lazy.compactMap { verify(note: note, name: name, key: $0) }.first
+    }
+
     public static func verify(note: String, name: String, key: Curve25519.Signing.PublicKey) -> String? {
         guard let split = note.range(of: "\n\n", options: .backwards) else { return nil }
         let text = String(note[..<split.lowerBound]) + "\n"

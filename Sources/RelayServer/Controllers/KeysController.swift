@@ -19,11 +19,13 @@ struct KeysController {
             ["key_id": .string(EnvelopeKeyID.of(key.publicKey)), "suite": .string(Envelope.suiteName),
              "public_key": .string(Base64URL.encode(key.publicKey.rawRepresentation))]
         }
-        let signing = services.keys.signingKey.publicKey
+        // The current signing key first, then retired ones, so that old receipts still verify.
+        let signing: [JSONValue] = services.keys.signingPublicKeys.map { key in
+            ["key_id": .string(EnvelopeKeyID.of(key)), "alg": "Ed25519", "public_key": .string(Base64URL.encode(key.rawRepresentation))]
+        }
         return .json([
             "envelope_keys": .array(envelopeKeys),
-            "signing_keys": [["key_id": .string(EnvelopeKeyID.of(signing)), "alg": "Ed25519",
-                              "public_key": .string(Base64URL.encode(signing.rawRepresentation))]],
+            "signing_keys": .array(signing),
             "checkpoint_origin": .string(services.configuration.checkpointOrigin),
         ])
     }
