@@ -144,7 +144,7 @@ let package = Package(
         .executableTarget(
             name: "relayctl",
             dependencies: [
-                "RelayConfig", "RelayDevPKI", "RelayCore", "RelayStore",
+                "RelayConfig", "RelayDevPKI", "RelayCore", "RelayStore", "RelayApplication",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -48,15 +48,22 @@ extension RelayApplication {
             return NewDelivery(deliveryID: UUID(), intakeID: intake.id, kind: .report, envelope: sealed.jsonValue.canonicalString,
                                payloadSHA256: sealed.payloadSHA256)
         case .forwardUpdate(let action):
-            let report = try openOriginal(context)
             guard let intake = context.intakeID.flatMap(registry.directory.principal(id:)), let key = intake.hpkePublicKey else {
                 throw RelayError.noIntake(detail: "The intake that holds this report is no longer configured.")
             }
-            let oldView = consentView(report, context.consent, context: context, centre: centre)
-            let newView = consentView(report, consent, context: context, centre: centre)
-            let anonymous = consentView(report, Consent(level: .anonymous, shareDemographics: false), context: context, centre: centre)
-            let document = ConsentUpdateDocument.build(reportID: context.reportID, old: context.consent, new: consent, action: action,
+            let document: JSONValue
+            do {
+                let report = try openOriginal(context)
+                let oldView = consentView(report, context.consent, context: context, centre: centre)
+                let newView = consentView(report, consent, context: context, centre: centre)
+                let anonymous = consentView(report, Consent(level: .anonymous, shareDemographics: false), context: context, centre: centre)
+                document = ConsentUpdateDocument.build(reportID: context.reportID, old: context.consent, new: consent, action: action,
                                                        oldRedactions: oldView?.redactions ?? [], newView: newView, anonymousView: anonymous)
+            } catch RelayError.originalUnavailable where action != .replaceView {
+                // The original was purged (retention): police must still hear of a withdrawal or a
+                // restriction, so the update names the whole of the victim's details.
+                document = ConsentUpdateDocument.withoutOriginal(reportID: context.reportID, old: context.consent, new: consent, action: action)
+            }
             let sealed = try Envelope.seal(document.canonicalBytes, to: key, purpose: .delivery, reportID: context.reportID)
             return NewDelivery(deliveryID: UUID(), intakeID: intake.id, kind: .consentUpdate, envelope: sealed.jsonValue.canonicalString,
                                payloadSHA256: sealed.payloadSHA256)
@@ -65,7 +72,7 @@ extension RelayApplication {
 
     /// Opens the stored original with the relay's envelope keys and validates it again.
     func openOriginal(_ context: ConsentChangeContext) throws -> Report {
-        guard let json = try? JSONParser.parse(Array(context.originalEnvelope.utf8)),
+        guard let original = context.originalEnvelope, let json = try? JSONParser.parse(Array(original.utf8)),
               let envelope = try? Envelope(json: json, pointer: ""),
               let plaintext = try? envelope.open(with: keys.envelopeKeys, purpose: .report, reportID: context.reportID),
               let report = try? ReportValidator().validate(bytes: plaintext, now: now()) else {

@@ -29,7 +29,7 @@ extension RelayConfiguration {
         var reader = YAMLReader()
         let top = try reader.mapping(root, "", allowed: [
             "listen", "ops_listen", "tls", "database", "key_directory", "dev_pki", "checkpoint_origin", "checkpoint_interval_seconds", "limits", "queue",
-            "default_intake", "principals", "revoked_serials",
+            "default_intake", "principals", "revoked_serials", "retention",
         ])
         let listen = try reader.address(top["listen"], "listen", default: .init(host: "127.0.0.1", port: 8443))
         let ops = try reader.address(top["ops_listen"], "ops_listen", default: .init(host: "127.0.0.1", port: 9090))
@@ -105,6 +105,17 @@ extension RelayConfiguration {
                                          fix: "make the default no larger than the maximum")
             }
         }
+        var retention = Retention()
+        if let node = top["retention"] {
+            let map = try reader.mapping(node, "retention", allowed: [
+                "originals_after_delivery_days", "police_views_after_delivery_days", "dead_letters_days", "withdrawn_days", "interval_hours",
+            ])
+            retention.originalsAfterDeliveryDays = try reader.int(map["originals_after_delivery_days"], "retention.originals_after_delivery_days", range: 1...36_500)
+            retention.policeViewsAfterDeliveryDays = try reader.int(map["police_views_after_delivery_days"], "retention.police_views_after_delivery_days", range: 1...36_500)
+            retention.deadLettersDays = try reader.int(map["dead_letters_days"], "retention.dead_letters_days", range: 1...36_500)
+            retention.withdrawnDays = try reader.int(map["withdrawn_days"], "retention.withdrawn_days", range: 1...36_500)
+            retention.intervalHours = try reader.int(map["interval_hours"], "retention.interval_hours", range: 1...8760) ?? 24
+        }
         let principals = try reader.principals(top["principals"])
         let defaultIntake = try reader.string(top["default_intake"], "default_intake")
         if let defaultIntake, principals.first(where: { $0.id == defaultIntake && $0.role == .intake }) == nil {
@@ -118,7 +129,8 @@ extension RelayConfiguration {
             devPKI: devPKI,
             checkpointOrigin: try reader.string(top["checkpoint_origin"], "checkpoint_origin") ?? "reportrelay.example/log",
             checkpointIntervalSeconds: try reader.int(top["checkpoint_interval_seconds"], "checkpoint_interval_seconds", range: 1...86_400) ?? 60,
-            limits: limits, queue: queue, defaultIntake: defaultIntake, principals: principals, revokedSerials: revokedSerials)
+            limits: limits, queue: queue, defaultIntake: defaultIntake, principals: principals, revokedSerials: revokedSerials,
+            retention: retention)
     }
 }
 

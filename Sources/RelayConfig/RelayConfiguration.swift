@@ -27,6 +27,8 @@ public struct RelayConfiguration: Sendable {
     /// Client certificate serial numbers refused whatever their issuer (`SerialText` form:
     /// lower-case hex without leading zeros).
     public var revokedSerials: Set<String> = []
+    /// How long sealed bodies are kept (`retention:`); `nil` days keep them.
+    public var retention = Retention()
 
     public struct ListenAddress: Sendable, Equatable {
         public var host: String
@@ -85,6 +87,30 @@ public struct RelayConfiguration: Sendable {
         public static let defaultRates: [Principal.Role: TokenBucket.Rate] = [
             .centre: .init(perSecond: 5, burst: 50), .intake: .init(perSecond: 500, burst: 1000), .auditor: .init(perSecond: 20, burst: 100),
         ]
+    }
+
+    /// How many days sealed bodies are kept before the purge removes them (DESIGN.md
+    /// "Durability, crash safety, retention"). Rows keep their ids, states, times and audit.
+    public struct Retention: Sendable, Equatable {
+        /// The original (sealed to the relay) of a report delivered to police.
+        public var originalsAfterDeliveryDays: Int?
+        /// The sealed police view (or consent update) of a delivered item.
+        public var policeViewsAfterDeliveryDays: Int?
+        /// A dead letter's sealed view and its report's original, after dead-lettering.
+        public var deadLettersDays: Int?
+        /// Everything sealed of a report whose victim withdrew consent, after the withdrawal.
+        public var withdrawnDays: Int?
+        /// How often the daemon purges.
+        public var intervalHours: Int = 24
+
+        public init(originalsAfterDeliveryDays: Int? = nil, policeViewsAfterDeliveryDays: Int? = nil, deadLettersDays: Int? = nil,
+                    withdrawnDays: Int? = nil, intervalHours: Int = 24) {
+            self.originalsAfterDeliveryDays = originalsAfterDeliveryDays
+            self.policeViewsAfterDeliveryDays = policeViewsAfterDeliveryDays
+            self.deadLettersDays = deadLettersDays
+            self.withdrawnDays = withdrawnDays
+            self.intervalHours = intervalHours
+        }
     }
 
     public struct QueueSettings: Sendable {

@@ -50,6 +50,9 @@ extension RelayDatabase {
         let journal = self.journal
         try await pool.write { db in
             guard let delivery = try StoredDelivery.fetch(db, deliveryID: deliveryID) else { throw StoreError.unknownDelivery }
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM delivery_bodies WHERE delivery_id = ?", arguments: [deliveryID]) == true else {
+                throw StoreError.bodyPurged
+            }
             // The lifecycle's attempt limit plays no part in a requeue.
             let action = DeliveryLifecycle(maxAttempts: .max).on(.requeue, item: delivery.lifecycle, now: now)
             try Self.carryOut(action, on: delivery, db, now: now, journal: journal, actor: actor)

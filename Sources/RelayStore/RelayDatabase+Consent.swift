@@ -11,7 +11,8 @@ public struct ConsentChangeContext: Sendable {
     public var intakeID: String?
     public var risk: Risk
     /// The sealed original, to derive a new police view from.
-    public var originalEnvelope: String
+    /// The sealed original; `nil` once purged under the retention policy.
+    public var originalEnvelope: String?
     /// Earlier reports of the same victim (by pseudonym), accepted before this one.
     public var previousReports: Int
     public var pseudonym: String?
@@ -50,7 +51,7 @@ extension RelayDatabase {
             let id = reportID.lowercasedString
             guard let row = try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT r.seq, r.status, r.consent_level, r.share_demographics, r.intake_id, r.risk, o.envelope, p.pseudonym
-                FROM reports r JOIN report_originals o USING (report_id) LEFT JOIN victim_pseudonyms p USING (report_id)
+                FROM reports r LEFT JOIN report_originals o USING (report_id) LEFT JOIN victim_pseudonyms p USING (report_id)
                 WHERE r.report_id = ? AND r.centre_id = ?
                 """), arguments: [id, centreID]) else { return nil }
             let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT method, recorded_at, recorded_by FROM consent_events WHERE report_id = ? ORDER BY seq DESC LIMIT 1"), arguments: [id])

@@ -29,6 +29,8 @@ public final class RelayDatabase: Sendable {
         }
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Deleted content is overwritten, so that a purged body is gone from the file.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         try Self.restrictPermissions(path)
         let pool = try DatabasePool(path: path, configuration: configuration)
@@ -92,6 +94,8 @@ public enum StoreError: Error, Sendable, Equatable {
     case unknownDelivery
     /// Only dead-lettered items can be requeued.
     case notDeadLetter
+    /// The item's sealed body was purged (retention): it cannot be delivered any more.
+    case bodyPurged
     /// The report changed state while a change to it was being prepared; prepare it again.
     case changedMeanwhile
     /// The database file cannot be created or opened (the path is given: it is no personal data).

@@ -138,6 +138,9 @@ struct Audit: AsyncParsableCommand {
                     throw ConfigurationError(key: "delivery id", problem: "no such delivery", fix: "list them with `relayctl audit deliveries`")
                 } catch StoreError.notDeadLetter {
                     throw ConfigurationError(key: "delivery id", problem: "that delivery is not dead-lettered", fix: "only dead letters can be requeued")
+                } catch StoreError.bodyPurged {
+                    throw ConfigurationError(key: "delivery id", problem: "its sealed police view was purged under the retention policy",
+                                             fix: "the centre must submit the report again")
                 }
             }
         }

@@ -22,6 +22,8 @@ struct ConfigurationTests {
         #expect(configuration.limits.maxBodyBytes == 1_048_576)
         #expect(configuration.devPKI?.directory == "certs/dev")
         #expect(configuration.revokedSerials.isEmpty && configuration.tls.crlFile == nil)
+        #expect(configuration.retention == .init(originalsAfterDeliveryDays: 90, policeViewsAfterDeliveryDays: 30, deadLettersDays: 90,
+                                                 withdrawnDays: 30, intervalHours: 24))
         #expect(configuration.principals.filter { $0.role == .centre }.allSatisfy { $0.hpkePublicKeyFile != nil }, "centres have update keys")
     }
 
@@ -43,6 +45,7 @@ struct ConfigurationTests {
         (minimal + "\n  - {id: a1, role: auditor, hpke_public_key: abc}", "principals[1].hpke_public_key"),
         (minimal + "\n  - {id: c2, role: centre, hpke_public_key: abc}", "principals[1].hpke_public_key"),
         (minimal + "\nrevoked_serials: [\"0a:1b\", \"xyz\"]", "revoked_serials[1]"),
+        (minimal + "\nretention: {withdrawn_days: 0}", "retention.withdrawn_days"),
         ("principals: []", "tls"),
         ("tls: [", "(file)"),
     ])

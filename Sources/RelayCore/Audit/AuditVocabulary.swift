@@ -26,6 +26,8 @@ public enum AuditAction: String, Sendable, CaseIterable {
     /// A refused TLS handshake (at most 60 entries a minute, the rest counted), or a request on a
     /// connection whose certificate was revoked since it opened.
     case certificateRefused = "certificate_refused"
+    /// Sealed bodies past their retention removed (counts by kind).
+    case purge
     /// Principals, revocations and TLS material reloaded (or a reload refused, and why).
     case principalReload = "principal_reload"
 }

@@ -99,4 +99,18 @@ public enum ConsentUpdateDocument {
         if action == .replaceView, let newView { members["view"] = newView.document }
         return .object(members)
     }
+
+    /// The update when the original can no longer be read (purged under retention): the fields
+    /// cannot be worked out one by one, so it names the victim's details as a whole (and, on
+    /// withdrawal, the free text that may mention them).
+    public static func withoutOriginal(reportID: UUID, old: Consent, new: Consent, action: ConsentUpdateAction) -> JSONValue {
+        var document = build(reportID: reportID, old: old, new: new, action: action, oldRedactions: [], newView: nil, anonymousView: nil)
+        let fields: [JSONValue] = new.level.isForwarded ? ["/victim"] : ["/victim", "/incident/narrative", "/incident/location", "/incident/witnesses"]
+        if case .object(var members) = document {
+            members["fields"] = .array(fields)
+            members["original_purged"] = true
+            document = .object(members)
+        }
+        return document
+    }
 }

@@ -31,6 +31,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             case .staleLease: return Problem.conflict("stale-lease", "The lease token is not the item's current lease.").response
             case .unknownDelivery: return Problem.notFound.response
             case .notDeadLetter: return Problem.conflict("not-dead-letter", "Only dead-lettered items can be requeued.").response
+            case .bodyPurged: return Problem.conflict("purged", "The item's sealed body was purged under the retention policy.").response
             case .changedMeanwhile: return Problem(RelayError.changedMeanwhile).response
             case .cannotOpen, .schemaOutdated, .readOnly, .damagedRow: return Problem.unavailable("The store is unavailable; retry later.").response
             }

@@ -1,0 +1,108 @@
+import Foundation
+import GRDB
+import RelayCore
+
+/// Before when each kind of sealed body is past its retention; `nil` keeps that kind.
+public struct PurgeCutoffs: Sendable, Equatable {
+    public var originalsDeliveredBefore: Date?
+    public var viewsDeliveredBefore: Date?
+    public var deadLetteredBefore: Date?
+    public var withdrawnBefore: Date?
+
+    public init(originalsDeliveredBefore: Date? = nil, viewsDeliveredBefore: Date? = nil, deadLetteredBefore: Date? = nil, withdrawnBefore: Date? = nil) {
+        self.originalsDeliveredBefore = originalsDeliveredBefore
+        self.viewsDeliveredBefore = viewsDeliveredBefore
+        self.deadLetteredBefore = deadLetteredBefore
+        self.withdrawnBefore = withdrawnBefore
+    }
+}
+
+/// How many sealed bodies a purge removed (or, dry, would remove), by rule.
+public struct PurgeCounts: Sendable, Equatable {
+    public var originalsAfterDelivery = 0
+    public var policeViewsAfterDelivery = 0
+    public var deadLetterViews = 0
+    public var deadLetterOriginals = 0
+    public var withdrawnOriginals = 0
+    public var withdrawnViews = 0
+
+    public var total: Int {
+        originalsAfterDelivery + policeViewsAfterDelivery + deadLetterViews + deadLetterOriginals + withdrawnOriginals + withdrawnViews
+    }
+
+    public var jsonValue: JSONValue {
+        ["originals_after_delivery": .integer(originalsAfterDelivery), "police_views_after_delivery": .integer(policeViewsAfterDelivery),
+         "dead_letter_views": .integer(deadLetterViews), "dead_letter_originals": .integer(deadLetterOriginals),
+         "withdrawn_originals": .integer(withdrawnOriginals), "withdrawn_views": .integer(withdrawnViews)]
+    }
+}
+
+extension RelayDatabase {
+    /// Removes sealed bodies past their retention: originals of delivered reports, delivered
+    /// police views and consent updates, dead letters' views and originals, and everything sealed
+    /// of a report whose consent was withdrawn (except a consent update still on its way to
+    /// police). Rows keep their ids, states, times, receipts and audit; only `report_originals`
+    /// and `delivery_bodies` rows go. With `dryRun` nothing is written and nothing audited.
+    /// Otherwise one `purge` audit entry records the counts, and the WAL is checkpointed so that,
+    /// with `secure_delete`, the bodies' bytes are gone from the database files.
+    public func purge(_ cutoffs: PurgeCutoffs, actor: AuditActor, now: Date, dryRun: Bool) async throws -> PurgeCounts {
+        let journal = self.journal
+        let counts: PurgeCounts = try await pool.write { db in
+            var counts = PurgeCounts()
+            func ids(_ sql: String, _ cutoff: Date?) throws -> [String] {
+                guard let cutoff else { return [] }
+                return try String.fetchAll(db, sql: sql, arguments: [Self.millis(cutoff)])
+            }
+            let originalsDelivered = try ids("""
+                SELECT o.report_id FROM report_originals o JOIN reports r ON r.report_id = o.report_id
+                WHERE r.delivered_at IS NOT NULL AND r.delivered_at < ?
+                """, cutoffs.originalsDeliveredBefore)
+            let viewsDelivered = try ids("""
+                SELECT b.delivery_id FROM delivery_bodies b JOIN deliveries d ON d.delivery_id = b.delivery_id
+                WHERE d.state = 'delivered' AND d.delivered_at < ?
+                """, cutoffs.viewsDeliveredBefore)
+            let deadViews = try ids("""
+                SELECT b.delivery_id FROM delivery_bodies b JOIN deliveries d ON d.delivery_id = b.delivery_id
+                WHERE d.state = 'dead_letter' AND d.dead_lettered_at < ?
+                """, cutoffs.deadLetteredBefore)
+            let deadOriginals = try ids("""
+                SELECT o.report_id FROM report_originals o JOIN reports r ON r.report_id = o.report_id
+                WHERE r.status = 'dead_letter' AND (SELECT max(d.dead_lettered_at) FROM deliveries d WHERE d.report_id = r.report_id) < ?
+                """, cutoffs.deadLetteredBefore)
+            // A withdrawal: the latest consent event moved a report to stats_only from another level.
+            let withdrawn = """
+                SELECT e.report_id FROM consent_events e
+                WHERE e.seq = (SELECT max(seq) FROM consent_events WHERE report_id = e.report_id)
+                  AND e.to_level = 'stats_only' AND e.from_level IS NOT NULL AND e.from_level <> 'stats_only' AND e.at < ?
+                """
+            let withdrawnOriginals = try ids("SELECT report_id FROM report_originals WHERE report_id IN (\(withdrawn))", cutoffs.withdrawnBefore)
+            let withdrawnViews = try ids("""
+                SELECT b.delivery_id FROM delivery_bodies b JOIN deliveries d ON d.delivery_id = b.delivery_id
+                WHERE d.report_id IN (\(withdrawn)) AND d.state NOT IN ('queued', 'leased')
+                """, cutoffs.withdrawnBefore)
+            let originals = Set(originalsDelivered + deadOriginals + withdrawnOriginals)
+            let views = Set(viewsDelivered + deadViews + withdrawnViews)
+            counts.originalsAfterDelivery = originalsDelivered.count
+            counts.policeViewsAfterDelivery = viewsDelivered.count
+            counts.deadLetterViews = deadViews.count
+            counts.deadLetterOriginals = deadOriginals.count
+            counts.withdrawnOriginals = Set(withdrawnOriginals).subtracting(originalsDelivered + deadOriginals).count
+            counts.withdrawnViews = Set(withdrawnViews).subtracting(viewsDelivered + deadViews).count
+            guard !dryRun, !(originals.isEmpty && views.isEmpty) else { return counts }
+            for id in originals {
+                try db.cachedStatement(sql: "DELETE FROM report_originals WHERE report_id = ?").execute(arguments: [id])
+            }
+            for id in views {
+                try db.cachedStatement(sql: "DELETE FROM delivery_bodies WHERE delivery_id = ?").execute(arguments: [id])
+            }
+            try journal.record(db, actor.event(.purge, details: counts.jsonValue), at: now)
+            return counts
+        }
+        if !dryRun && counts.total > 0 {
+            // Move the WAL's pages into the database file and empty the WAL, so that old page images
+            // holding the purged bodies do not linger in it.
+            try await pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        }
+        return counts
+    }
+}
