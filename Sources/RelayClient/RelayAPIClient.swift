@@ -43,12 +43,15 @@ public final class RelayAPIClient: Sendable {
         public var contentType: String = ""
         /// The body as text, for non-JSON responses (the checkpoint note).
         public var text: String = ""
+        /// The `Retry-After` header (429, 503), if any.
+        public var retryAfter: String?
 
-        public init(status: Int, body: JSONValue, contentType: String = "", text: String = "") {
+        public init(status: Int, body: JSONValue, contentType: String = "", text: String = "", retryAfter: String? = nil) {
             self.status = status
             self.body = body
             self.contentType = contentType
             self.text = text
+            self.retryAfter = retryAfter
         }
     }
 
@@ -65,7 +68,7 @@ public final class RelayAPIClient: Sendable {
             let bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
             let json = (try? JSONParser.parse(Array(bytes.readableBytesView))) ?? .null
             return RawResponse(status: Int(response.status.code), body: json, contentType: response.headers.first(name: "Content-Type") ?? "",
-                               text: String(decoding: bytes.readableBytesView, as: UTF8.self))
+                               text: String(decoding: bytes.readableBytesView, as: UTF8.self), retryAfter: response.headers.first(name: "Retry-After"))
         } catch let error as ClientError {
             throw error
         } catch {

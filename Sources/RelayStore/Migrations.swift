@@ -215,6 +215,13 @@ enum Migrations {
                 CREATE INDEX intake_receipts_by_intake ON intake_receipts(intake_id, seq);
                 """)
         }
+        migrator.registerMigration("v6-store-probe") { db in
+            try db.execute(sql: """
+                -- One row rewritten by /readyz: proof that a write can be committed now (disk not full,
+                -- file system writable).
+                CREATE TABLE store_probe (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL);
+                """)
+        }
         return migrator
     }
 }

@@ -70,13 +70,17 @@ public final class RelayDatabase: Sendable {
         try pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
     }
 
-    /// Whether the store accepts writes (for `/readyz`).
-    public func isWritable() async -> Bool {
+    /// Whether the store can commit a write now (for `/readyz`): one small committed write to
+    /// `store_probe`, so that a full disk or a read-only file system shows. `nil` when it can,
+    /// else the reason (``StoreError/failureReason(_:)``).
+    public func writeProbe(now: Date) async -> String? {
         do {
-            try await pool.write { db in try db.execute(sql: "PRAGMA user_version") }
-            return true
+            try await pool.write { db in
+                try db.execute(sql: "INSERT OR REPLACE INTO store_probe (id, at) VALUES (1, ?)", arguments: [Self.millis(now)])
+            }
+            return nil
         } catch {
-            return false
+            return StoreError.failureReason(error)
         }
     }
 
@@ -119,6 +123,19 @@ public enum StoreError: Error, Sendable, Equatable {
     /// Whether `error` is SQLite's own (a failed statement, a full disk, a locked file), so that
     /// callers can answer "store unavailable" without depending on the database library.
     public static func isDatabaseFailure(_ error: any Error) -> Bool { error is DatabaseError }
+
+    /// Why the store failed, in a word an operator can act on (never content): `disk_full`,
+    /// `read_only`, `io_error`, `busy`, or `database_error`.
+    public static func failureReason(_ error: any Error) -> String {
+        guard let error = error as? DatabaseError else { return "database_error" }
+        switch error.resultCode {
+        case .SQLITE_FULL: return "disk_full"
+        case .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM: return "read_only"
+        case .SQLITE_IOERR: return "io_error"
+        case .SQLITE_BUSY, .SQLITE_LOCKED: return "busy"
+        default: return "database_error"
+        }
+    }
 }
 
 /// What every state-changing operation needs inside its transaction: the receipt signer and the

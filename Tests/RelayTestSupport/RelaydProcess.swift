@@ -30,6 +30,34 @@ public final class RelaydProcess: @unchecked Sendable {
     /// Starts the daemon and waits until `/readyz` answers 200.
     public func start() async throws {
         process = try Subprocess.start(Repository.binary("relayd"), ["--config", configPath], logFile: logPath, directory: workspace.path)
+        try await waitUntilReady()
+    }
+
+    /// Starts the daemon in a mount namespace of its own, where `var/` (its database and keys) is
+    /// a tmpfs of `megabytes`: a small disk the test can fill through `/proc/PID/root`. As root
+    /// (CI) with `unshare --mount`; otherwise in a user namespace too.
+    public func startOnSmallDisk(megabytes: Int) async throws {
+        let variable = workspace.file("var")
+        try FileManager.default.createDirectory(atPath: variable, withIntermediateDirectories: true)
+        let script = "mount -t tmpfs -o size=\(megabytes)m tmpfs '\(variable)' && exec '\(Repository.binary("relayd"))' --config '\(configPath)'"
+        process = try Subprocess.start("/usr/bin/unshare", Self.namespaceFlags + ["--propagation", "private", "/bin/sh", "-c", script],
+                                       logFile: logPath, directory: workspace.path)
+        try await waitUntilReady()
+    }
+
+    static var namespaceFlags: [String] { getuid() == 0 ? ["--mount"] : ["--user", "--map-root-user", "--mount"] }
+
+    /// A path as the daemon sees it (inside its mount namespace).
+    public func pathInDaemon(_ path: String) -> String { "/proc/\(process!.processIdentifier)/root\(path)" }
+
+    /// Runs a command in the daemon's mount namespace (e.g. `relayctl` on its small disk).
+    public func inDaemonNamespace(_ executable: String, _ arguments: [String]) async throws -> Subprocess.Result {
+        let pid = String(process!.processIdentifier)
+        let flags = getuid() == 0 ? ["-t", pid, "-m"] : ["-t", pid, "-U", "-m", "--preserve-credentials"]
+        return try await Subprocess.run("/usr/bin/nsenter", flags + ["--wd=\(workspace.path)", executable] + arguments, directory: workspace.path)
+    }
+
+    private func waitUntilReady() async throws {
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
             let ready = try await Subprocess.run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(opsPort)/readyz"])

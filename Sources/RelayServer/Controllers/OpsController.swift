@@ -14,7 +14,8 @@ struct OpsController {
         router.add(middleware: ProblemMiddleware(routes: routes))
         router.get("healthz") { _, _ in Response.json(["status": "ok"]) }
         router.get("readyz") { _, _ in
-            let writable = await services.database.isWritable()
+            let storeError = await services.database.writeProbe(now: services.now())
+            let writable = storeError == nil
             let keysLoaded = !services.keys.envelopeKeys.isEmpty
             let draining = services.drain.isDraining
             let ready = writable && keysLoaded && !draining
@@ -22,6 +23,7 @@ struct OpsController {
                                              "keys_loaded": .bool(keysLoaded), "draining": .bool(draining)]
             // A CRL past its nextUpdate is still enforced; the operator is told to fetch a fresh one.
             let stale = services.tls.material.revocations.stale(now: services.now())
+            if let storeError { body["store_error"] = .string(storeError) }
             if !stale.isEmpty {
                 body["warnings"] = .array(stale.map { .string("tls.crl_file: the CRL of \($0) is past its nextUpdate; fetch a fresh one") })
             }

@@ -41,8 +41,12 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             case .missingNode: return Problem.unavailable("The audit log is incomplete; tell the operator to run `relayctl audit verify`.").response
             }
         } catch where StoreError.isDatabaseFailure(error) {
-            context.logger.error("store error", metadata: ["relay.error": "DatabaseError"])
-            return Problem.unavailable("The store is unavailable; retry later.").response
+            // Nothing was acknowledged: the transaction rolled back whole. The relay recovers by
+            // itself once the store can write again (space freed, file system remounted).
+            let reason = StoreError.failureReason(error)
+            context.logger.error("store error", metadata: ["relay.error": "DatabaseError", "relay.reason": "\(reason)"])
+            return Problem.unavailable("The store cannot write (\(reason.replacingOccurrences(of: "_", with: " "))); nothing was stored. Retry later.",
+                                       retryAfter: 30).response
         } catch {
             context.logger.error("unhandled error", metadata: ["relay.error": "\(type(of: error))"])
             return Problem(status: .internalServerError, slug: "internal", title: "Internal error",
