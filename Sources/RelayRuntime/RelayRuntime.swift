@@ -83,7 +83,15 @@ public enum RelayDaemon {
             apiRunning: { port in logger.notice("API listening (mutual TLS)", metadata: ["relay.port": "\(port)"]) },
             opsRunning: { port in logger.notice("operations listening", metadata: ["relay.port": "\(port)"]) }
         ), signals: [.sigterm, .sigint], reloadOnHangup: true, logger: logger)
+        warnOfStaleCRLs(runtime.services, logger: logger)
         try await runtime.run()
+    }
+}
+
+/// A CRL past its nextUpdate is still enforced; the operator is told (here and on `/readyz`).
+func warnOfStaleCRLs(_ services: RelayServices, logger: Logger) {
+    for issuer in services.tls.material.revocations.stale(now: services.now()) {
+        logger.warning("tls.crl_file: a CRL is past its nextUpdate (still enforced); fetch a fresh one", metadata: ["relay.crl_issuer": "\(issuer)"])
     }
 }
 
@@ -102,6 +110,7 @@ struct ReloadOnHangup: Service {
                     "relay.changed": "\(summary.changed)", "relay.revoked_serials": "\(summary.revokedSerials)",
                     "relay.revocation_lists": "\(summary.revocationLists)", "relay.need_restart": "\(summary.needRestart)",
                 ])
+                warnOfStaleCRLs(services, logger: logger)
             } catch {
                 logger.error("reload refused; nothing changed", metadata: ["relay.reason": "\(error)"])
             }
