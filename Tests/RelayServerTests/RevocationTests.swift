@@ -175,4 +175,34 @@ struct RevocationTests {
             #expect(reload.details["disabled"] == ["centre-b"] && reload.details["added"] == ["centre-c"])
         }
     }
+
+    /// The serial of the certificate the relay serves to a new connection (`openssl s_client`).
+    static func servedSerial(_ relay: LiveRelay) async throws -> String {
+        let command = "openssl s_client -connect 127.0.0.1:\(relay.apiPort) -servername localhost -cert '\(relay.pki.certificate("centre-a"))' "
+            + "-key '\(relay.pki.key("centre-a"))' </dev/null 2>/dev/null | openssl x509 -noout -serial"
+        let output = try await Subprocess.run("/bin/sh", ["-c", command]).checked("openssl s_client").stdout
+        return try #require(SerialText.parse(output.trimmingCharacters(in: .whitespacesAndNewlines)))
+    }
+
+    @Test("a reload replaces the server certificate and key for new connections; an open connection carries on")
+    func serverCertificate() async throws {
+        try await withLiveRelay { relay in
+            try await Self.withOpenClients(relay, ["centre-a"]) { clients in
+                #expect(try await Self.whoami(clients[0]).status == 200)
+                let before = try await Self.servedSerial(relay)
+                let issued = try relay.pki.ca.issue(commonName: "localhost", usage: .server(dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"]))
+                let certificate = relay.directory.file("server-2.pem"), key = relay.directory.file("server-2.key")
+                try (try issued.certificatePEM + "\n").write(toFile: certificate, atomically: true, encoding: .utf8)
+                FileManager.default.createFile(atPath: key, contents: Data(issued.privateKeyPEM.utf8), attributes: [.posixPermissions: 0o600])
+                try await relay.reconfigure {
+                    $0.replacingOccurrences(of: "certificate: \(relay.pki.serverCertificate), private_key: \(relay.pki.serverKey)",
+                                            with: "certificate: \(certificate), private_key: \(key)")
+                }
+                let after = try await Self.servedSerial(relay)
+                #expect(after == SerialText.of(issued.certificate.serialNumber.bytes) && after != before)
+                #expect(try await Self.whoami(clients[0]).status == 200, "the connection opened before the reload carries on")
+                #expect(try await relay.withClient("centre-b") { try await Self.whoami($0).status } == 200)
+            }
+        }
+    }
 }
