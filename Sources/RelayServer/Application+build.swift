@@ -24,6 +24,7 @@ public struct ListenerHooks: Sendable {
 public func buildApplication(services: RelayServices, hooks: ListenerHooks = .init(), logger: Logger) throws -> some ApplicationProtocol {
     let router = Router(context: RelayRequestContext.self)
     let routes = RouteTable()
+    router.add(middleware: MetricsMiddleware(metrics: services.metrics))
     router.add(middleware: ProblemMiddleware(routes: routes))
     router.add(middleware: DrainingMiddleware(state: services.drain))
     let v1 = router.group("v1")
@@ -41,7 +42,8 @@ public func buildApplication(services: RelayServices, hooks: ListenerHooks = .in
         ConnectionPolicy(limiter: limiter, handshakeTimeout: handshake ? .seconds(Int64(limits.handshakeTimeoutSeconds)) : nil,
                          headTimeout: .seconds(Int64(limits.requestHeadTimeoutSeconds)), bodyTimeout: .seconds(Int64(limits.requestBodyTimeoutSeconds)),
                          idleTimeout: .seconds(Int64(limits.idleTimeoutSeconds)), maxRequests: limits.maxRequestsPerConnection, recorder: recorder,
-                         identities: handshake ? services.peerIdentities : nil, tls: handshake ? services.tls : nil)
+                         identities: handshake ? services.peerIdentities : nil, tls: handshake ? services.tls : nil,
+                         metrics: handshake ? services.metrics : nil)
     }
     let recorder = RefusalRecorder(now: services.now, sink: { event in _ = try? await services.database.record(event, at: services.now()) })
     let ops = Application(

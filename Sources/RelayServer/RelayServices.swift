@@ -25,6 +25,8 @@ public struct RelayServices: Sendable {
     public let peerIdentities = PeerIdentities()
     /// The API listener's TLS context and revocations (replaced on reload).
     public let tls: TLSState
+    /// Prometheus metrics (`GET /metrics` on the operations listener).
+    public let metrics = RelayMetrics()
     /// The configuration file a reload reads again (`nil`: reload only with a given configuration).
     public let configurationPath: String?
     /// The use cases the handlers call.
@@ -45,6 +47,7 @@ public struct RelayServices: Sendable {
         self.rateLimiter = RateLimiter(rates: configuration.limits.rates)
         self.connections = ConnectionLimiter(capacity: configuration.limits.maxConnections)
         self.opsConnections = ConnectionLimiter(capacity: configuration.limits.opsMaxConnections)
+        database.observeGroupCommits { [metrics] size in metrics.groupCommit(size: size) }
     }
 
     var queuePolicy: QueuePolicy { QueuePolicy(maxAttempts: configuration.queue.maxAttempts) }

@@ -28,6 +28,9 @@ final class GroupCommitter: Sendable {
         self.write = write
     }
 
+    /// Told each batch's size as it is taken (for metrics).
+    let batchObserver = NIOLockedValueBox<(@Sendable (Int) -> Void)?>(nil)
+
     /// (transactions, submissions) so far: their ratio is the mean batch size.
     var counts: (batches: Int, submissions: Int) { state.withLockedValue { ($0.batches, $0.submissions) } }
 
@@ -61,6 +64,7 @@ final class GroupCommitter: Sendable {
                 return taken
             }
             if !batch.isEmpty {
+                batchObserver.withLockedValue { $0 }?(batch.count)
                 do {
                     let results = try await write(batch.map(\.submission))
                     for (ticket, result) in zip(batch, results) { ticket.resolve(.finished(result)) }

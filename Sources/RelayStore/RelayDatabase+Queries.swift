@@ -114,6 +114,18 @@ extension RelayDatabase {
         }
     }
 
+    /// Per intake: items queued, leased and dead-lettered, and the oldest queued item's time (for metrics).
+    public func queueGauges() async throws -> [(intakeID: String, state: DeliveryState, count: Int, oldest: Date?)] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT intake_id, state, count(*) AS n, min(visible_at) AS oldest FROM deliveries
+                WHERE state IN ('queued', 'leased', 'dead_letter') GROUP BY intake_id, state
+                """).map { row in
+                (row["intake_id"], try row.decode("state"), row["n"], (row["oldest"] as Int64?).map(Self.date))
+            }
+        }
+    }
+
     /// The query plan SQLite chooses for the lease's ready-item query (for tests and diagnostics).
     public func leaseQueryPlan(intakeID: String) async throws -> [String] {
         try await pool.read { db in

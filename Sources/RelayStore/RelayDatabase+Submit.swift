@@ -121,6 +121,11 @@ extension RelayDatabase {
         try await committer.submit(submission)
     }
 
+    /// Calls `observer` with the size of each group-committed batch (metrics).
+    public func observeGroupCommits(_ observer: @escaping @Sendable (Int) -> Void) {
+        committer.batchObserver.withLockedValue { $0 = observer }
+    }
+
     /// (transactions, submissions) committed by group commit so far.
     public var groupCommitCounts: (batches: Int, submissions: Int) { committer.counts }
 

@@ -61,7 +61,9 @@ struct CentreController {
         var request = request
         let body = try await request.jsonBody(limit: services.configuration.limits.maxBodyBytes, budget: services.bodyBudget).value
         let submission = try Self.submitRequest(body)
+        let started = ContinuousClock.now
         let outcome = try await services.application.submit(submission, centre: context.principal)
+        services.metrics.submitted(after: ContinuousClock.now - started)
         if case .created = outcome {
             context.logger.info("report accepted", metadata: ["relay.report_id": "\(submission.reportID.lowercasedString)"])
         }

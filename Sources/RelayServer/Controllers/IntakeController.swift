@@ -30,6 +30,7 @@ struct IntakeController {
                                  default: services.configuration.queue.defaultLeaseSeconds)
         try reader.finish()
         let items = try await services.application.lease(intakeID: context.principal.id, max: max!, duration: TimeInterval(seconds!))
+        services.metrics.leased(intake: context.principal.id, items: items.count)
         return JSONObjectWriter.response("items", array: items.map { item in
             var object = JSONObjectWriter()
             object.add("delivery_id", .string(item.deliveryID))
@@ -64,6 +65,7 @@ struct IntakeController {
         }
         try reader.finish()
         let results = try await services.application.ack(intakeID: context.principal.id, acks)
+        for result in results { services.metrics.acked(intake: context.principal.id, result: result.outcome.rawValue) }
         return .json(["results": .array(results.map { result in
             var members: [String: JSONValue] = ["delivery_id": .string(result.deliveryID), "status": .string(result.outcome.rawValue)]
             if let receipt = result.receipt { members["receipt"] = receipt }

@@ -29,6 +29,12 @@ struct OpsController {
             }
             return Response.json(.object(body), status: ready ? .ok : .serviceUnavailable)
         }
+        router.get("metrics") { _, _ in
+            let intakes = services.registry.directory.principals.filter { $0.role == .intake }.map(\.id)
+            let text = try await services.metrics.scrape(services.database, intakes: intakes, now: services.now())
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: text)))
+        }
         router.post("reload") { _, _ in
             do {
                 return Response.json(try await services.reloadFromFile().jsonValue)

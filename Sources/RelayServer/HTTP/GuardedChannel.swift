@@ -25,6 +25,8 @@ struct ConnectionPolicy: Sendable {
     /// The API listener's TLS (context and revocations), taken afresh by each new connection;
     /// `nil` on a plain listener.
     var tls: TLSState?
+    /// Where refused handshakes are counted, by reason.
+    var metrics: RelayMetrics?
 }
 
 /// A child channel with the listener's limits applied: admission under the connection cap, a
@@ -252,9 +254,10 @@ final class ConnectionGuardHandler: ChannelInboundHandler, RemovableChannelHandl
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if !reportedFailure, let recorder = policy.recorder, let reason = verdict.refusal ?? Self.refusalReason(error) {
+        if !reportedFailure, let reason = verdict.refusal ?? Self.refusalReason(error) {
             reportedFailure = true
-            recorder.refused(reason: reason)
+            policy.recorder?.refused(reason: reason)
+            policy.metrics?.handshakeFailure(reason: reason)
         }
         context.fireErrorCaught(error)
     }
