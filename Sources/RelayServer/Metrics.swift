@@ -23,7 +23,16 @@ public final class RelayMetrics: Sendable {
         ]]
         factory.valueHistogramBuckets = ["relay_group_commit_batch_size": [1, 2, 4, 8, 16, 32, 64, 128, 256]]
         self.factory = factory
+        // Series with a fixed set of labels exist from the start, at 0, so that rates and alerts
+        // over them have data before the first event.
+        for reason in Self.handshakeFailureReasons {
+            Counter(label: "relay_tls_handshake_failures_total", dimensions: [("reason", reason)], factory: factory).increment(by: 0)
+        }
     }
+
+    /// The reasons a refused handshake is counted under (`ConnectionGuardHandler`).
+    static let handshakeFailureReasons = ["no_certificate", "certificate_verify_failed", "handshake_failed",
+                                          "certificate_revoked_revoked_serial", "certificate_revoked_crl"]
 
     func request(route: String, method: String, status: Int) {
         Counter(label: "relay_http_requests_total", dimensions: [("route", route), ("method", method), ("status", String(status))], factory: factory)
@@ -52,7 +61,8 @@ public final class RelayMetrics: Sendable {
     }
 
     /// Reads what is current from the store (queue depth by intake and state, the oldest queued
-    /// item's age, dead letters, the audit tree's size) and returns the whole registry as text.
+    /// item's age, dead letters, the audit tree's size, the newest checkpoint's age, whether a
+    /// write can be committed) and returns the whole registry as text.
     func scrape(_ database: RelayDatabase, intakes: [String], now: Date) async throws -> [UInt8] {
         var depth: [String: [DeliveryState: Int]] = Dictionary(uniqueKeysWithValues: intakes.map { ($0, [:]) })
         var oldest: [String: Date] = [:]
@@ -69,6 +79,11 @@ public final class RelayMetrics: Sendable {
                 .record(oldest[intake].map { max(0, now.timeIntervalSince($0)) } ?? 0)
         }
         Gauge(label: "relay_audit_tree_size", factory: factory).record(try await database.auditSize())
+        if let checkpoint = try await database.latestCheckpoint() {
+            Gauge(label: "relay_checkpoint_age_seconds", factory: factory).record(max(0, now.timeIntervalSince(checkpoint.at)))
+        }
+        // The same committed probe write as /readyz: 0 when the disk is full or read-only.
+        Gauge(label: "relay_store_writable", factory: factory).record(await database.writeProbe(now: now) == nil ? 1 : 0)
         return registry.emitToBuffer()
     }
 }

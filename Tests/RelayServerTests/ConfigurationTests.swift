@@ -27,6 +27,14 @@ struct ConfigurationTests {
         #expect(configuration.principals.filter { $0.role == .centre }.allSatisfy { $0.hpkePublicKeyFile != nil }, "centres have update keys")
     }
 
+    @Test("deploy/config/relayd.yaml parses: production paths, no development PKI")
+    func production() throws {
+        let configuration = try RelayConfiguration.load(path: "\(Repository.root)/deploy/config/relayd.yaml")
+        #expect(configuration.devPKI == nil)
+        #expect(configuration.databasePath == "/var/lib/reportrelay/relay.sqlite" && configuration.keyDirectory == "/var/lib/reportrelay/keys")
+        #expect(configuration.opsListen.host == "127.0.0.1")
+    }
+
     @Test("revoked serials are read in the forms operators copy them")
     func serials() throws {
         let configuration = try RelayConfiguration.parse(yaml: Self.minimal + "\nrevoked_serials: [\"serial=00AB:CD\", \"0x1f\", \"1F\"]")

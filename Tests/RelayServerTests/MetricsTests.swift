@@ -63,6 +63,8 @@ struct MetricsTests {
             #expect((value("relay_oldest_queued_age_seconds", ["intake": "intake-a"]) ?? -1) >= 0)
             #expect((value("relay_audit_tree_size") ?? 0) >= 10)
             #expect(value("relay_tls_handshake_failures_total", ["reason": "no_certificate"]) == 1)
+            #expect(value("relay_store_writable") == 1)
+            #expect((value("relay_checkpoint_age_seconds") ?? -1) >= 0, "the relay signs a checkpoint at start")
             // No label holds a report id (or anything shaped like one).
             let labelValues = samples.flatMap { $0.labels.values }
             #expect(!labelValues.contains { value in ids.contains { value.contains($0.lowercasedString) } })
