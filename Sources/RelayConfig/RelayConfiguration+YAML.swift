@@ -29,7 +29,7 @@ extension RelayConfiguration {
         var reader = YAMLReader()
         let top = try reader.mapping(root, "", allowed: [
             "listen", "ops_listen", "tls", "database", "key_directory", "dev_pki", "checkpoint_origin", "checkpoint_interval_seconds", "limits", "queue",
-            "default_intake", "principals", "revoked_serials", "retention",
+            "default_intake", "principals", "revoked_serials", "retention", "log",
         ])
         let listen = try reader.address(top["listen"], "listen", default: .init(host: "127.0.0.1", port: 8443))
         let ops = try reader.address(top["ops_listen"], "ops_listen", default: .init(host: "127.0.0.1", port: 9090))
@@ -116,6 +116,16 @@ extension RelayConfiguration {
             retention.withdrawnDays = try reader.int(map["withdrawn_days"], "retention.withdrawn_days", range: 1...36_500)
             retention.intervalHours = try reader.int(map["interval_hours"], "retention.interval_hours", range: 1...8760) ?? 24
         }
+        var logFormat = LogFormat.text
+        if let node = top["log"] {
+            let map = try reader.mapping(node, "log", allowed: ["format"])
+            if let text = try reader.string(map["format"], "log.format") {
+                guard let format = LogFormat(rawValue: text) else {
+                    throw ConfigurationError(key: "log.format", problem: "is not a log format", fix: "use text or json")
+                }
+                logFormat = format
+            }
+        }
         let principals = try reader.principals(top["principals"])
         let defaultIntake = try reader.string(top["default_intake"], "default_intake")
         if let defaultIntake, principals.first(where: { $0.id == defaultIntake && $0.role == .intake }) == nil {
@@ -130,7 +140,7 @@ extension RelayConfiguration {
             checkpointOrigin: try reader.string(top["checkpoint_origin"], "checkpoint_origin") ?? "reportrelay.example/log",
             checkpointIntervalSeconds: try reader.int(top["checkpoint_interval_seconds"], "checkpoint_interval_seconds", range: 1...86_400) ?? 60,
             limits: limits, queue: queue, defaultIntake: defaultIntake, principals: principals, revokedSerials: revokedSerials,
-            retention: retention)
+            retention: retention, logFormat: logFormat)
     }
 }
 

@@ -29,6 +29,13 @@ public struct RelayConfiguration: Sendable {
     public var revokedSerials: Set<String> = []
     /// How long sealed bodies are kept (`retention:`); `nil` days keep them.
     public var retention = Retention()
+    /// How relayd writes its log lines (`log.format`).
+    public var logFormat = LogFormat.text
+
+    /// `text` for people, `json` (one object per line) for log shippers.
+    public enum LogFormat: String, Sendable, CaseIterable {
+        case text, json
+    }
 
     public struct ListenAddress: Sendable, Equatable {
         public var host: String

@@ -24,6 +24,12 @@ struct Serve: AsyncParsableCommand {
     var logLevel: Logger.Level = .info
 
     func run() async throws {
+        // The log format is the one setting read before everything else, so that every line
+        // (configuration errors aside) comes out in it.
+        let format = (try? RelayConfiguration.load(path: config).logFormat) ?? .text
+        LoggingSystem.bootstrap { label -> any LogHandler in
+            format == .json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+        }
         var logger = Logger(label: "relayd")
         logger.logLevel = logLevel
         do {

@@ -33,6 +33,7 @@ struct ConfigurationTests {
         #expect(configuration.devPKI == nil)
         #expect(configuration.databasePath == "/var/lib/reportrelay/relay.sqlite" && configuration.keyDirectory == "/var/lib/reportrelay/keys")
         #expect(configuration.opsListen.host == "127.0.0.1")
+        #expect(configuration.logFormat == .json)
     }
 
     @Test("revoked serials are read in the forms operators copy them")
@@ -54,6 +55,7 @@ struct ConfigurationTests {
         (minimal + "\n  - {id: c2, role: centre, hpke_public_key: abc}", "principals[1].hpke_public_key"),
         (minimal + "\nrevoked_serials: [\"0a:1b\", \"xyz\"]", "revoked_serials[1]"),
         (minimal + "\nretention: {withdrawn_days: 0}", "retention.withdrawn_days"),
+        (minimal + "\nlog: {format: xml}", "log.format"),
         ("principals: []", "tls"),
         ("tls: [", "(file)"),
     ])

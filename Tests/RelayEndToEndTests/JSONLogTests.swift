@@ -1,0 +1,36 @@
+import Foundation
+import RelayCore
+import RelayTestSupport
+import Testing
+
+/// `log.format: json`: the built relayd writes one JSON object per line for log shippers, and
+/// no line holds report content, whatever the traffic.
+@Suite("JSON log lines (built relayd)", .serialized)
+struct JSONLogTests {
+    @Test("every line is a JSON object with ts, level, logger and message; no report content anywhere")
+    func jsonLines() async throws {
+        let daemon = try RelaydProcess()
+        let config = try String(contentsOfFile: daemon.configPath, encoding: .utf8)
+        #expect(config.contains("log:\n  format: text\n"))
+        try config.replacingOccurrences(of: "log:\n  format: text\n", with: "log:\n  format: json\n")
+            .write(toFile: daemon.configPath, atomically: true, encoding: .utf8)
+        try await daemon.start()
+        let seed = "\(Repository.root)/seeds/traveller-centre/03-online-threats-community-group.json"
+        let submitted = try await daemon.relay(["submit", "--profile", daemon.profile("traveller-centre"), seed]).checked("relay submit").stdout
+        let id = try #require(submitted.components(separatedBy: "accepted as ").last?.prefix(36)).description
+        try await daemon.relay(["consent", "--profile", daemon.profile("traveller-centre"), id, "--level", "anonymous", "--method", "phone"])
+            .checked("relay consent")
+        try await daemon.stop()
+
+        let log = try String(contentsOfFile: daemon.logPath, encoding: .utf8)
+        let lines = log.split(separator: "\n")
+        #expect(lines.count >= 4)
+        for line in lines {
+            let json = try JSONParser.parse(Array(line.utf8))
+            #expect(json["ts"]?.stringValue.flatMap(RFC3339.parse) != nil, "\(line)")
+            #expect(json["level"]?.stringValue != nil && json["logger"] == "relayd" && json["message"]?.stringValue != nil, "\(line)")
+        }
+        #expect(lines.contains { $0.contains("\"message\":\"report accepted\"") && $0.contains(id) })
+        for content in ["Rosaleen", "Doherty", "7946", "primary sch"] { #expect(!log.contains(content), "\(content) in the log") }
+    }
+}
