@@ -102,9 +102,18 @@ extension RelayServices {
         if old.databasePath != new.databasePath { keys.append("database") }
         if old.keyDirectory != new.keyDirectory { keys.append("key_directory") }
         if old.checkpointOrigin != new.checkpointOrigin { keys.append("checkpoint_origin") }
-        if old.limits.maxBodyBytes != new.limits.maxBodyBytes || old.limits.maxConnections != new.limits.maxConnections
-            || old.limits.bodyBudgetBytes != new.limits.bodyBudgetBytes { keys.append("limits") }
-        if old.queue.maxAttempts != new.queue.maxAttempts || old.queue.maxLeaseSeconds != new.queue.maxLeaseSeconds { keys.append("queue") }
+        if old.checkpointIntervalSeconds != new.checkpointIntervalSeconds { keys.append("checkpoint_interval_seconds") }
+        let (a, b) = (old.limits, new.limits)
+        // relayd may have lowered max_connections at start to fit its open-file limit: only a
+        // value below the running one is a change.
+        if a.maxBodyBytes != b.maxBodyBytes || min(a.maxConnections, b.maxConnections) != a.maxConnections || a.bodyBudgetBytes != b.bodyBudgetBytes
+            || a.idleTimeoutSeconds != b.idleTimeoutSeconds || a.handshakeTimeoutSeconds != b.handshakeTimeoutSeconds
+            || a.requestHeadTimeoutSeconds != b.requestHeadTimeoutSeconds || a.requestBodyTimeoutSeconds != b.requestBodyTimeoutSeconds
+            || a.maxRequestsPerConnection != b.maxRequestsPerConnection || a.opsMaxConnections != b.opsMaxConnections { keys.append("limits") }
+        if old.queue.maxAttempts != new.queue.maxAttempts || old.queue.maxLeaseSeconds != new.queue.maxLeaseSeconds
+            || old.queue.defaultLeaseSeconds != new.queue.defaultLeaseSeconds { keys.append("queue") }
+        if old.retention != new.retention { keys.append("retention") }
+        if old.logFormat != new.logFormat { keys.append("log") }
         return keys
     }
 }

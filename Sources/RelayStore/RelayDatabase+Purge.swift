@@ -25,23 +25,26 @@ public struct PurgeCounts: Sendable, Equatable {
     public var deadLetterOriginals = 0
     public var withdrawnOriginals = 0
     public var withdrawnViews = 0
+    /// Views replaced by a consent change before police had them (never delivered).
+    public var supersededViews = 0
 
     public var total: Int {
-        originalsAfterDelivery + policeViewsAfterDelivery + deadLetterViews + deadLetterOriginals + withdrawnOriginals + withdrawnViews
+        originalsAfterDelivery + policeViewsAfterDelivery + deadLetterViews + deadLetterOriginals + withdrawnOriginals + withdrawnViews + supersededViews
     }
 
     public var jsonValue: JSONValue {
         ["originals_after_delivery": .integer(originalsAfterDelivery), "police_views_after_delivery": .integer(policeViewsAfterDelivery),
          "dead_letter_views": .integer(deadLetterViews), "dead_letter_originals": .integer(deadLetterOriginals),
-         "withdrawn_originals": .integer(withdrawnOriginals), "withdrawn_views": .integer(withdrawnViews)]
+         "withdrawn_originals": .integer(withdrawnOriginals), "withdrawn_views": .integer(withdrawnViews),
+         "superseded_views": .integer(supersededViews)]
     }
 }
 
 extension RelayDatabase {
     /// Removes sealed bodies past their retention: originals of delivered reports, delivered
-    /// police views and consent updates, dead letters' views and originals, and everything sealed
-    /// of a report whose consent was withdrawn (except a consent update still on its way to
-    /// police). Rows keep their ids, states, times, receipts and audit; only `report_originals`
+    /// police views and consent updates (and views a consent change replaced before delivery),
+    /// dead letters' views and originals, and everything sealed of a report at `stats_only` —
+    /// withdrawn, or so from the start — except a consent update still on its way to police. Rows keep their ids, states, times, receipts and audit; only `report_originals`
     /// and `delivery_bodies` rows go. With `dryRun` nothing is written and nothing audited.
     /// Otherwise one `purge` audit entry records the counts, and the WAL is checkpointed so that,
     /// with `secure_delete`, the bodies' bytes are gone from the database files.
@@ -69,25 +72,33 @@ extension RelayDatabase {
                 SELECT o.report_id FROM report_originals o JOIN reports r ON r.report_id = o.report_id
                 WHERE r.status = 'dead_letter' AND (SELECT max(d.dead_lettered_at) FROM deliveries d WHERE d.report_id = r.report_id) < ?
                 """, cutoffs.deadLetteredBefore)
-            // A withdrawal: the latest consent event moved a report to stats_only from another level.
+            // At stats_only since before the cutoff: withdrawn then, or submitted so (the latest consent
+            // event set the level).
             let withdrawn = """
                 SELECT e.report_id FROM consent_events e
                 WHERE e.seq = (SELECT max(seq) FROM consent_events WHERE report_id = e.report_id)
-                  AND e.to_level = 'stats_only' AND e.from_level IS NOT NULL AND e.from_level <> 'stats_only' AND e.at < ?
+                  AND e.to_level = 'stats_only' AND e.at < ?
                 """
             let withdrawnOriginals = try ids("SELECT report_id FROM report_originals WHERE report_id IN (\(withdrawn))", cutoffs.withdrawnBefore)
             let withdrawnViews = try ids("""
                 SELECT b.delivery_id FROM delivery_bodies b JOIN deliveries d ON d.delivery_id = b.delivery_id
                 WHERE d.report_id IN (\(withdrawn)) AND d.state NOT IN ('queued', 'leased')
                 """, cutoffs.withdrawnBefore)
+            // Views a consent change replaced (superseded) or took out of the queue (withdrawn),
+            // counted from that change.
+            let supersededViews = try ids("""
+                SELECT b.delivery_id FROM delivery_bodies b JOIN deliveries d ON d.delivery_id = b.delivery_id
+                WHERE d.state IN ('superseded', 'withdrawn') AND (SELECT max(e.at) FROM consent_events e WHERE e.report_id = d.report_id) < ?
+                """, cutoffs.viewsDeliveredBefore)
             let originals = Set(originalsDelivered + deadOriginals + withdrawnOriginals)
-            let views = Set(viewsDelivered + deadViews + withdrawnViews)
+            let views = Set(viewsDelivered + deadViews + withdrawnViews + supersededViews)
             counts.originalsAfterDelivery = originalsDelivered.count
             counts.policeViewsAfterDelivery = viewsDelivered.count
             counts.deadLetterViews = deadViews.count
             counts.deadLetterOriginals = deadOriginals.count
             counts.withdrawnOriginals = Set(withdrawnOriginals).subtracting(originalsDelivered + deadOriginals).count
             counts.withdrawnViews = Set(withdrawnViews).subtracting(viewsDelivered + deadViews).count
+            counts.supersededViews = Set(supersededViews).subtracting(viewsDelivered + deadViews + withdrawnViews).count
             guard !dryRun, !(originals.isEmpty && views.isEmpty) else { return counts }
             for id in originals {
                 try db.cachedStatement(sql: "DELETE FROM report_originals WHERE report_id = ?").execute(arguments: [id])

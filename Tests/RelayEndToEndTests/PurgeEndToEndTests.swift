@@ -39,7 +39,8 @@ struct PurgeEndToEndTests {
         try await daemon.start()
         let centre = daemon.profile("traveller-centre"), intake = daemon.profile("met-intake")
         var ids: [String] = []
-        for seed in ["01-verbal-abuse-bus-stop.json", "03-online-threats-community-group.json"] {
+        // Anonymous (delivered), identity_and_contact (delivered, then withdrawn), stats_only from the start.
+        for seed in ["01-verbal-abuse-bus-stop.json", "03-online-threats-community-group.json", "02-criminal-damage-trailer.json"] {
             let out = try await daemon.relay(["submit", "--profile", centre, "\(Repository.root)/seeds/traveller-centre/\(seed)"]).checked("relay submit").stdout
             ids.append(try #require(out.components(separatedBy: "accepted as ").last?.prefix(36)).description)
         }
@@ -54,22 +55,22 @@ struct PurgeEndToEndTests {
         try await daemon.relay(["consent", "--profile", centre, ids[1], "--level", "stats_only", "--method", "phone"]).checked("relay consent")
         try await deliverAll("updates")
         let stored = try await ciphertexts(daemon)
-        #expect(stored.count == 5, "two originals, two police views, one consent update")
+        #expect(stored.count == 6, "three originals, two police views, one consent update")
         let before = try await strings(daemon)
         #expect(stored.allSatisfy(before.contains), "strings finds every ciphertext before the purge")
 
         // Before any period has passed: nothing due. After 31 days: views and the withdrawn report, dry.
         #expect(try await purge(daemon, days: 1, dryRun: true).contains("dry run: 0 sealed bodies would be removed"))
         let dry = try await purge(daemon, days: 31, dryRun: true)
-        #expect(dry.contains("police_views_after_delivery: 3") && dry.contains("withdrawn_originals: 1"), "\(dry)")
-        #expect(try await ciphertexts(daemon).count == 5, "a dry run changes nothing")
+        #expect(dry.contains("police_views_after_delivery: 3") && dry.contains("withdrawn_originals: 2"), "\(dry)")
+        #expect(try await ciphertexts(daemon).count == 6, "a dry run changes nothing")
 
         // After 100 days everything is due: removed, and gone from the files.
         let real = try await purge(daemon, days: 100, dryRun: false)
-        #expect(real.contains("5 sealed bodies removed"), "\(real)")
+        #expect(real.contains("6 sealed bodies removed"), "\(real)")
         #expect(try await sqlite(daemon, "SELECT count(*) FROM report_originals") == "0")
         #expect(try await sqlite(daemon, "SELECT count(*) FROM delivery_bodies") == "0")
-        #expect(try await sqlite(daemon, "SELECT count(*) FROM reports") == "2", "rows keep their ids, states and times")
+        #expect(try await sqlite(daemon, "SELECT count(*) FROM reports") == "3", "rows keep their ids, states and times")
         let after = try await strings(daemon)
         for ct in stored { #expect(!after.contains(ct), "ciphertext still in the database files") }
         #expect(try await purge(daemon, days: 100, dryRun: false).contains("0 sealed bodies removed"))
