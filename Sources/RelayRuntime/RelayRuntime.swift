@@ -84,6 +84,11 @@ public enum RelayDaemon {
             opsRunning: { port in logger.notice("operations listening", metadata: ["relay.port": "\(port)"]) }
         ), signals: [.sigterm, .sigint], reloadOnHangup: true, logger: logger)
         warnOfStaleCRLs(runtime.services, logger: logger)
+        if !["127.0.0.1", "::1", "localhost"].contains(configuration.opsListen.host) {
+            // /reload, /metrics and /readyz have no authentication of their own.
+            logger.warning("ops_listen is not a loopback address: anyone who can reach it can read metrics and ask for a reload",
+                           metadata: ["relay.ops_listen": "\(configuration.opsListen.host):\(configuration.opsListen.port)"])
+        }
         try await runtime.run()
     }
 }
