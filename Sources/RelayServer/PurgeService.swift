@@ -32,6 +32,7 @@ struct PurgeService: Service {
             let now = services.now()
             let counts = try await services.database.purge(PurgeCutoffs(services.configuration.retention, now: now), actor: .relay, now: now, dryRun: false)
             if counts.total > 0 { logger.notice("purged sealed bodies past their retention", metadata: ["relay.removed": "\(counts.total)"]) }
+            if !counts.walEmptied { logger.warning("purge: the WAL could not be emptied; old copies of purged bodies stay in it until a later checkpoint") }
         } catch is CancellationError {
         } catch {
             logger.error("purge failed; will retry at the next interval", metadata: ["relay.error": "\(type(of: error))"])

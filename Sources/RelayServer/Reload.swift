@@ -81,10 +81,11 @@ extension RelayServices {
         summary.revokedSerials = new.revokedSerials.count
         summary.revocationLists = material.revocations.nextUpdates.count
         summary.needRestart = restartOnlyChanges(new)
+        // Audited first: a reload the log cannot record (a full disk) is not applied.
+        try await database.record(AuditActor.localAdmin.event(.principalReload, details: summary.jsonValue), at: now())
         tls.replace(with: material)
         registry.replace(with: PrincipalDirectory(principals: new.principals, defaultIntake: new.defaultIntake))
         rateLimiter.replaceRates(new.limits.rates)
-        try await database.record(AuditActor.localAdmin.event(.principalReload, details: summary.jsonValue), at: now())
         return summary
     }
 

@@ -27,6 +27,9 @@ public struct PurgeCounts: Sendable, Equatable {
     public var withdrawnViews = 0
     /// Views replaced by a consent change before police had them (never delivered).
     public var supersededViews = 0
+    /// Whether the WAL was emptied afterwards; `false` when a long reader kept old page images
+    /// (holding purged bodies) in the -wal file until a later checkpoint.
+    public var walEmptied = true
 
     public var total: Int {
         originalsAfterDelivery + policeViewsAfterDelivery + deadLetterViews + deadLetterOriginals + withdrawnOriginals + withdrawnViews + supersededViews
@@ -50,7 +53,7 @@ extension RelayDatabase {
     /// with `secure_delete`, the bodies' bytes are gone from the database files.
     public func purge(_ cutoffs: PurgeCutoffs, actor: AuditActor, now: Date, dryRun: Bool) async throws -> PurgeCounts {
         let journal = self.journal
-        let counts: PurgeCounts = try await pool.write { db in
+        var counts: PurgeCounts = try await pool.write { db in
             var counts = PurgeCounts()
             func ids(_ sql: String, _ cutoff: Date?) throws -> [String] {
                 guard let cutoff else { return [] }
@@ -83,6 +86,7 @@ extension RelayDatabase {
             let withdrawnViews = try ids("""
                 SELECT b.delivery_id FROM delivery_bodies b JOIN deliveries d ON d.delivery_id = b.delivery_id
                 WHERE d.report_id IN (\(withdrawn)) AND d.state NOT IN ('queued', 'leased')
+                  AND NOT (d.kind = 'consent_update' AND d.state = 'dead_letter')
                 """, cutoffs.withdrawnBefore)
             // Views a consent change replaced (superseded) or took out of the queue (withdrawn),
             // counted from that change.
@@ -112,7 +116,14 @@ extension RelayDatabase {
         if !dryRun && counts.total > 0 {
             // Move the WAL's pages into the database file and empty the WAL, so that old page images
             // holding the purged bodies do not linger in it.
-            try await pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+            // A reader holding an old snapshot can keep the checkpoint from finishing (it answers
+            // busy rather than failing): try again briefly, then say so.
+            counts.walEmptied = false
+            for _ in 0..<20 where !counts.walEmptied {
+                let row = try await pool.writeWithoutTransaction { db in try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+                counts.walEmptied = (row?[0] as Int?) == 0
+                if !counts.walEmptied { try await Task.sleep(for: .milliseconds(100)) }
+            }
         }
         return counts
     }

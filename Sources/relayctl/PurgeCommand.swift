@@ -36,6 +36,9 @@ struct Purge: AsyncParsableCommand {
                 print("\(key): \(Int(value.numberValue ?? 0))")
             }
             print(dryRun ? "dry run: \(counts.total) sealed bodies would be removed" : "\(counts.total) sealed bodies removed")
+            if !counts.walEmptied {
+                FileHandle.standardError.write(Data("relayctl: the WAL could not be emptied (a long-running reader); old copies of the purged bodies stay in the -wal file until relayd's next checkpoint\n".utf8))
+            }
         }
     }
 }

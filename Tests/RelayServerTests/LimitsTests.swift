@@ -128,8 +128,10 @@ struct LimitsTests {
                 let ready = try await Subprocess.run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-m", "5", "http://127.0.0.1:\(relay.opsPort)/readyz"])
                 #expect(ready.stdout == "200")
             }
-            // Documented bound (README "Limits and abuse"): a client is served within 2 s at the cap.
-            #expect(latencies.max()! < 2, "latencies at the cap: \(latencies)")
+            // Documented bound (README "Limits and abuse"): at the cap a client is served with a median
+            // under 1 s and every one under 3 s (a new client and handshake each, on a shared machine).
+            #expect(latencies.sorted()[latencies.count / 2] < 1, "latencies at the cap: \(latencies)")
+            #expect(latencies.max()! < 3, "latencies at the cap: \(latencies)")
             let closedByServer = Int(try await flood.value) ?? -1
             // The first client evicted the oldest idle connection; later ones mostly used the room
             // it left (one more may go when a client arrives before the last one's close is seen).

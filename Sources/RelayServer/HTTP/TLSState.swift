@@ -13,14 +13,16 @@ import X509
 /// certificates of its issuer only).
 public struct Revocations: Sendable {
     public var serials: Set<String>
-    public var byIssuer: [DistinguishedName: Set<String>]
+    /// Keyed by ``issuerKey(_:)``: names compared as BoringSSL compares them when it builds the
+    /// chain (string type, case and runs of spaces ignored), not byte for byte.
+    public var byIssuer: [String: Set<String>]
     /// Each CRL's issuer (as text) and when its next update is due.
     public var nextUpdates: [(issuer: String, due: Date?)]
 
     public init(serials: Set<String> = [], lists: [RevocationList] = []) {
         self.serials = serials
-        var byIssuer: [DistinguishedName: Set<String>] = [:]
-        for list in lists { byIssuer[list.issuer, default: []].formUnion(list.serials) }
+        var byIssuer: [String: Set<String>] = [:]
+        for list in lists { byIssuer[Self.issuerKey(list.issuer), default: []].formUnion(list.serials) }
         self.byIssuer = byIssuer
         self.nextUpdates = lists.map { (String(describing: $0.issuer), $0.nextUpdate) }
     }
@@ -28,8 +30,14 @@ public struct Revocations: Sendable {
     /// Why a certificate is refused (`revoked_serial` or `crl`), or `nil`.
     public func reason(serial: String, issuer: DistinguishedName) -> String? {
         if serials.contains(serial) { return "revoked_serial" }
-        if byIssuer[issuer]?.contains(serial) == true { return "crl" }
+        if !byIssuer.isEmpty, byIssuer[Self.issuerKey(issuer)]?.contains(serial) == true { return "crl" }
         return nil
+    }
+
+    /// A name as text, lower-cased, with runs of white space collapsed: a PrintableString and a
+    /// UTF8String of the same name, or names differing only in case, are the same issuer.
+    static func issuerKey(_ name: DistinguishedName) -> String {
+        String(describing: name).lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 
     /// CRLs past their `nextUpdate` (still enforced; the operator should fetch fresh ones).
