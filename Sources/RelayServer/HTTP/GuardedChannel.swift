@@ -83,7 +83,7 @@ struct GuardedChannel<Base: ServerChildChannel>: ServerChildChannel {
         return try NIOSSLServerHandler.make(context: material.context) { result, certificate in
             guard result == .certificateVerified else { return result }
             guard let parsed = try? Certificate(derEncoded: certificate.toDERBytes()) else { return .failed }
-            if let reason = revocations.reason(serial: SerialText.of(parsed.serialNumber.bytes), issuer: parsed.issuer) {
+            if let reason = revocations.reason(serial: SerialText.of(parsed.serialNumber.bytes), issuerKey: Revocations.issuerKey(parsed.issuer)) {
                 verdict.refusal = "certificate_revoked_\(reason)"
                 return .failed
             }

@@ -26,7 +26,7 @@ struct PrincipalMiddleware: RouterMiddleware {
         }
         // Revocations and principals can change while a connection stays open (a reload): its
         // next request is checked against the current ones, and refused on a closing connection.
-        if let reason = services.tls.material.revocations.reason(serial: identity.serial, issuer: identity.issuer) {
+        if let reason = services.tls.material.revocations.reason(serial: identity.serial, issuerKey: identity.issuerKey) {
             try await services.database.record(AuditActor(id: String(identity.commonName.prefix(64)), role: .unknown).event(
                 .certificateRefused, details: ["reason": .string("certificate_revoked_\(reason)"), "certificate_serial": .string(identity.serial),
                                               "stage": "request"]), at: services.now())
@@ -59,7 +59,8 @@ struct PeerIdentity: Sendable {
     var spkiSHA256: [UInt8]
     /// The serial number as ``SerialText``.
     var serial: String
-    var issuer: DistinguishedName
+    /// The issuer as ``Revocations/issuerKey(_:)``, for the CRL check on each request.
+    var issuerKey: String
 
     /// The peer of `channel` (or, on an HTTP/2 stream, of its parent connection).
     static func of(channel: any Channel) async throws -> PeerIdentity? {
@@ -81,7 +82,7 @@ struct PeerIdentity: Sendable {
         }
         let spki = try certificate.extractPublicKey().toSPKIBytes()
         return PeerIdentity(commonName: commonName, spkiSHA256: Array(SHA256.hash(data: spki)),
-                            serial: SerialText.of(parsed.serialNumber.bytes), issuer: parsed.issuer)
+                            serial: SerialText.of(parsed.serialNumber.bytes), issuerKey: Revocations.issuerKey(parsed.issuer))
     }
 }
 

@@ -28,15 +28,16 @@ public struct Revocations: Sendable {
     }
 
     /// Why a certificate is refused (`revoked_serial` or `crl`), or `nil`.
-    public func reason(serial: String, issuer: DistinguishedName) -> String? {
+    /// `issuerKey` is ``issuerKey(_:)`` of the certificate's issuer, worked out once per certificate.
+    public func reason(serial: String, issuerKey: String) -> String? {
         if serials.contains(serial) { return "revoked_serial" }
-        if !byIssuer.isEmpty, byIssuer[Self.issuerKey(issuer)]?.contains(serial) == true { return "crl" }
+        if byIssuer[issuerKey]?.contains(serial) == true { return "crl" }
         return nil
     }
 
     /// A name as text, lower-cased, with runs of white space collapsed: a PrintableString and a
     /// UTF8String of the same name, or names differing only in case, are the same issuer.
-    static func issuerKey(_ name: DistinguishedName) -> String {
+    public static func issuerKey(_ name: DistinguishedName) -> String {
         String(describing: name).lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 
