@@ -222,6 +222,10 @@ enum Migrations {
                 CREATE TABLE store_probe (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL);
                 """)
         }
+        migrator.registerMigration("v7-stats-by-month") { db in
+            // Statistics read the reports accepted in a range of months.
+            try db.execute(sql: "CREATE INDEX reports_by_accepted_at ON reports(accepted_at)")
+        }
         return migrator
     }
 }

@@ -8,7 +8,7 @@ struct Relayctl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "relayctl",
         abstract: "ReportRelay administration: PKI, keys and the audit log.",
-        subcommands: [PKI.self, Keys.self, Audit.self, Outcomes.self, Reload.self, Purge.self, Backup.self, Restore.self])
+        subcommands: [PKI.self, Keys.self, Audit.self, Outcomes.self, Stats.self, Reload.self, Purge.self, Backup.self, Restore.self])
 }
 
 /// Runs a body, printing configuration errors with their fix and exiting 78 (EX_CONFIG).

@@ -11,17 +11,7 @@ import Testing
 /// police view must contain none of them, and the ordinary text around them must survive.
 @Suite("Scrubbing property: identities written in forms nobody registered")
 struct ScrubbingVariantPropertyTests {
-    /// A reproducible generator (SplitMix64): a failure names its seed.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    typealias Generator = SeededGenerator
 
     /// Latin syllables with their Cyrillic and Greek spellings (the transliteration UK forms use).
     static let syllables: [(latin: String, cyrillic: String, greek: String)] = [

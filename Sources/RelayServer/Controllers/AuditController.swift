@@ -15,6 +15,7 @@ struct AuditController {
         group.get("audit/proof/consistency") { request, context in try await self.consistency(request, context) }
         group.get("audit/reports/:id") { request, context in try await self.report(request, context) }
         group.get("deliveries") { request, context in try await self.deliveries(request, context) }
+        group.get("stats") { request, context in try await self.stats(request, context) }
     }
 
     /// Records the read: which endpoint and which (non-personal) parameters.
@@ -96,5 +97,28 @@ struct AuditController {
         let records = try await services.database.deliveries(state: state, after: Int64(after!), limit: limit!)
         let next: JSONValue = records.count == limit! ? .string(String(records.last!.seq)) : .null
         return .json(["deliveries": .array(records.map(\.jsonValue)), "next": next])
+    }
+
+    /// Counts with small-number suppression (``StatsCube``), over months that have ended.
+    func stats(_ request: Request, _ context: Context) async throws -> Response {
+        var fields = FieldReader(query: request)
+        let from = fields.string("from", required: false, maxLength: 40)
+        let to = fields.string("to", required: false, maxLength: 40)
+        let by = fields.string("by", required: false, maxLength: 300)
+        for key in Set(request.uri.queryParameters.map { String($0.key) }).sorted() where !["from", "to", "by"].contains(key) {
+            fields.violations.append(FieldViolation(pointer: "/\(key)", detail: "unknown parameter"))
+        }
+        let query: StatsQuery?
+        do {
+            query = try StatsQuery.parse(from: from, to: to, by: by, now: services.now())
+        } catch {
+            query = nil
+            fields.violations += error.violations.filter { violation in !fields.violations.contains { $0.pointer == violation.pointer } }
+        }
+        try fields.finish()
+        guard let query else { throw Problem.validation(fields.violations) }
+        try await recordRead(request, context)
+        let facts = try await services.database.statsFacts(from: query.from, to: query.to)
+        return .json(StatsResult(query: query, facts: facts).jsonValue)
     }
 }
