@@ -132,69 +132,105 @@ public struct StatsCube: Sendable {
     public static let maxDimensions = 3
     public static let threshold = 5
 
-    /// A cell: which dimensions (bit i is `StatsDimension.withinMonth[i]`) and their values, in that order.
-    public struct Cell: Hashable, Sendable {
-        public var mask: UInt16
-        public var values: [String]
-    }
+    /// A cell, packed: the dimension mask (bit i is `StatsDimension.withinMonth[i]`) in the top
+    /// byte, then one byte per dimension in the mask, in bit order, holding the value's code.
+    /// Codes follow the values' sorted order, so comparing two keys of one mask compares their
+    /// values lexicographically, whatever order the reports came in.
+    typealias Key = UInt32
 
     public let month: String
-    private var index: [Cell: Int] = [:]
-    private var cells: [Cell] = []
+    /// Per dimension, its values in sorted order (a value's code is its position).
+    private let values: [[String]]
+    private var index: [Key: Int] = [:]
+    private var cells: [Key] = []
     private var counts: [Int] = []
     private var hidden: [Bool] = []
+
+    /// Every mask of at most ``maxDimensions`` dimensions, with its bits in order.
+    private static let masks: [(mask: UInt32, bits: [Int])] = (0..<UInt32(1 << StatsDimension.withinMonth.count))
+        .filter { $0.nonzeroBitCount <= maxDimensions }
+        .map { mask in (mask, (0..<StatsDimension.withinMonth.count).filter { mask & (1 << $0) != 0 }) }
+
+    static func pack(_ mask: UInt32, _ codes: [UInt32]) -> Key {
+        codes.enumerated().reduce(mask << 24) { $0 | $1.element << (16 - 8 * UInt32($1.offset)) }
+    }
+
+    static func unpack(_ key: Key) -> (mask: UInt32, codes: [UInt32]) {
+        let mask = key >> 24
+        return (mask, (0..<mask.nonzeroBitCount).map { (key >> (16 - 8 * UInt32($0))) & 0xFF })
+    }
 
     /// Builds the month's cube from its facts (all accepted in `month`).
     public init(month: String, facts: [StatsFact]) {
         self.month = month
         let dimensions = StatsDimension.withinMonth
-        let masks = (0..<UInt16(1 << dimensions.count)).filter { $0.nonzeroBitCount <= Self.maxDimensions }
-        for fact in facts {
-            let values = dimensions.map { Array(Set(fact.values($0))).sorted() }
-            for mask in masks {
-                var combinations: [[String]] = [[]]
-                for (bit, options) in values.enumerated() where mask & (1 << bit) != 0 {
-                    combinations = combinations.flatMap { prefix in options.map { prefix + [$0] } }
+        let factValues = facts.map { fact in dimensions.map { Array(Set(fact.values($0))) } }
+        var values = dimensions.indices.map { d in Array(Set(factValues.flatMap { $0[d] })).sorted() }
+        // A vocabulary wider than a byte cannot happen with the closed enumerations; cut it rather than
+        // mis-pack (the cells of the values beyond are then not counted).
+        values = values.map { Array($0.prefix(256)) }
+        self.values = values
+        let codeOf = values.map { Dictionary(uniqueKeysWithValues: $0.enumerated().map { ($1, UInt32($0)) }) }
+        index.reserveCapacity(facts.count * 8)
+        for valuesOfFact in factValues {
+            let codes = dimensions.indices.map { d in valuesOfFact[d].compactMap { codeOf[d][$0] } }
+            for (mask, bits) in Self.masks {
+                switch bits.count {
+                case 0: add(mask << 24)
+                case 1: for a in codes[bits[0]] { add(mask << 24 | a << 16) }
+                case 2: for a in codes[bits[0]] { for b in codes[bits[1]] { add(mask << 24 | a << 16 | b << 8) } }
+                default:
+                    for a in codes[bits[0]] { for b in codes[bits[1]] { for c in codes[bits[2]] { add(mask << 24 | a << 16 | b << 8 | c) } } }
                 }
-                for combination in combinations { add(Cell(mask: mask, values: combination)) }
             }
         }
         hidden = counts.map { (1..<Self.threshold).contains($0) }
         suppressComplements()
     }
 
-    private mutating func add(_ cell: Cell) {
-        if let i = index[cell] {
+    private mutating func add(_ key: Key) {
+        if let i = index[key] {
             counts[i] += 1
         } else {
-            index[cell] = cells.count
-            cells.append(cell)
+            index[key] = cells.count
+            cells.append(key)
             counts.append(1)
         }
     }
 
-    /// The lines: a total and its children along one more dimension.
+    /// The lines: a total and its children along one more dimension, in an order fixed by the
+    /// cells' content alone (the parent's key, then the dimension added), so that the same
+    /// reports always give the same pattern.
     private func lines() -> [(total: Int, children: [Int])] {
-        var children: [Cell: [Int]] = [:]  // key: the total with a marker bit for the dimension added
-        for (i, cell) in cells.enumerated() where cell.mask != 0 {
-            var position = 0
-            for bit in 0..<StatsDimension.withinMonth.count where cell.mask & (1 << bit) != 0 {
-                var values = cell.values
-                values.remove(at: position)
-                // The line's key: the parent's mask, its values, and which dimension was added.
-                let key = Cell(mask: cell.mask & ~(1 << bit), values: values + ["\u{0}\(bit)"])
-                children[key, default: []].append(i)
+        // (line, child) pairs, sorted and grouped: a line is its parent's key and the bit added.
+        var pairs: [(line: UInt64, child: Int)] = []
+        pairs.reserveCapacity(cells.count * Self.maxDimensions)
+        for (i, key) in cells.enumerated() {
+            let mask = key >> 24
+            var position: UInt32 = 0
+            var remaining = mask
+            while remaining != 0 {
+                let bit = UInt32(remaining.trailingZeroBitCount)
+                remaining &= remaining - 1
+                // The parent: this value taken out, the values after it moved up a byte.
+                let shift = 16 - 8 * position
+                let above = shift == 16 ? 0 : key & (0xFFFF_FFFF << (shift + 8)) & 0x00FF_FFFF
+                let below = (key & ((1 << shift) - 1)) << 8
+                let parent = (mask & ~(1 << bit)) << 24 | above | below
+                pairs.append((UInt64(parent) << 8 | UInt64(bit), i))
                 position += 1
             }
         }
-        // In an order fixed by the cells' content alone, so that the same reports always give the
-        // same pattern, whatever order they came in (dictionary order varies from run to run).
-        return children.sorted { a, b in
-            a.key.mask != b.key.mask ? a.key.mask < b.key.mask : a.key.values.lexicographicallyPrecedes(b.key.values)
-        }.map { key, members in
-            let parent = Cell(mask: key.mask, values: Array(key.values.dropLast()))
-            return (index[parent]!, members)
+        pairs.sort { $0.line != $1.line ? $0.line < $1.line : $0.child < $1.child }
+        var result: [(total: Int, children: [Int])] = []
+        var start = 0
+        while start < pairs.count {
+            var end = start
+            while end < pairs.count, pairs[end].line == pairs[start].line { end += 1 }
+            result.append((index[Key(pairs[start].line >> 8)]!, pairs[start..<end].map(\.child)))
+            start = end
         }
+        return result
     }
 
     private mutating func suppressComplements() {
@@ -206,9 +242,7 @@ public struct StatsCube: Sendable {
                 let hiddenMembers = (hidden[line.total] ? 1 : 0) + line.children.reduce(0) { $0 + (hidden[$1] ? 1 : 0) }
                 guard hiddenMembers == 1 else { continue }
                 let open = line.children.filter { !hidden[$0] && counts[$0] > 0 }
-                let pick = open.min { a, b in
-                    counts[a] != counts[b] ? counts[a] < counts[b] : cells[a].values.lexicographicallyPrecedes(cells[b].values)
-                }
+                let pick = open.min { a, b in counts[a] != counts[b] ? counts[a] < counts[b] : cells[a] < cells[b] }
                 if let pick {
                     hidden[pick] = true
                 } else if !hidden[line.total] {
@@ -221,17 +255,22 @@ public struct StatsCube: Sendable {
         }
     }
 
-    static func mask(_ dimensions: [StatsDimension]) -> UInt16 {
-        dimensions.reduce(0) { mask, dimension in
-            mask | (1 << UInt16(StatsDimension.withinMonth.firstIndex(of: dimension)!))
+    /// The key of a cell given by its values; nil when a value never occurs this month.
+    private func key(_ given: [StatsDimension: String]) -> Key? {
+        var mask: UInt32 = 0
+        var codes: [UInt32] = []
+        for (d, dimension) in StatsDimension.withinMonth.enumerated() {
+            guard let value = given[dimension] else { continue }
+            guard let code = values[d].firstIndex(of: value) else { return nil }
+            mask |= 1 << UInt32(d)
+            codes.append(UInt32(code))
         }
+        return Self.pack(mask, codes)
     }
 
     /// The published count of one cell, given by its dimension values (a zero when absent).
     public func published(_ values: [StatsDimension: String]) -> PublishedCount {
-        let dimensions = StatsDimension.withinMonth.filter { values[$0] != nil }
-        let cell = Cell(mask: Self.mask(dimensions), values: dimensions.map { values[$0]! })
-        guard let i = index[cell] else { return .count(0) }
+        guard let key = key(values), let i = index[key] else { return .count(0) }
         return Self.publish(counts[i], hidden: hidden[i])
     }
 
@@ -241,11 +280,15 @@ public struct StatsCube: Sendable {
     /// Every nonzero cell along exactly these dimensions, in value order.
     public func cells(by dimensions: [StatsDimension]) -> [(values: [StatsDimension: String], count: PublishedCount)] {
         precondition(dimensions.count <= Self.maxDimensions && !dimensions.contains(.month))
-        let ordered = StatsDimension.withinMonth.filter(dimensions.contains)
-        let mask = Self.mask(ordered)
-        return cells.indices.filter { cells[$0].mask == mask }
-            .sorted { cells[$0].values.lexicographicallyPrecedes(cells[$1].values) }
-            .map { i in (Dictionary(uniqueKeysWithValues: zip(ordered, cells[i].values)), Self.publish(counts[i], hidden: hidden[i])) }
+        let bits = StatsDimension.withinMonth.indices.filter { dimensions.contains(StatsDimension.withinMonth[$0]) }
+        let mask = bits.reduce(UInt32(0)) { $0 | 1 << UInt32($1) }
+        return cells.indices.filter { cells[$0] >> 24 == mask }
+            .sorted { cells[$0] < cells[$1] }
+            .map { i in
+                let codes = Self.unpack(cells[i]).codes
+                let named = zip(bits, codes).map { (StatsDimension.withinMonth[$0], values[$0][Int($1)]) }
+                return (Dictionary(uniqueKeysWithValues: named), Self.publish(counts[i], hidden: hidden[i]))
+            }
     }
 
     static func publish(_ count: Int, hidden: Bool) -> PublishedCount {
@@ -255,7 +298,7 @@ public struct StatsCube: Sendable {
 
     /// The true count of a cell, for tests that attack the suppression.
     public func trueCount(_ values: [StatsDimension: String]) -> Int {
-        let dimensions = StatsDimension.withinMonth.filter { values[$0] != nil }
-        return index[Cell(mask: Self.mask(dimensions), values: dimensions.map { values[$0]! })].map { counts[$0] } ?? 0
+        guard let key = key(values), let i = index[key] else { return 0 }
+        return counts[i]
     }
 }
