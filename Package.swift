@@ -36,6 +36,10 @@ let package = Package(
         ),
         // Certificates and revocation lists: issuance for the dev PKI and tests, CRL reading for the server.
         .target(
+            name: "RelayAPI",
+            dependencies: ["RelayCore"]
+        ),
+        .target(
             name: "RelayPKI",
             dependencies: [
                 "RelayCore",
@@ -76,7 +80,7 @@ let package = Package(
         .target(
             name: "RelayServer",
             dependencies: [
-                "RelayCore", "RelayStore", "RelayConfig", "RelayApplication", "RelayPKI",
+                "RelayCore", "RelayAPI", "RelayStore", "RelayConfig", "RelayApplication", "RelayPKI",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -120,7 +124,7 @@ let package = Package(
         .target(
             name: "RelayClient",
             dependencies: [
-                "RelayCore",
+                "RelayCore", "RelayAPI",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -140,7 +144,7 @@ let package = Package(
         .executableTarget(
             name: "relay",
             dependencies: [
-                "RelayClient", "RelayCore",
+                "RelayAPI", "RelayClient", "RelayCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -170,7 +174,7 @@ let package = Package(
         .target(
             name: "RelayTestSupport",
             dependencies: [
-                "RelayCore", "RelayFixtures", "RelayStore", "RelayServer", "RelayConfig", "RelayRuntime", "RelayPKI", "RelayClient",
+                "RelayCore", "RelayAPI", "RelayFixtures", "RelayStore", "RelayServer", "RelayConfig", "RelayRuntime", "RelayPKI", "RelayClient",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -193,7 +197,7 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
             ]
         ),
-        .testTarget(name: "RelayClientTests", dependencies: ["RelayClient", "RelayCore", "RelayTestSupport"]),
+        .testTarget(name: "RelayClientTests", dependencies: ["RelayClient", "RelayAPI", "RelayCore", "RelayTestSupport"]),
         .testTarget(
             name: "RelayEndToEndTests",
             dependencies: [

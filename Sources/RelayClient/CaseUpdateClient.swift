@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import NIOHTTP1
+import RelayAPI
 import RelayCore
 
 /// Reads an X25519 private key file written by `relay keygen` (unpadded base64url of 32 bytes).
@@ -43,7 +44,7 @@ extension RelayAPIClient {
     /// Posts a case update (intakes). With a message, the centre's key is fetched from the relay
     /// and the message sealed to it. The `update_accepted` receipt is verified against `keys`.
     /// Returns the relay's answer and whether it was new (`201`) rather than a retry (`200`).
-    public func postUpdate(_ draft: CaseUpdateDraft, keys: PublishedKeys) async throws -> (body: JSONValue, created: Bool) {
+    public func postUpdate(_ draft: CaseUpdateDraft, keys: PublishedKeys) async throws -> (posted: V1.UpdatePosted, receipt: SignedReceipt, created: Bool) {
         let reportID = draft.reportID.lowercasedString
         var body: [String: JSONValue] = [
             "update_id": .string(draft.updateID.lowercasedString), "status": .string(draft.status.rawValue),
@@ -51,10 +52,8 @@ extension RelayAPIClient {
         ]
         if let outcome = draft.outcome { body["outcome"] = outcome.jsonValue }
         if let text = draft.message {
-            let keyBody = try await call(.GET, "/v1/intake/reports/\(reportID)/update-key").body
-            guard let raw = keyBody["public_key"]?.stringValue.flatMap(Base64URL.decode),
-                  let key = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: raw),
-                  keyBody["key_id"]?.stringValue == EnvelopeKeyID.of(key) else {
+            let published = try await call(.GET, "/v1/intake/reports/\(reportID)/update-key", as: V1.UpdateKey.self).answer
+            guard let key = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: published.publicKey), published.keyID == EnvelopeKeyID.of(key) else {
                 throw ClientError.verification("the relay sent a centre key that is not a valid X25519 key with a matching key id")
             }
             let plaintext = CaseUpdateMessage(reportID: draft.reportID, updateID: draft.updateID, status: draft.status, outcome: draft.outcome,
@@ -62,11 +61,12 @@ extension RelayAPIClient {
             body["message"] = try Envelope.seal(plaintext.jsonValue.canonicalBytes, to: key, purpose: .update, reportID: draft.updateID).jsonValue
         }
         let response = try await call(.POST, "/v1/intake/reports/\(reportID)/updates", body: .object(body))
-        guard let receipt = response.body["receipt"].flatMap(SignedReceipt.init(json:)), receipt.verify(with: keys.signingKeys),
+        let posted = try Self.read(V1.UpdatePosted.self, from: response.body)
+        guard let receipt = SignedReceipt(json: posted.receipt), receipt.verify(with: keys.signingKeys),
               receipt.receipt["update_id"]?.stringValue == draft.updateID.lowercasedString else {
             throw ClientError.verification("the relay's update_accepted receipt does not verify against its published signing keys")
         }
-        return (response.body, response.status == 201)
+        return (posted, receipt, response.status == 201)
     }
 }
 
@@ -104,35 +104,30 @@ public struct CentreUpdates: Sendable {
         var cursor = fromStart ? "0" : (try? String(contentsOfFile: cursorPath, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "0"
         var opened: [Opened] = []
         while true {
-            let body = try await api.call(.GET, "/v1/updates?after=\(cursor)&limit=500").body
-            let page = body["updates"]?.arrayValue ?? []
-            for json in page { opened.append(try open(json, keys: keys)) }
-            guard let next = body["next"]?.stringValue, next != cursor, !page.isEmpty else { break }
-            cursor = next
+            let page = try await api.call(.GET, "/v1/updates?after=\(cursor)&limit=500", as: V1.UpdatePage.self).answer
+            for update in page.updates { opened.append(try open(update, keys: keys)) }
+            guard page.next != cursor, !page.updates.isEmpty else { break }
+            cursor = page.next
         }
         return (opened, cursor)
     }
 
-    func open(_ json: JSONValue, keys: PublishedKeys) throws -> Opened {
-        guard let updateID = json["update_id"]?.stringValue, let updateUUID = UUID(canonical: updateID),
-              let reportID = json["report_id"]?.stringValue, let status = json["status"]?.stringValue.flatMap(CaseUpdateStatus.init(rawValue:)) else {
-            throw ClientError.verification("the relay sent an update without update_id, report_id or a known status")
-        }
-        guard let receipt = json["receipt"].flatMap(SignedReceipt.init(json:)), receipt.verify(with: keys.signingKeys),
+    func open(_ sent: V1.CaseUpdate, keys: PublishedKeys) throws -> Opened {
+        let updateUUID = sent.updateID, updateID = sent.updateID.lowercasedString, reportID = sent.reportID.lowercasedString
+        guard let receipt = sent.signedReceipt, receipt.verify(with: keys.signingKeys),
               receipt.receipt["update_id"]?.stringValue == updateID, receipt.receipt["report_id"]?.stringValue == reportID else {
             throw ClientError.verification("update \(updateID): its receipt does not verify against the relay's signing keys")
         }
         var update = Opened(
-            updateID: updateID, reportID: reportID, centreReference: json["centre_reference"]?.stringValue, status: status,
-            outcome: json["outcome"].flatMap { try? PoliceOutcome(json: $0, pointer: "/outcome") },
-            occurredAt: json["occurred_at"]?.stringValue ?? "", receivedAt: json["received_at"]?.stringValue ?? "")
-        guard let sealed = json["message"] else { return update }
+            updateID: updateID, reportID: reportID, centreReference: sent.centreReference, status: sent.status, outcome: sent.outcome,
+            occurredAt: sent.occurredAt, receivedAt: sent.receivedAt)
+        guard let sealedText = sent.message else { return update }
         guard let privateKey else {
             update.messageProblem = "sealed to the centre's key; give --centre-key to read it"
             return update
         }
         do {
-            let envelope = try Envelope(json: sealed, pointer: "/message")
+            let envelope = try Envelope(json: try JSONParser.parse(Array(sealedText.utf8)), pointer: "/message")
             let plaintext = try envelope.open(with: [privateKey], purpose: .update, reportID: updateUUID)
             let message = try CaseUpdateMessage(json: try JSONParser.parse(Array(plaintext)))
             guard message.updateID == updateUUID, message.reportID.lowercasedString == reportID else {
@@ -148,11 +143,11 @@ public struct CentreUpdates: Sendable {
 
     /// Tells the relay the caseworker has seen these updates (the intake gets `update_seen`
     /// receipts) and saves the cursor past them.
-    public func acknowledge(_ updates: [Opened], next: String) async throws -> [JSONValue] {
-        var results: [JSONValue] = []
+    public func acknowledge(_ updates: [Opened], next: String) async throws -> [V1.UpdateAckResults.Result] {
+        var results: [V1.UpdateAckResults.Result] = []
         for start in stride(from: 0, to: updates.count, by: 100) {
-            let ids = updates[start..<min(start + 100, updates.count)].map { JSONValue.string($0.updateID) }
-            results += try await api.call(.POST, "/v1/updates/ack", body: ["update_ids": .array(ids)]).body["results"]?.arrayValue ?? []
+            let ids = updates[start..<min(start + 100, updates.count)].map(\.updateID)
+            results += try await api.call(.POST, "/v1/updates/ack", sending: V1.UpdateAckRequest(updateIDs: ids), as: V1.UpdateAckResults.self).answer.results
         }
         try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         try DurableFile.write(Array((next + "\n").utf8), to: cursorPath, mode: 0o644)

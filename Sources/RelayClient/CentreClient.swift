@@ -1,5 +1,6 @@
 import Foundation
 import NIOHTTP1
+import RelayAPI
 import RelayCore
 
 /// What a centre does: seal and submit reports through the spool, check status, collect receipts.
@@ -45,7 +46,7 @@ public struct CentreClient: Sendable {
 
     /// What became of one send.
     public enum SendOutcome: Sendable {
-        case accepted(status: Int, body: JSONValue)
+        case accepted(status: Int, acceptance: V1.Acceptance)
         case rejected(ClientError)
         case unreachable(ClientError)
     }
@@ -61,11 +62,14 @@ public struct CentreClient: Sendable {
         }
         switch response.status {
         case 200, 201:
-            if let receipt = response.body["receipt"].flatMap(SignedReceipt.init(json:)), !receipt.verify(with: keys.signingKeys) {
+            guard let acceptance = try? V1.Acceptance(json: response.body), acceptance.reportID == entry.reportID else {
+                return .rejected(.verification("the relay's answer is not an acceptance of this report; the report stays spooled — tell the relay operator"))
+            }
+            guard acceptance.receipt.verify(with: keys.signingKeys) else {
                 return .rejected(.verification("the acceptance receipt's signature does not verify; the report stays spooled — tell the relay operator"))
             }
             try spool.remove(entry)
-            return .accepted(status: response.status, body: response.body)
+            return .accepted(status: response.status, acceptance: acceptance)
         case 400, 409, 413, 415, 422:
             try spool.reject(entry)
             return .rejected(.rejected(status: response.status, problem: response.body))
@@ -84,9 +88,8 @@ public struct CentreClient: Sendable {
         var collected: [SignedReceipt] = []
         var failures = 0
         while true {
-            let body = try await api.call(.GET, "/v1/receipts?after=\(cursor)&limit=500").body
-            let page = body["receipts"]?.arrayValue ?? []
-            for json in page {
+            let page = try await api.call(.GET, "/v1/receipts?after=\(cursor)&limit=500", as: V1.ReceiptPage.self).answer
+            for json in page.receipts {
                 guard let receipt = SignedReceipt(json: json) else { failures += 1; continue }
                 if !receipt.verify(with: keys.signingKeys) { failures += 1; continue }
                 collected.append(receipt)
@@ -94,8 +97,8 @@ public struct CentreClient: Sendable {
                     try DurableFile.write(json.canonicalBytes, to: "\(directory)/\(id).json", mode: 0o644)
                 }
             }
-            guard let next = body["next"]?.stringValue, next != cursor, !page.isEmpty else { break }
-            cursor = next
+            guard page.next != cursor, !page.receipts.isEmpty else { break }
+            cursor = page.next
             // The cursor moves only past receipts that verified, so a bad one is fetched again.
             if failures == 0 { try DurableFile.write(Array((cursor + "\n").utf8), to: cursorPath, mode: 0o644) }
         }
@@ -112,11 +115,8 @@ extension CentreClient {
             throw ClientError.verification("the receipt carries no audit_index, so it cannot be proved (issued before the audit log existed)")
         }
         guard let origin = keys.checkpointOrigin else { throw ClientError.verification("the relay publishes no checkpoint origin") }
-        let body = try await api.call(.GET, "/v1/receipts/\(receiptID)/proof").body
-        guard let note = body["checkpoint"]?.stringValue, let entry = body["entry"],
-              let leafIndex = body["leaf_index"]?.numberValue.map(Int.init), let treeSize = body["tree_size"]?.numberValue.map(Int.init) else {
-            throw ClientError.verification("the proof of receipt \(receiptID) is incomplete")
-        }
+        let proof = try await api.call(.GET, "/v1/receipts/\(receiptID)/proof", as: V1.ReceiptProof.self).answer
+        let (note, entry, leafIndex, treeSize) = (proof.checkpoint, proof.entry, proof.leafIndex, proof.treeSize)
         guard let text = SignedNote.verify(note: note, name: origin, keys: keys.signingKeys),
               let checkpoint = Checkpoint(body: text), checkpoint.origin == origin, checkpoint.size == treeSize else {
             throw ClientError.verification("the checkpoint for receipt \(receiptID) is not signed by the relay's key")
@@ -124,9 +124,8 @@ extension CentreClient {
         guard entry["details"]?["receipt_id"]?.stringValue == receiptID, leafIndex == Int(auditIndex) else {
             throw ClientError.verification("the audit entry returned for receipt \(receiptID) is not that receipt's")
         }
-        let hashes = (body["hashes"]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap(Base64URL.decode).map(Array.init) }
         guard MerkleTree.verifyInclusion(leafHash: MerkleTree.leafHash(entry.canonicalBytes), index: leafIndex, size: treeSize,
-                                         proof: hashes, root: checkpoint.root) else {
+                                         proof: proof.hashes, root: checkpoint.root) else {
             throw ClientError.verification("receipt \(receiptID) is not in the signed audit log: the inclusion proof fails")
         }
         return treeSize

@@ -1,4 +1,5 @@
 import Foundation
+import RelayAPI
 import RelayCore
 
 /// Where and as whom the `relay` CLI connects. Each setting comes from a flag, else an
@@ -107,11 +108,12 @@ public enum ClientError: Error, Sendable, CustomStringConvertible {
         case .unreachable(let message): return message
         case .verification(let message): return message
         case .rejected(let status, let problem):
-            var text = "the relay refused the request (\(status)): \(problem["title"]?.stringValue ?? "error")"
-            if let detail = problem["detail"]?.stringValue { text += ": \(detail)" }
-            for error in problem["errors"]?.arrayValue ?? [] {
-                text += "\n  \(error["pointer"]?.stringValue ?? "") \(error["detail"]?.stringValue ?? "")"
+            guard let parsed = try? V1.Problem(json: problem) else {
+                return "the relay refused the request (\(status)): \(problem["title"]?.stringValue ?? "error")"
             }
+            var text = "the relay refused the request (\(status)): \(parsed.title)"
+            if let detail = parsed.detail { text += ": \(detail)" }
+            for error in parsed.errors { text += "\n  \(error.pointer) \(error.detail)" }
             return text
         }
     }

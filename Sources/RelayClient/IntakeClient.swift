@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import NIOHTTP1
+import RelayAPI
 import RelayCore
 
 /// What a police intake does: lease items, open them with its own private key, ack or nack.
@@ -34,18 +35,19 @@ public struct IntakeClient: Sendable {
 
     /// Leases up to `max` items and opens each.
     public func lease(max: Int, leaseSeconds: Int?) async throws -> [OpenedItem] {
-        var request: [String: JSONValue] = ["max": .integer(max)]
-        if let leaseSeconds { request["lease_seconds"] = .integer(leaseSeconds) }
-        let body = try await api.call(.POST, "/v1/intake/lease", body: .object(request)).body
-        return try (body["items"]?.arrayValue ?? []).map { item in
-            guard let deliveryID = item["delivery_id"]?.stringValue, let reportText = item["report_id"]?.stringValue,
-                  let reportID = UUID(canonical: reportText), let envelopeJSON = item["envelope"] else {
-                throw ClientError.verification("the relay sent a lease item without delivery_id, report_id or envelope")
+        let page = try await api.call(.POST, "/v1/intake/lease", sending: V1.LeaseRequest(max: max, leaseSeconds: leaseSeconds),
+                                      as: V1.LeasePage.self).answer
+        return try page.items.map { item in
+            let deliveryID = item.deliveryID
+            let envelope: Envelope
+            do {
+                envelope = try item.sealed()
+            } catch {
+                throw ClientError.verification("item \(deliveryID): \(error)")
             }
-            let envelope = try Envelope(json: envelopeJSON, pointer: "/envelope")
             let plaintext: Data
             do {
-                plaintext = try envelope.open(with: [privateKey], purpose: .delivery, reportID: reportID)
+                plaintext = try envelope.open(with: [privateKey], purpose: .delivery, reportID: item.reportID)
             } catch {
                 throw ClientError.verification("item \(deliveryID) does not open with this intake's key (\(error)); check --intake-key matches the public key the relay holds")
             }
@@ -53,9 +55,8 @@ public struct IntakeClient: Sendable {
                 throw ClientError.verification("item \(deliveryID) opened but is not JSON")
             }
             return OpenedItem(
-                deliveryID: deliveryID, reportID: reportText, kind: item["kind"]?.stringValue ?? "report",
-                leaseToken: item["lease_token"]?.stringValue ?? "", leaseExpiresAt: item["lease_expires_at"]?.stringValue ?? "",
-                attempts: Int(item["attempts"]?.numberValue ?? 0), risk: item["risk"]?.stringValue ?? "standard", view: view)
+                deliveryID: deliveryID, reportID: item.reportID.lowercasedString, kind: item.kind.rawValue, leaseToken: item.leaseToken,
+                leaseExpiresAt: item.leaseExpiresAt, attempts: item.attempts, risk: item.risk.rawValue, view: view)
         }
     }
 
@@ -63,19 +64,13 @@ public struct IntakeClient: Sendable {
 
 extension RelayAPIClient {
     /// Acknowledges leased items; returns the relay's per-item results.
-    public func ack(_ acks: [(deliveryID: String, leaseToken: String, policeReference: String?)]) async throws -> [JSONValue] {
-        let body: JSONValue = ["acks": .array(acks.map { ack in
-            var members: [String: JSONValue] = ["delivery_id": .string(ack.deliveryID), "lease_token": .string(ack.leaseToken)]
-            if let reference = ack.policeReference { members["police_reference"] = .string(reference) }
-            return .object(members)
-        })]
-        return try await call(.POST, "/v1/intake/ack", body: body).body["results"]?.arrayValue ?? []
+    public func ack(_ acks: [V1.Ack]) async throws -> [V1.AckResults.Result] {
+        try await call(.POST, "/v1/intake/ack", sending: V1.AckRequest(acks: acks), as: V1.AckResults.self).answer.results
     }
 
     /// Hands a leased item back, at once or after `retryAfter` seconds.
     public func nack(deliveryID: String, leaseToken: String, retryAfter: Int?) async throws {
-        var body: [String: JSONValue] = ["delivery_id": .string(deliveryID), "lease_token": .string(leaseToken)]
-        if let retryAfter { body["retry_after_seconds"] = .integer(retryAfter) }
-        _ = try await call(.POST, "/v1/intake/nack", body: .object(body))
+        _ = try await call(.POST, "/v1/intake/nack", sending: V1.NackRequest(deliveryID: deliveryID, leaseToken: leaseToken,
+                                                                            retryAfterSeconds: retryAfter, reason: nil), as: V1.NackResult.self)
     }
 }

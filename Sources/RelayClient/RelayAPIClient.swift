@@ -4,6 +4,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOSSL
+import RelayAPI
 import RelayCore
 
 /// An HTTPS client of the relay API with mutual TLS, over AsyncHTTPClient.
@@ -79,6 +80,23 @@ public final class RelayAPIClient: Sendable {
     static func describe(_ error: any Error) -> String {
         if let ssl = error as? NIOSSLError { return "TLS: \(ssl)" }
         return String(describing: type(of: error))
+    }
+
+    /// Sends a v1 request body and reads a v1 response body, requiring a 2xx; a body not shaped as
+    /// the contract says is a ``ClientError/verification(_:)`` naming the member.
+    public func call<Answer: WireReadable>(_ method: HTTPMethod, _ path: String, sending body: (any WireWritable)? = nil,
+                                           as _: Answer.Type) async throws -> (answer: Answer, status: Int) {
+        let response = try await call(method, path, body: body?.jsonValue)
+        return (try Self.read(Answer.self, from: response.body), response.status)
+    }
+
+    /// Reads a v1 body; a shape the contract does not give is a ``ClientError/verification(_:)``.
+    public static func read<Answer: WireReadable>(_: Answer.Type, from json: JSONValue) throws -> Answer {
+        do {
+            return try Answer(json: json)
+        } catch {
+            throw ClientError.verification("\(error)")
+        }
     }
 
     /// Sends and requires a 2xx; 4xx become ``ClientError/rejected(status:problem:)``, 5xx ``ClientError/unreachable(_:)``.

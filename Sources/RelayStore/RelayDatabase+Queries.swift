@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import RelayCore
 
-/// A report's status as its centre sees it (`GET /v1/reports/{id}`).
+/// A report's status as its centre sees it (`GET /v1/reports/{id}`; the body is `V1.ReportStatusBody`).
 public struct ReportStatusRecord: Sendable, Equatable {
     public var reportID: String
     public var status: ReportStatus
@@ -16,23 +16,6 @@ public struct ReportStatusRecord: Sendable, Equatable {
     public var latestUpdate: LatestUpdate?
     /// Cursor position for listings.
     public var seq: Int64
-
-    /// The API body.
-    public var jsonValue: JSONValue {
-        var members: [String: JSONValue] = [
-            "report_id": .string(reportID), "status": .string(status.rawValue), "consent_level": .string(consentLevel.rawValue),
-            "accepted_at": .string(RFC3339.format(acceptedAt)), "attempts": .integer(attempts),
-        ]
-        if let deliveredAt { members["delivered_at"] = .string(RFC3339.format(deliveredAt)) }
-        if let intakeID { members["intake_id"] = .string(intakeID) }
-        if let policeReference { members["police_reference"] = .string(policeReference) }
-        if let latestUpdate {
-            var update: [String: JSONValue] = ["status": .string(latestUpdate.status.rawValue), "occurred_at": .string(RFC3339.format(latestUpdate.occurredAt))]
-            if let outcome = latestUpdate.outcome { update["outcome"] = outcome.jsonValue }
-            members["latest_update"] = .object(update)
-        }
-        return .object(members)
-    }
 }
 
 extension RelayDatabase {

@@ -82,10 +82,10 @@ public struct NewDelivery: Sendable {
 
 /// The result of a submission.
 public enum SubmitOutcome: Sendable, Equatable {
-    /// Newly stored; the `201` body.
-    case created(JSONValue)
-    /// The same id with the same envelope was stored before; the original body, for a `200`.
-    case duplicate(JSONValue)
+    /// Newly stored; the answer for a `201`.
+    case created(Acceptance)
+    /// The same id with the same envelope was stored before; the first answer, for a `200`.
+    case duplicate(Acceptance)
     /// The same id was stored with a different envelope (or by another centre): `409`.
     case conflict
 }
@@ -102,8 +102,10 @@ extension RelayDatabase {
                                          arguments: [reportID.lowercasedString]) else { return nil }
         guard row["centre_id"] as String == centreID, row["envelope_sha256"] as String == envelopeSHA256 else { return .conflict }
         // A stored acceptance that no longer parses is a damaged row, not someone else's report.
-        guard let body = try? JSONParser.parse(Array((row["acceptance"] as String).utf8)) else { throw StoreError.damagedRow(column: "acceptance") }
-        return .duplicate(body)
+        guard let body = try? JSONParser.parse(Array((row["acceptance"] as String).utf8)), let acceptance = try? Acceptance(parsing: body) else {
+            throw StoreError.damagedRow(column: "acceptance")
+        }
+        return .duplicate(acceptance)
     }
 
     /// How many earlier reports carry this pseudonym.
@@ -198,12 +200,10 @@ extension RelayDatabase {
             event: centre.event(.submission, reportID: reportID, deliveryID: deliveryID, details: .object(details)))
         try Self.recordConsent(db, journal: journal, reportID: reportID, actor: centre, from: nil, to: consent,
                                effect: "recorded", at: submission.acceptedAt)
-        let body: JSONValue = [
-            "report_id": .string(reportID), "status": .string(status.rawValue),
-            "accepted_at": .string(RFC3339.format(submission.acceptedAt)), "receipt": receipt.jsonValue,
-        ]
-        try db.cachedStatement(sql: "UPDATE reports SET acceptance = ? WHERE report_id = ?").execute(arguments: [body.canonicalString, reportID])
-        return .created(body)
+        let acceptance = Acceptance(reportID: submission.reportID, status: status, acceptedAt: submission.acceptedAt, receipt: receipt)
+        try db.cachedStatement(sql: "UPDATE reports SET acceptance = ? WHERE report_id = ?")
+            .execute(arguments: [acceptance.jsonValue.canonicalString, reportID])
+        return .created(acceptance)
     }
 
     /// Keeps a consent event (who, when, from, to, method, effect) and audits it: levels and

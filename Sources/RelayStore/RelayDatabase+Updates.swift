@@ -76,12 +76,6 @@ public struct CaseUpdateRecord: Sendable, Equatable {
     public var receipt: String
 }
 
-/// The newest update on a report (`latest_update` of its status).
-public struct LatestUpdate: Sendable, Equatable {
-    public var status: CaseUpdateStatus
-    public var outcome: PoliceOutcome?
-    public var occurredAt: Date
-}
 
 /// The answer to one centre acknowledgement.
 public struct UpdateAckResult: Sendable, Equatable {

@@ -32,8 +32,8 @@ struct Submit: AsyncParsableCommand {
                         throw ClientError.usage("\(file): \(error)")
                     }
                     switch try await centre.send(entry, keys: keys) {
-                    case .accepted(let status, let body):
-                        print("\(file): \(status == 201 ? "accepted" : "already accepted") as \(entry.reportID.lowercasedString), status \(body["status"]?.stringValue ?? "?")")
+                    case .accepted(let status, let acceptance):
+                        print("\(file): \(status == 201 ? "accepted" : "already accepted") as \(entry.reportID.lowercasedString), status \(acceptance.status.rawValue)")
                     case .rejected(let error):
                         FileHandle.standardError.write(Data("relay: \(file): \(error)\n".utf8))
                         worst = worst ?? error

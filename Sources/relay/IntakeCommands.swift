@@ -1,6 +1,7 @@
 import ArgumentParser
 import Crypto
 import Foundation
+import RelayAPI
 import RelayClient
 import RelayCore
 
@@ -83,12 +84,11 @@ struct Ack: AsyncParsableCommand {
             let references = try items.map { try LeasedReference.resolve($0, token: token) }
             let profile = try connection.resolve()
             try await withAPI(profile) { api in
-                let results = try await api.ack(references.map { ($0.deliveryID, $0.leaseToken, policeReference) })
+                let results = try await api.ack(references.map { V1.Ack(deliveryID: $0.deliveryID, leaseToken: $0.leaseToken, policeReference: policeReference) })
                 var failed = 0
                 for result in results {
-                    let status = result["status"]?.stringValue ?? "?"
-                    if status != "delivered" { failed += 1 }
-                    print("\(result["delivery_id"]?.stringValue ?? "?")  \(status)")
+                    if result.outcome != .delivered { failed += 1 }
+                    print("\(result.deliveryID)  \(result.outcome.rawValue)")
                 }
                 if failed > 0 {
                     throw ClientError.rejected(status: 409, problem: ["title": "not all items acknowledged",

@@ -63,8 +63,8 @@ struct Update: AsyncParsableCommand {
                 let keys = try await api.keys()
                 let draft = CaseUpdateDraft(reportID: reportID, updateID: updateID, status: status, outcome: policeOutcome, occurredAt: occurred,
                                             message: message, officerReference: officerReference, nextContactBy: nextContactBy)
-                let (body, created) = try await api.postUpdate(draft, keys: keys)
-                let receiptID = body["receipt"]?["receipt"]?["receipt_id"]?.stringValue ?? "?"
+                let (_, receipt, created) = try await api.postUpdate(draft, keys: keys)
+                let receiptID = receipt.receipt["receipt_id"]?.stringValue ?? "?"
                 print("update \(updateID.lowercasedString) on report \(reportID.lowercasedString): \(created ? "accepted" : "already accepted"), \(status.rawValue)\(message == nil ? "" : ", message sealed to the centre"); receipt \(receiptID) signature ok")
             }
         }

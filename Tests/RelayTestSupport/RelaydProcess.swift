@@ -5,8 +5,8 @@ import Foundation
 public final class RelaydProcess: @unchecked Sendable {
     // Mutable only from the test that owns it, one step at a time.
     public let workspace: TemporaryDirectory
-    public let apiPort: Int
-    public let opsPort: Int
+    public private(set) var apiPort: Int
+    public private(set) var opsPort: Int
     public private(set) var process: Process?
     public var configPath: String { workspace.file("relayd.yaml") }
     public var databasePath: String { workspace.file("var/relay.sqlite") }
@@ -27,10 +27,37 @@ public final class RelaydProcess: @unchecked Sendable {
     /// A principal's `relay` profile, written by the development PKI on first start.
     public func profile(_ principal: String) -> String { workspace.file("certs/dev/\(principal).profile.json") }
 
-    /// Starts the daemon and waits until `/readyz` answers 200.
+    /// Starts the daemon and waits until `/readyz` answers 200. A port found free can be taken
+    /// by another test before relayd binds it; then relayd exits 69 saying so, and it is started
+    /// again on fresh ports (at most three times).
     public func start() async throws {
-        process = try Subprocess.start(Repository.binary("relayd"), ["--config", configPath], logFile: logPath, directory: workspace.path)
-        try await waitUntilReady()
+        for attempt in 1...3 {
+            process = try Subprocess.start(Repository.binary("relayd"), ["--config", configPath], logFile: logPath, directory: workspace.path)
+            do {
+                try await waitUntilReady()
+                return
+            } catch let failure as CommandFailure where attempt < 3 && failure.status == 69 && failure.output.contains("already in use") {
+                try movePorts()
+            }
+        }
+    }
+
+    /// Gives the configuration fresh ports.
+    private func movePorts() throws {
+        let (oldAPI, oldOps) = (apiPort, opsPort)
+        apiPort = try FreePort.find()
+        opsPort = try FreePort.find()
+        let yaml = try String(contentsOfFile: configPath, encoding: .utf8)
+            .replacingOccurrences(of: "port: \(oldAPI)", with: "port: \(apiPort)")
+            .replacingOccurrences(of: "port: \(oldOps)", with: "port: \(opsPort)")
+        try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
+        // The development PKI's profiles, written by the first start, name the API port.
+        let profiles = workspace.file("certs/dev")
+        for file in (try? FileManager.default.contentsOfDirectory(atPath: profiles)) ?? [] where file.hasSuffix(".profile.json") {
+            let path = "\(profiles)/\(file)"
+            let text = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "localhost:\(oldAPI)", with: "localhost:\(apiPort)")
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        }
     }
 
     /// Starts the daemon in a mount namespace of its own, where `var/` (its database and keys) is

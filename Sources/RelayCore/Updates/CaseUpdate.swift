@@ -226,3 +226,16 @@ extension PoliceOutcome {
         self = outcome
     }
 }
+
+/// The newest update on a report (`latest_update` of its status).
+public struct LatestUpdate: Sendable, Equatable {
+    public var status: CaseUpdateStatus
+    public var outcome: PoliceOutcome?
+    public var occurredAt: Date
+
+    public init(status: CaseUpdateStatus, outcome: PoliceOutcome?, occurredAt: Date) {
+        self.status = status
+        self.outcome = outcome
+        self.occurredAt = occurredAt
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RelayAPI
 import RelayApplication
 import RelayCore
 import RelayStore
@@ -37,10 +38,7 @@ struct CentreController {
         }
         let outcome = try await services.application.changeConsent(reportID: id, centre: context.principal, to: consent)
         context.logger.info("consent changed", metadata: ["relay.report_id": "\(id.lowercasedString)", "relay.effect": "\(outcome.plan.effect)"])
-        return .json([
-            "report_id": .string(id.lowercasedString), "status": .string(outcome.status.rawValue),
-            "consent_level": .string(consent.level.rawValue), "effect": .string(outcome.plan.effect),
-        ])
+        return .api(V1.ConsentChange(reportID: id, status: outcome.status, consentLevel: consent.level, effect: outcome.plan.effect))
     }
 
     /// The receipt's own audit entry and its inclusion proof in a signed checkpoint that covers it.
@@ -51,10 +49,8 @@ struct CentreController {
                 key: services.keys.signingKey, now: services.now()) else {
             throw Problem.notFound
         }
-        return .json([
-            "checkpoint": .string(proof.checkpoint.note), "entry": proof.entry.jsonValue, "leaf_index": .integer(proof.entry.index),
-            "tree_size": .integer(proof.checkpoint.size), "hashes": .array(proof.hashes.map { .string(Base64URL.encode($0)) }),
-        ])
+        return .api(V1.ReceiptProof(checkpoint: proof.checkpoint.note, entry: proof.entry.jsonValue, leafIndex: proof.entry.index,
+                                    treeSize: proof.checkpoint.size, hashes: proof.hashes.map(Array.init)))
     }
 
     func submit(_ request: Request, _ context: Context) async throws -> Response {
@@ -90,8 +86,8 @@ struct CentreController {
 
     static func response(for outcome: SubmitOutcome) -> Response {
         switch outcome {
-        case .created(let body): return .json(body, status: .created)
-        case .duplicate(let body): return .json(body, status: .ok)
+        case .created(let acceptance): return .api(acceptance, status: .created)
+        case .duplicate(let acceptance): return .api(acceptance, status: .ok)
         case .conflict:
             return Problem(RelayError.reportIDInUse).response
         }
@@ -102,7 +98,7 @@ struct CentreController {
               let record = try await services.database.reportStatus(reportID: id, centreID: context.principal.id) else {
             throw Problem.notFound
         }
-        return .json(record.jsonValue)
+        return .api(record.body)
     }
 
     func list(_ request: Request, _ context: Context) async throws -> Response {
@@ -112,8 +108,7 @@ struct CentreController {
         let limit = query.int("limit", range: 1...1000, default: 100) ?? 100
         try query.finish()
         let records = try await services.database.reports(centreID: context.principal.id, status: status, after: after, limit: limit)
-        let next: JSONValue = records.count == limit ? .string(String(records.last!.seq)) : .null
-        return .json(["reports": .array(records.map(\.jsonValue)), "next": next])
+        return .api(V1.ReportPage(reports: records.map(\.body), next: records.count == limit ? String(records.last!.seq) : nil))
     }
 
     func receipts(_ request: Request, _ context: Context) async throws -> Response {
@@ -129,23 +124,14 @@ struct CentreController {
         let limit = query.int("limit", range: 1...1000, default: 100) ?? 100
         try query.finish()
         let records = try await services.database.updates(centreID: context.principal.id, after: after, limit: limit)
-        var page = JSONObjectWriter()
-        page.add("updates", objects: records.map { record in
-            var object = JSONObjectWriter()
-            object.add("update_id", .string(record.updateID))
-            object.add("report_id", .string(record.reportID))
-            if let reference = record.centreReference { object.add("centre_reference", .string(reference)) }
-            object.add("status", .string(record.status.rawValue))
-            if let outcome = record.outcome { object.add("outcome", outcome.jsonValue) }
-            object.add("occurred_at", .string(RFC3339.format(record.occurredAt)))
-            object.add("received_at", .string(RFC3339.format(record.receivedAt, milliseconds: true)))
-            if let message = record.message { object.add("message", json: message) }
-            object.add("receipt", json: record.receipt)
-            return object
-        })
+        let updates = records.map { record in
+            V1.CaseUpdate(updateID: UUID(canonical: record.updateID)!, reportID: UUID(canonical: record.reportID)!,
+                          centreReference: record.centreReference, status: record.status, outcome: record.outcome,
+                          occurredAt: RFC3339.format(record.occurredAt), receivedAt: RFC3339.format(record.receivedAt, milliseconds: true),
+                          message: record.message, receipt: record.receipt)
+        }
         // `next` is always the position to continue from, so a client can poll with it.
-        page.add("next", .string(String(records.last?.seq ?? after)))
-        return page.response()
+        return .api(V1.UpdatePage(updates: updates, next: String(records.last?.seq ?? after)))
     }
 
     /// The caseworker has seen these updates: each gets an `update_seen` receipt for the intake.
@@ -156,11 +142,7 @@ struct CentreController {
         let ids = reader.uuids("update_ids", maxCount: 100)
         try reader.finish()
         let results = try await services.application.ackUpdates(centreID: context.principal.id, updateIDs: ids)
-        return .json(["results": .array(results.map { result in
-            var members: [String: JSONValue] = ["update_id": .string(result.updateID), "status": .string(result.seen ? "seen" : "unknown")]
-            if let receipt = result.receipt { members["receipt"] = receipt }
-            return .object(members)
-        })])
+        return .api(V1.UpdateAckResults(results: results.map { V1.UpdateAckResults.Result(updateID: $0.updateID, seen: $0.seen, receipt: $0.receipt) }))
     }
 }
 
@@ -173,6 +155,15 @@ enum ReceiptPage {
         let limit = query.int("limit", range: 1...1000, default: 100) ?? 100
         try query.finish()
         let rows = try await fetch(after, limit)
-        return .json(["receipts": .array(rows.map(\.receipt)), "next": .string(String(rows.last?.seq ?? after))])
+        return .api(V1.ReceiptPage(receipts: rows.map(\.receipt), next: String(rows.last?.seq ?? after)))
+    }
+}
+
+extension ReportStatusRecord {
+    /// The v1 body of this status.
+    var body: V1.ReportStatusBody {
+        V1.ReportStatusBody(reportID: UUID(canonical: reportID)!, status: status, consentLevel: consentLevel, acceptedAt: acceptedAt,
+                            deliveredAt: deliveredAt, attempts: attempts, intakeID: intakeID, policeReference: policeReference,
+                            latestUpdate: latestUpdate)
     }
 }

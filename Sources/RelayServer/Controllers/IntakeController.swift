@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RelayAPI
 import RelayApplication
 import RelayCore
 import RelayStore
@@ -31,19 +32,12 @@ struct IntakeController {
         try reader.finish()
         let items = try await services.application.lease(intakeID: context.principal.id, max: max!, duration: TimeInterval(seconds!))
         services.metrics.leased(intake: context.principal.id, items: items.count)
-        return JSONObjectWriter.response("items", array: items.map { item in
-            var object = JSONObjectWriter()
-            object.add("delivery_id", .string(item.deliveryID))
-            object.add("report_id", .string(item.reportID))
-            object.add("kind", .string(item.kind.rawValue))
-            object.add("lease_token", .string(item.leaseToken))
-            object.add("lease_expires_at", .string(RFC3339.format(item.leaseExpiresAt, milliseconds: true)))
-            object.add("attempts", .integer(item.attempts))
-            object.add("risk", .string(item.risk.rawValue))
-            // The sealed body as stored: no parse, no re-serialisation.
-            object.add("envelope", json: item.envelope)
-            return object
-        })
+        // Each sealed body goes out as stored: no parse, no re-serialisation.
+        return .api(V1.LeasePage(items: items.map { item in
+            V1.LeasedItem(deliveryID: item.deliveryID, reportID: UUID(canonical: item.reportID)!, kind: item.kind, leaseToken: item.leaseToken,
+                          leaseExpiresAt: RFC3339.format(item.leaseExpiresAt, milliseconds: true), attempts: item.attempts, risk: item.risk,
+                          envelope: item.envelope)
+        }))
     }
 
     func ack(_ request: Request, _ context: Context) async throws -> Response {
@@ -66,11 +60,7 @@ struct IntakeController {
         try reader.finish()
         let results = try await services.application.ack(intakeID: context.principal.id, acks)
         for result in results { services.metrics.acked(intake: context.principal.id, result: result.outcome.rawValue) }
-        return .json(["results": .array(results.map { result in
-            var members: [String: JSONValue] = ["delivery_id": .string(result.deliveryID), "status": .string(result.outcome.rawValue)]
-            if let receipt = result.receipt { members["receipt"] = receipt }
-            return .object(members)
-        })])
+        return .api(V1.AckResults(results: results.map { V1.AckResults.Result(deliveryID: $0.deliveryID, outcome: $0.outcome, receipt: $0.receipt) }))
     }
 
     func nack(_ request: Request, _ context: Context) async throws -> Response {
@@ -85,7 +75,7 @@ struct IntakeController {
         try reader.finish()
         try await services.application.nack(intakeID: context.principal.id, deliveryID: id!.lowercasedString, leaseToken: token!,
                                             retryAfter: TimeInterval(retryAfter!))
-        return .json(["delivery_id": .string(id!.lowercasedString)])
+        return .api(V1.NackResult(deliveryID: id!.lowercasedString))
     }
 
     func extend(_ request: Request, _ context: Context) async throws -> Response {
@@ -98,7 +88,7 @@ struct IntakeController {
         try reader.finish()
         let expires = try await services.application.extend(intakeID: context.principal.id, deliveryID: id!.lowercasedString,
                                                             leaseToken: token!, duration: TimeInterval(seconds!))
-        return .json(["lease_expires_at": .string(RFC3339.format(expires, milliseconds: true))])
+        return .api(V1.ExtendResult(leaseExpiresAt: expires))
     }
 
     /// A case update on a report this intake received (API.md "Updates back to the centre").
@@ -139,8 +129,8 @@ struct IntakeController {
         if created {
             context.logger.info("case update accepted", metadata: ["relay.report_id": "\(reportID.lowercasedString)", "relay.update_status": "\(status!.rawValue)"])
         }
-        return .json(["update_id": .string(accepted.updateID), "report_id": .string(accepted.reportID), "receipt": accepted.receipt],
-                     status: created ? .created : .ok)
+        return .api(V1.UpdatePosted(updateID: accepted.updateID, reportID: accepted.reportID, receipt: accepted.receipt),
+                    status: created ? .created : .ok)
     }
 
     /// The key to seal an update's message to (beyond the contract: the contract leaves open how
@@ -148,8 +138,8 @@ struct IntakeController {
     func updateKey(_ context: Context) async throws -> Response {
         guard let reportID = context.parameters.get("id").flatMap(UUID.init(canonical:)) else { throw Problem.notFound }
         let key = try await services.application.centreUpdateKey(reportID: reportID, intakeID: context.principal.id)
-        return .json(["report_id": .string(reportID.lowercasedString), "centre_id": .string(key.centreID), "suite": .string(Envelope.suiteName),
-                      "key_id": .string(EnvelopeKeyID.of(key.publicKey)), "public_key": .string(Base64URL.encode(key.publicKey.rawRepresentation))])
+        return .api(V1.UpdateKey(reportID: reportID.lowercasedString, centreID: key.centreID, suite: Envelope.suiteName,
+                                 keyID: EnvelopeKeyID.of(key.publicKey), publicKey: Array(key.publicKey.rawRepresentation)))
     }
 
     /// This intake's receipts (updates accepted, updates seen by the centre) in log order.

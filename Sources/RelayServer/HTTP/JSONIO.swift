@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import RelayAPI
 import RelayCore
 
 extension Response {
@@ -11,50 +12,17 @@ extension Response {
     }
 }
 
-/// A JSON object written from members, some of which are already JSON text: a stored sealed body
-/// goes out as the bytes it was stored as, never parsed and re-serialised on the way.
-struct JSONObjectWriter {
-    private var members: [(key: String, json: [UInt8])] = []
-
-    mutating func add(_ key: String, _ value: JSONValue) { members.append((key, value.canonicalBytes)) }
-
-    /// `json` must be one JSON value (the store keeps sealed bodies as canonical JSON text).
-    mutating func add(_ key: String, json: String) { members.append((key, Array(json.utf8))) }
-
-    /// An array of objects written the same way.
-    mutating func add(_ key: String, objects: [JSONObjectWriter]) {
-        var json: [UInt8] = [UInt8(ascii: "[")]
-        for (index, object) in objects.enumerated() {
-            if index > 0 { json.append(UInt8(ascii: ",")) }
-            json += object.bytes
-        }
-        json.append(UInt8(ascii: "]"))
-        members.append((key, json))
-    }
-
+extension JSONObjectWriter {
     /// The object as a JSON response.
     func response(status: HTTPResponse.Status = .ok) -> Response {
         Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
+}
 
-    /// The object, members in key order (as JCS would put them).
-    var bytes: [UInt8] {
-        var out: [UInt8] = [UInt8(ascii: "{")]
-        for (index, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            out += JSONValue.string(member.key).canonicalBytes
-            out.append(UInt8(ascii: ":"))
-            out += member.json
-        }
-        out.append(UInt8(ascii: "}"))
-        return out
-    }
-
-    /// `{"<key>": [<objects>]}` as a JSON response.
-    static func response(_ key: String, array objects: [JSONObjectWriter]) -> Response {
-        var object = JSONObjectWriter()
-        object.add(key, objects: objects)
-        return object.response()
+extension Response {
+    /// A v1 body as a JSON response.
+    static func api(_ body: some WireWritable, status: HTTPResponse.Status = .ok) -> Response {
+        body.object.response(status: status)
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import RelayApplication
+import RelayAPI
 import RelayCore
 
 /// An RFC 9457 problem (`application/problem+json`). Titles and details are written by the
@@ -33,17 +34,13 @@ public struct Problem: Error, HTTPResponseError, Sendable {
 
     public static let typeBase = "https://reportrelay.invalid/problems/"
 
-    public var jsonValue: JSONValue {
-        var members = extra
-        members["type"] = .string(Self.typeBase + slug)
-        members["title"] = .string(title)
-        members["status"] = .integer(Int(status.code))
-        members["detail"] = .string(detail)
-        if !errors.isEmpty {
-            members["errors"] = .array(errors.map { ["pointer": .string($0.pointer), "detail": .string($0.detail)] })
-        }
-        return .object(members)
+    /// The body, written as the v1 problem type the client reads.
+    public var body: V1.Problem {
+        V1.Problem(type: Self.typeBase + slug, title: title, status: Int(status.code), detail: detail,
+                   errors: errors.map { V1.Problem.Violation(pointer: $0.pointer, detail: $0.detail) }, extensions: extra)
     }
+
+    public var jsonValue: JSONValue { body.jsonValue }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         response
@@ -54,7 +51,7 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         var headers: HTTPFields = [.contentType: "application/problem+json"]
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         if closesConnection { headers[.connection] = "close" }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: jsonValue.canonicalBytes)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body.object.bytes)))
     }
 }
 
