@@ -37,7 +37,7 @@ let package = Package(
         // Certificates and revocation lists: issuance for the dev PKI and tests, CRL reading for the server.
         .target(
             name: "RelayAPI",
-            dependencies: ["RelayCore"]
+            dependencies: ["RelayCore", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "RelayPKI",
@@ -71,7 +71,7 @@ let package = Package(
         .target(
             name: "RelayApplication",
             dependencies: [
-                "RelayCore", "RelayStore", "RelayConfig",
+                "RelayCore", "RelayAPI", "RelayStore", "RelayConfig",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
@@ -152,7 +152,7 @@ let package = Package(
         .executableTarget(
             name: "relayctl",
             dependencies: [
-                "RelayConfig", "RelayDevPKI", "RelayCore", "RelayStore", "RelayApplication",
+                "RelayConfig", "RelayDevPKI", "RelayCore", "RelayAPI", "RelayStore", "RelayApplication",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

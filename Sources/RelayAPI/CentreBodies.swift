@@ -122,6 +122,19 @@ extension V1 {
         }
     }
 
+    /// `PUT /v1/reports/{id}/consent`: `{"consent": Consent}` (the report schema's consent object).
+    public struct ConsentChangeRequest: WireWritable {
+        public var consent: JSONValue
+
+        public init(consent: JSONValue) { self.consent = consent }
+
+        public var object: JSONObjectWriter {
+            var object = JSONObjectWriter()
+            object.add("consent", consent)
+            return object
+        }
+    }
+
     /// `200` of `PUT /v1/reports/{id}/consent`.
     public struct ConsentChange: WireReadable, WireWritable, Equatable {
         public var reportID: UUID
@@ -204,10 +217,7 @@ extension V1 {
             entry = try reader.value("entry")
             leafIndex = try reader.int("leaf_index")
             treeSize = try reader.int("tree_size")
-            hashes = try reader.array("hashes") { element, pointer throws(WireError) in
-                guard let hash = element.stringValue.flatMap(Base64URL.decode) else { throw WireError(pointer: pointer, detail: "must be base64url") }
-                return Array(hash)
-            }
+            hashes = try reader.hashes("hashes")
         }
 
         public var object: JSONObjectWriter {

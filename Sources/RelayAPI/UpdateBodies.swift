@@ -150,6 +150,34 @@ extension V1 {
         }
     }
 
+    /// `POST /v1/intake/reports/{id}/updates`: `{"update_id", "status", "outcome"?, "occurred_at", "message"?}`.
+    public struct UpdateRequest: WireWritable {
+        public var updateID: UUID
+        public var status: CaseUpdateStatus
+        public var outcome: PoliceOutcome?
+        public var occurredAt: Date
+        /// The message sealed to the centre's key.
+        public var message: JSONValue?
+
+        public init(updateID: UUID, status: CaseUpdateStatus, outcome: PoliceOutcome?, occurredAt: Date, message: JSONValue?) {
+            self.updateID = updateID
+            self.status = status
+            self.outcome = outcome
+            self.occurredAt = occurredAt
+            self.message = message
+        }
+
+        public var object: JSONObjectWriter {
+            var object = JSONObjectWriter()
+            object.add("update_id", .string(updateID.lowercasedString))
+            object.add("status", .string(status.rawValue))
+            object.add("outcome", ifPresent: outcome?.jsonValue)
+            object.add("occurred_at", .string(RFC3339.format(occurredAt)))
+            object.add("message", ifPresent: message)
+            return object
+        }
+    }
+
     /// `201`/`200` of `POST /v1/intake/reports/{id}/updates`: `{"update_id", "report_id", "receipt"}`.
     public struct UpdatePosted: WireReadable, WireWritable {
         public var updateID: String

@@ -46,11 +46,7 @@ extension RelayAPIClient {
     /// Returns the relay's answer and whether it was new (`201`) rather than a retry (`200`).
     public func postUpdate(_ draft: CaseUpdateDraft, keys: PublishedKeys) async throws -> (posted: V1.UpdatePosted, receipt: SignedReceipt, created: Bool) {
         let reportID = draft.reportID.lowercasedString
-        var body: [String: JSONValue] = [
-            "update_id": .string(draft.updateID.lowercasedString), "status": .string(draft.status.rawValue),
-            "occurred_at": .string(RFC3339.format(draft.occurredAt)),
-        ]
-        if let outcome = draft.outcome { body["outcome"] = outcome.jsonValue }
+        var body = V1.UpdateRequest(updateID: draft.updateID, status: draft.status, outcome: draft.outcome, occurredAt: draft.occurredAt, message: nil)
         if let text = draft.message {
             let published = try await call(.GET, "/v1/intake/reports/\(reportID)/update-key", as: V1.UpdateKey.self).answer
             guard let key = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: published.publicKey), published.keyID == EnvelopeKeyID.of(key) else {
@@ -58,9 +54,9 @@ extension RelayAPIClient {
             }
             let plaintext = CaseUpdateMessage(reportID: draft.reportID, updateID: draft.updateID, status: draft.status, outcome: draft.outcome,
                                               officerReference: draft.officerReference, message: text, nextContactBy: draft.nextContactBy)
-            body["message"] = try Envelope.seal(plaintext.jsonValue.canonicalBytes, to: key, purpose: .update, reportID: draft.updateID).jsonValue
+            body.message = try Envelope.seal(plaintext.jsonValue.canonicalBytes, to: key, purpose: .update, reportID: draft.updateID).jsonValue
         }
-        let response = try await call(.POST, "/v1/intake/reports/\(reportID)/updates", body: .object(body))
+        let response = try await call(.POST, "/v1/intake/reports/\(reportID)/updates", body: body.jsonValue)
         let posted = try Self.read(V1.UpdatePosted.self, from: response.body)
         guard let receipt = SignedReceipt(json: posted.receipt), receipt.verify(with: keys.signingKeys),
               receipt.receipt["update_id"]?.stringValue == draft.updateID.lowercasedString else {

@@ -22,7 +22,7 @@ public struct CentreClient: Sendable {
         let cache = "\(stateDirectory)/keys.json"
         do {
             let body = try await api.call(.GET, "/v1/keys").body
-            let keys = try PublishedKeys(json: body)
+            let keys = try RelayAPIClient.read(PublishedKeys.self, from: body)
             try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             try DurableFile.write(body.canonicalBytes, to: cache, mode: 0o644)
             return (keys, true)

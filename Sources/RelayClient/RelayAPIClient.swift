@@ -111,28 +111,9 @@ public final class RelayAPIClient: Sendable {
 
     /// The relay's published keys.
     public func keys() async throws -> PublishedKeys {
-        let body = try await call(.GET, "/v1/keys").body
-        return try PublishedKeys(json: body)
+        try await call(.GET, "/v1/keys", as: V1.Keys.self).answer
     }
 }
 
 /// `GET /v1/keys`, parsed.
-public struct PublishedKeys: Sendable {
-    /// Envelope keys, the current one first.
-    public var envelopeKeys: [Curve25519.KeyAgreement.PublicKey]
-    public var signingKeys: [Curve25519.Signing.PublicKey]
-    public var checkpointOrigin: String?
-
-    public init(json: JSONValue) throws {
-        envelopeKeys = (json["envelope_keys"]?.arrayValue ?? []).compactMap { entry in
-            guard entry["suite"]?.stringValue == Envelope.suiteName, let raw = entry["public_key"]?.stringValue.flatMap(Base64URL.decode) else { return nil }
-            return try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: raw)
-        }
-        signingKeys = (json["signing_keys"]?.arrayValue ?? []).compactMap { entry in
-            guard let raw = entry["public_key"]?.stringValue.flatMap(Base64URL.decode) else { return nil }
-            return try? Curve25519.Signing.PublicKey(rawRepresentation: raw)
-        }
-        checkpointOrigin = json["checkpoint_origin"]?.stringValue
-        guard !envelopeKeys.isEmpty else { throw ClientError.verification("the relay published no envelope key for suite \(Envelope.suiteName)") }
-    }
-}
+public typealias PublishedKeys = V1.Keys

@@ -1,4 +1,5 @@
 import Foundation
+import RelayAPI
 import RelayCore
 
 /// The centre's on-disk spool: a sealed submission is written (and fsynced) here before it is
@@ -22,7 +23,7 @@ public struct Spool: Sendable {
     /// Writes a submission durably.
     public func add(reportID: UUID, envelope: Envelope) throws -> Entry {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let body: JSONValue = ["report_id": .string(reportID.lowercasedString), "envelope": envelope.jsonValue]
+        let body = V1.SubmitRequest(reportID: reportID, envelope: envelope.jsonValue).jsonValue
         let path = "\(directory)/\(reportID.lowercasedString).json"
         try DurableFile.write(body.canonicalBytes, to: path)
         return Entry(reportID: reportID, body: body, path: path)

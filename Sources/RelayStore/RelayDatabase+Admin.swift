@@ -3,7 +3,7 @@ import Foundation
 import GRDB
 import RelayCore
 
-/// One delivery item as auditors and administrators see it (no content).
+/// One delivery item as auditors and administrators see it (no content; the body is `V1.DeliveryItem`).
 public struct DeliveryRecord: Sendable, Equatable {
     public var deliveryID: String
     public var reportID: String
@@ -16,16 +16,6 @@ public struct DeliveryRecord: Sendable, Equatable {
     public var deadLetteredAt: Date?
     /// Cursor position for listings.
     public var seq: Int64
-
-    public var jsonValue: JSONValue {
-        var members: [String: JSONValue] = [
-            "delivery_id": .string(deliveryID), "report_id": .string(reportID), "intake_id": .string(intakeID),
-            "kind": .string(kind.rawValue), "state": .string(state.rawValue), "attempts": .integer(attempts), "risk": .string(risk.rawValue),
-        ]
-        if let deliveredAt { members["delivered_at"] = .string(RFC3339.format(deliveredAt)) }
-        if let deadLetteredAt { members["dead_lettered_at"] = .string(RFC3339.format(deadLetteredAt)) }
-        return .object(members)
-    }
 }
 
 extension RelayDatabase {

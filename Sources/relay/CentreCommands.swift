@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RelayAPI
 import RelayClient
 import RelayCore
 
@@ -186,8 +187,9 @@ struct ConsentCommand: AsyncParsableCommand {
             if let recordedBy { consent["recorded_by"] = .string(recordedBy) }
             let profile = try connection.resolve()
             try await withAPI(profile) { api in
-                let body = try await api.call(.PUT, "/v1/reports/\(id.lowercased())/consent", body: ["consent": .object(consent)]).body
-                print("\(id.lowercased()): consent \(body["consent_level"]?.stringValue ?? level), effect \(body["effect"]?.stringValue ?? "?"), status \(body["status"]?.stringValue ?? "?")")
+                let change = try await api.call(.PUT, "/v1/reports/\(id.lowercased())/consent", sending: V1.ConsentChangeRequest(consent: .object(consent)),
+                                                as: V1.ConsentChange.self).answer
+                print("\(id.lowercased()): consent \(change.consentLevel.rawValue), effect \(change.effect), status \(change.status.rawValue)")
             }
         }
     }

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import RelayAPI
+import RelayApplication
 import RelayConfig
 import RelayCore
 import RelayStore
@@ -118,7 +120,7 @@ struct Audit: AsyncParsableCommand {
                     throw ConfigurationError(key: "--state", problem: "is not a delivery state", fix: "use one of \(DeliveryState.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 for record in try await store.open().database.deliveries(state: state, after: nil, limit: limit) {
-                    print(record.jsonValue.canonicalString)
+                    print(String(decoding: record.item.object.bytes, as: UTF8.self))
                 }
             }
         }

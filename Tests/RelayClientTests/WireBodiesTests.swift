@@ -65,4 +65,25 @@ struct WireBodiesTests {
         #expect(problem.errors == [V1.Problem.Violation(pointer: "/envelope", detail: "is required")])
         #expect(problem.extensions["key_ids"] == ["k1"])
     }
+
+    @Test("published keys, a delivery page and a consistency proof read back as written; a key of another suite is skipped")
+    func auditorAndKeys() throws {
+        let envelope = Curve25519.KeyAgreement.PrivateKey().publicKey, signing = Curve25519.Signing.PrivateKey().publicKey
+        let keys = V1.Keys(envelopeKeys: [envelope], signingKeys: [signing], checkpointOrigin: "reportrelay.example/log")
+        var json = keys.jsonValue
+        let read = try V1.Keys(json: json)
+        #expect(read.envelopeKeys.map(\.rawRepresentation) == [envelope.rawRepresentation])
+        #expect(read.signingKeys.map(\.rawRepresentation) == [signing.rawRepresentation])
+        #expect(read.checkpointOrigin == "reportrelay.example/log")
+        // A future suite is skipped; with nothing of this suite left, the keys are refused.
+        json = ["envelope_keys": [["suite": "future-suite", "public_key": "AAAA", "key_id": "x"]], "signing_keys": []]
+        #expect(throws: WireError.self) { try V1.Keys(json: json) }
+
+        let item = V1.DeliveryItem(deliveryID: "d1", reportID: UUID().lowercasedString, intakeID: "intake-a", kind: .report, state: .deadLetter,
+                                   attempts: 3, risk: .high, deliveredAt: nil, deadLetteredAt: Date(timeIntervalSince1970: 1_790_000_000))
+        let page = try V1.DeliveryPage(json: V1.DeliveryPage(deliveries: [item], next: "9").jsonValue)
+        #expect(page.deliveries == [item] && page.next == "9")
+        let proof = try V1.ConsistencyProof(json: V1.ConsistencyProof(from: 3, to: 7, hashes: [[1, 2, 3], [4]]).jsonValue)
+        #expect(proof.from == 3 && proof.to == 7 && proof.hashes == [[1, 2, 3], [4]])
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RelayAPI
 import RelayCore
 import RelayStore
 
@@ -44,7 +45,7 @@ struct AuditController {
         try query.finish()
         try await recordRead(request, context)
         let entries = try await services.database.auditEntries(start: start!, end: end!)
-        return .json(["entries": .array(entries.map(\.jsonValue))])
+        return .api(V1.AuditEntries(entries: entries.map(\.jsonValue)))
     }
 
     func inclusion(_ request: Request, _ context: Context) async throws -> Response {
@@ -57,7 +58,7 @@ struct AuditController {
         }
         try await recordRead(request, context)
         let hashes = try await services.database.inclusionProof(index: index!, size: size!)
-        return .json(["leaf_index": .integer(index!), "tree_size": .integer(size!), "hashes": .array(hashes.map { .string(Base64URL.encode($0)) })])
+        return .api(V1.InclusionProof(leafIndex: index!, treeSize: size!, hashes: hashes.map(Array.init)))
     }
 
     func consistency(_ request: Request, _ context: Context) async throws -> Response {
@@ -70,7 +71,7 @@ struct AuditController {
         }
         try await recordRead(request, context)
         let hashes = try await services.database.consistencyProof(from: from!, to: to!)
-        return .json(["from": .integer(from!), "to": .integer(to!), "hashes": .array(hashes.map { .string(Base64URL.encode($0)) })])
+        return .api(V1.ConsistencyProof(from: from!, to: to!, hashes: hashes.map(Array.init)))
     }
 
     func report(_ request: Request, _ context: Context) async throws -> Response {
@@ -80,11 +81,7 @@ struct AuditController {
         try await recordRead(request, context, reportID: id.lowercasedString)
         let consent = history.filter { $0.action == "consent" }
         let delivery = history.filter { $0.action != "consent" }
-        return .json([
-            "report_id": .string(id.lowercasedString),
-            "consent_history": .array(consent.map(\.jsonValue)),
-            "delivery_history": .array(delivery.map(\.jsonValue)),
-        ])
+        return .api(V1.AuditHistory(reportID: id.lowercasedString, consentHistory: consent.map(\.jsonValue), deliveryHistory: delivery.map(\.jsonValue)))
     }
 
     func deliveries(_ request: Request, _ context: Context) async throws -> Response {
@@ -95,8 +92,7 @@ struct AuditController {
         try query.finish()
         try await recordRead(request, context)
         let records = try await services.database.deliveries(state: state, after: Int64(after!), limit: limit!)
-        let next: JSONValue = records.count == limit! ? .string(String(records.last!.seq)) : .null
-        return .json(["deliveries": .array(records.map(\.jsonValue)), "next": next])
+        return .api(V1.DeliveryPage(deliveries: records.map(\.item), next: records.count == limit! ? String(records.last!.seq) : nil))
     }
 
     /// Counts with small-number suppression (``StatsCube``), over months that have ended.

@@ -158,12 +158,3 @@ enum ReceiptPage {
         return .api(V1.ReceiptPage(receipts: rows.map(\.receipt), next: String(rows.last?.seq ?? after)))
     }
 }
-
-extension ReportStatusRecord {
-    /// The v1 body of this status.
-    var body: V1.ReportStatusBody {
-        V1.ReportStatusBody(reportID: UUID(canonical: reportID)!, status: status, consentLevel: consentLevel, acceptedAt: acceptedAt,
-                            deliveredAt: deliveredAt, attempts: attempts, intakeID: intakeID, policeReference: policeReference,
-                            latestUpdate: latestUpdate)
-    }
-}

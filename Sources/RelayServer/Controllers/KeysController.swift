@@ -1,4 +1,5 @@
 import Hummingbird
+import RelayAPI
 import RelayConfig
 import RelayCore
 
@@ -9,24 +10,13 @@ struct KeysController {
     func addRoutes(to group: RouterGroup<AnyPrincipalContext>) {
         group.get("keys") { _, _ in self.keys() }
         group.get("whoami") { _, context in
-            Response.json(["principal_id": .string(context.principal.id), "role": .string(context.principal.role.rawValue),
-                           "name": .string(context.principal.name)])
+            Response.api(V1.Whoami(principalID: context.principal.id, role: context.principal.role.rawValue, name: context.principal.name))
         }
     }
 
     func keys() -> Response {
-        let envelopeKeys: [JSONValue] = services.keys.envelopeKeys.map { key in
-            ["key_id": .string(EnvelopeKeyID.of(key.publicKey)), "suite": .string(Envelope.suiteName),
-             "public_key": .string(Base64URL.encode(key.publicKey.rawRepresentation))]
-        }
         // The current signing key first, then retired ones, so that old receipts still verify.
-        let signing: [JSONValue] = services.keys.signingPublicKeys.map { key in
-            ["key_id": .string(EnvelopeKeyID.of(key)), "alg": "Ed25519", "public_key": .string(Base64URL.encode(key.rawRepresentation))]
-        }
-        return .json([
-            "envelope_keys": .array(envelopeKeys),
-            "signing_keys": .array(signing),
-            "checkpoint_origin": .string(services.configuration.checkpointOrigin),
-        ])
+        .api(V1.Keys(envelopeKeys: services.keys.envelopeKeys.map(\.publicKey), signingKeys: services.keys.signingPublicKeys,
+                     checkpointOrigin: services.configuration.checkpointOrigin))
     }
 }
