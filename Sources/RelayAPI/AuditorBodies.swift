@@ -191,3 +191,17 @@ extension WireReader {
         }
     }
 }
+
+extension V1 {
+    /// `GET /v1/stats`: the counts and measures as ``RelayCore/StatsResult`` publishes them
+    /// (suppression applied there, once, for the API and relayctl alike).
+    public typealias Stats = StatsResult
+}
+
+extension StatsResult: WireWritable {
+    public var object: JSONObjectWriter {
+        var object = JSONObjectWriter()
+        for (key, value) in jsonValue.objectValue ?? [:] { object.add(key, value) }
+        return object
+    }
+}

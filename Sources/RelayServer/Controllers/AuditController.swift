@@ -115,6 +115,6 @@ struct AuditController {
         guard let query else { throw Problem.validation(fields.violations) }
         try await recordRead(request, context)
         let facts = try await services.database.statsFacts(from: query.from, to: query.to)
-        return .json(StatsResult(query: query, facts: facts).jsonValue)
+        return .api(V1.Stats(query: query, facts: facts))
     }
 }
