@@ -10,21 +10,21 @@ import Testing
 /// with its reports intact and the new tables backfilled.
 @Suite("Migrations on a populated database")
 struct MigrationTests {
-    @Test("a v2 database with a report migrates: the report reads back, its consent is backfilled as an event, new consent works")
-    func fromV2WithData() async throws {
+    @Test("a v1 database with a report migrates to the current schema: the report reads back, its consent is backfilled, statistics count it")
+    func fromV1WithData() async throws {
         let directory = try TemporaryDirectory("migration")
         let path = directory.file("relay.sqlite")
         let reportID = UUID()
         do {
-            // What a v2 relay left on disk.
+            // What the first release left on disk.
             let queue = try DatabaseQueue(path: path)
-            try Migrations.migrator.migrate(queue, upTo: "v2-audit-log")
+            try Migrations.migrator.migrate(queue, upTo: "v1-reports-and-queue")
             try await queue.write { db in
                 try db.execute(sql: """
                     INSERT INTO reports (report_id, centre_id, envelope_sha256, status, consent_level, share_demographics, intake_id, risk,
                                          borough, police_force_area, strands, communities, types, occurred_at, accepted_at, acceptance)
-                    VALUES (?, 'centre-a', ?, 'queued', 'identity', 1, 'intake-a', 'standard', 'Hackney', NULL, '["race"]',
-                            '["gypsy_irish_traveller_roma"]', '["verbal_abuse"]', 1790000000000, 1790000100000, '{"status":"queued"}')
+                    VALUES (?, 'centre-a', ?, 'queued', 'identity', 1, 'intake-a', 'standard', 'Hackney', NULL, 'race,religion',
+                            'gypsy_irish_traveller_roma', 'verbal_abuse', 1790000000000, 1790000100000, '{"status":"queued"}')
                     """, arguments: [reportID.lowercasedString, String(repeating: "a", count: 64)])
             }
         }
@@ -36,6 +36,9 @@ struct MigrationTests {
         #expect(events.count == 1, "the consent given at submission is backfilled as the first event")
         #expect(events.first?.to == .identity && events.first?.from == nil && events.first?.effect == "recorded")
         #expect(events.first?.recordedBy == nil, "v4's column exists, empty for old events")
+        // v7's index serves the statistics, which read the old row's vocabulary columns.
+        let facts = try await database.statsFacts(from: Date(timeIntervalSince1970: 1_789_000_000), to: Date(timeIntervalSince1970: 1_791_000_000))
+        #expect(facts.count == 1 && facts.first?.borough == "Hackney" && facts.first?.strands == ["race", "religion"])
         // A read-only opening now finds nothing left to migrate.
         _ = try RelayDatabase(path: path, signer: ReceiptSigner(key: Curve25519.Signing.PrivateKey()), readOnly: true)
     }
