@@ -202,3 +202,48 @@ struct NameKeys {
         return String(decoding: result, as: UTF8.self)
     }
 }
+
+/// A set of keys with a cheap first check. The victim's keys are few; most words of a text share
+/// no first byte and length with any of them and are refused without hashing the word. The answer
+/// is always the set's own.
+struct KeyFilter: Sendable {
+    let keys: Set<String>
+    /// Bit `b & 63` for the first UTF-8 byte `b` of each key.
+    private let firsts: UInt64
+    /// Bit `min(n, 63)` for each key's UTF-8 length `n`.
+    private let lengths: UInt64
+
+    init(_ keys: Set<String>) {
+        self.keys = keys
+        var firsts: UInt64 = 0, lengths: UInt64 = 0
+        for key in keys {
+            if let first = key.utf8.first { firsts |= 1 << UInt64(first & 63) }
+            lengths |= 1 << UInt64(min(key.utf8.count, 63))
+        }
+        self.firsts = firsts
+        self.lengths = lengths
+    }
+
+    @inline(__always)
+    func contains(_ word: String) -> Bool {
+        let utf8 = word.utf8
+        guard let first = utf8.first else { return keys.contains(word) }
+        guard firsts & (1 << UInt64(first & 63)) != 0, lengths & (1 << UInt64(min(utf8.count, 63))) != 0 else { return false }
+        return keys.contains(word)
+    }
+}
+
+/// ``NameKeys``' sets behind ``KeyFilter``s, for the per-word questions.
+struct NameLookup: Sendable {
+    let exact, familiar, ordinary, skeletons, stems, vowelStems, consonants: KeyFilter
+
+    init(_ keys: NameKeys) {
+        exact = KeyFilter(keys.exact)
+        familiar = KeyFilter(keys.familiar)
+        ordinary = KeyFilter(keys.ordinary)
+        skeletons = KeyFilter(keys.skeletons)
+        stems = KeyFilter(keys.stems)
+        vowelStems = KeyFilter(keys.vowelStems)
+        consonants = KeyFilter(keys.consonants)
+    }
+}

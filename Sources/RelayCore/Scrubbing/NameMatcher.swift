@@ -17,6 +17,8 @@
 /// run of names is one replacement.
 struct NameMatcher {
     let keys: NameKeys
+    /// The same keys with a cheap first check, for the questions asked of every word.
+    let lookup: NameLookup
     /// Registered and familiar forms (UTF-8), for names glued into one word.
     let glueKeys: [[UInt8]]
     /// ``NameKeys/fuzzy`` and ``NameKeys/prefixes`` in UTF-8.
@@ -48,6 +50,7 @@ struct NameMatcher {
         let keys = NameKeys(names: names)
         guard !keys.isEmpty else { return nil }
         self.keys = keys
+        self.lookup = NameLookup(keys)
         self.glueKeys = keys.exact.union(keys.familiar.filter { !CommonWords.isCommon($0) }).filter { $0.count >= 2 }.sorted().map { Array($0.utf8) }
         self.fuzzyKeys = keys.fuzzy.map { Array($0.utf8) }
         self.prefixKeys = keys.prefixes.map { Array($0.utf8) }
@@ -85,28 +88,28 @@ struct NameMatcher {
         let token = text.tokens[index]
         let folded = token.folded
         guard folded.utf8.count >= 2 else { return false }
-        if keys.exact.contains(folded) {
+        if lookup.exact.contains(folded) {
             // A name that is also a word (Rose, Price, Ward) in lower case among capitals is the word;
             // where a passage has no capitals at all, case says nothing and the name goes.
             // where a passage has no capitals at all, case says nothing and the name goes, unless
             // an article makes it the word ("pay the price").
-            guard keys.ordinary.contains(folded), !token.capitalised, token.latin else { return true }
+            guard lookup.ordinary.contains(folded), !token.capitalised, token.latin else { return true }
             guard text.lowercaseSegment[index] else { return false }
             return text.previousSolid(before: index).map { !Self.determiners.contains(text.tokens[$0].folded) } ?? true
         }
-        if !token.latin, !token.tabled, folded.utf8.count >= 2, keys.consonants.contains(NameKeys.consonants(folded)) { return true }
+        if !token.latin, !token.tabled, folded.utf8.count >= 2, lookup.consonants.contains(NameKeys.consonants(folded)) { return true }
         // A family name with an Irish or Scottish particle glued on (ODonnell, McDonagh) where the
         // name was registered without it.
         if token.capitalised {
             for particle in Self.gluedParticles where folded.hasPrefix(particle) && folded.utf8.count >= particle.utf8.count + 4 {
                 let stem = String(folded.dropFirst(particle.count))
-                if keys.exact.contains(stem) || NameKeys.skeletons(stem).contains(where: keys.skeletons.contains) { return true }
+                if lookup.exact.contains(stem) || NameKeys.skeletons(stem).contains(where: lookup.skeletons.contains) { return true }
             }
         }
         // Only a word in Latin letters can be an ordinary English word or a place's usual name.
         let common = token.latin && CommonWords.isCommon(folded)
         if isPlural(text, index, folded) { return true }
-        if keys.familiar.contains(folded) {
+        if lookup.familiar.contains(folded) {
             if !common || (token.capitalised && !(text.isSentenceInitial(index) && Self.sentenceWords.contains(folded)) && !isContraction(text, index)) {
                 return true
             }
@@ -134,17 +137,17 @@ struct NameMatcher {
         // a relative ("her husband Tomas Kazlauskas") identifies her as much.
         if token.capitalised, folded.utf8.count >= 5 {
             let candidates = NameKeys.stemCandidates(folded, singleVowels: false)
-            if candidates.count == 3, keys.stems.contains(candidates[1]) || (keys.vowelStems.contains(candidates[1]) && NameKeys.slavicEndings.contains(candidates[2])) {
+            if candidates.count == 3, lookup.stems.contains(candidates[1]) || (lookup.vowelStems.contains(candidates[1]) && NameKeys.slavicEndings.contains(candidates[2])) {
                 return true
             }
         }
         if checkNeighbours, besideOtherName(text, index) { return false }
         let skeletons = NameKeys.skeletons(folded)
-        if folded.utf8.count >= 4, skeletons.contains(where: keys.skeletons.contains) { return true }
+        if folded.utf8.count >= 4, skeletons.contains(where: lookup.skeletons.contains) { return true }
         guard token.capitalised else { return false }
         // A text word loses a whole ending (-owa, -ová, -ovci, -né, -as), never a lone vowel:
         // Kerry is no Kerr.
-        if folded.utf8.count >= 5, keys.stems.contains(folded) { return true }
+        if folded.utf8.count >= 5, lookup.stems.contains(folded) { return true }
         for skeleton in skeletons where skeleton.utf8.count >= 5 {
             let bytes = Array(skeleton.utf8)
             if fuzzyKeys.contains(where: { Self.withinOneEdit($0, bytes) }) { return true }
@@ -164,7 +167,7 @@ struct NameMatcher {
             guard word.capitalised, word.length > 1, word.latin, !Self.functionWords.contains(word.folded), !Self.titles.contains(word.folded),
                   !(neighbour < index && text.isSentenceInitial(neighbour) && CommonWords.isCommon(word.folded)),
                   !(text.isAllCaps(neighbour) && CommonWords.isCommon(word.folded)) else { continue }
-            if keys.exact.contains(word.folded) || keys.familiar.contains(word.folded) { continue }
+            if lookup.exact.contains(word.folded) || lookup.familiar.contains(word.folded) { continue }
             if !CommonWords.isCommon(word.folded), loose(text, neighbour, word.folded, checkNeighbours: false) { continue }
             return true
         }
@@ -196,9 +199,9 @@ struct NameMatcher {
         if let previous = text.previousSolid(before: index), tokens[previous].kind == .word {
             let word = tokens[previous].folded
             if (word == "st" || word == "saint") && tokens[previous].capitalised { return true }
-            if Self.ranks.contains(word) && tokens[previous].capitalised { return !keys.exact.contains(word) }
+            if Self.ranks.contains(word) && tokens[previous].capitalised { return !lookup.exact.contains(word) }
             // A rank, then a first name that is not the victim's.
-            if tokens[previous].capitalised, !keys.exact.contains(word), !keys.familiar.contains(word),
+            if tokens[previous].capitalised, !lookup.exact.contains(word), !lookup.familiar.contains(word),
                let before = text.previousSolid(before: previous), tokens[before].kind == .word,
                Self.ranks.contains(tokens[before].folded), tokens[before].capitalised {
                 return true
@@ -208,7 +211,7 @@ struct NameMatcher {
         var probe = index
         for _ in 0..<3 {
             guard let next = text.nextSolid(after: probe), next == probe + 2, tokens[probe + 1].length == 1,
-                  tokens[next].kind == .word, tokens[next].capitalised, !keys.exact.contains(tokens[next].folded),
+                  tokens[next].kind == .word, tokens[next].capitalised, !lookup.exact.contains(tokens[next].folded),
                   !Self.functionWords.contains(tokens[next].folded) else { break }
             if CommonWords.institutions.contains(tokens[next].folded) { return true }
             probe = next
@@ -230,7 +233,7 @@ struct NameMatcher {
         guard bytes.count > 3, bytes.last == UInt8(ascii: "s") else { return false }
         for suffixLength in 1...2 {
             let stem = String(folded.dropLast(suffixLength))
-            guard keys.exact.contains(stem) else { continue }
+            guard lookup.exact.contains(stem) else { continue }
             // English adds -es only after a hissing sound (the Joneses, the Walshes): Hughes is no Hugh.
             if suffixLength == 2, !folded.dropLast().hasSuffix("e") || !Self.hissingEndings.contains(where: stem.hasSuffix) { continue }
             if !CommonWords.isCommon(stem) { return true }
@@ -337,7 +340,7 @@ struct NameMatcher {
             guard isJoiner(text, (position + 1)..<next, afterParticle: afterParticle) else { break }
             folded += tokens[next].folded
             position = next
-            if folded.utf8.count >= 4, keys.exact.contains(folded) || (keys.familiar.contains(folded) && !CommonWords.isCommon(folded)) {
+            if folded.utf8.count >= 4, lookup.exact.contains(folded) || (lookup.familiar.contains(folded) && !CommonWords.isCommon(folded)) {
                 best = position + 1
             } else if folded.utf8.count >= 6, tokens[index].capitalised || !tokens[index].latin {
                 // Written apart and spelt a little differently (Abd al-Rahman, Ó Briain).
@@ -374,8 +377,8 @@ struct NameMatcher {
             last = probe
             next = probe + 1
         }
-        guard letters.count >= 3, keys.exact.contains(letters) || glued(letters) || containsName(letters, minimum: 4)
-            || (letters.count >= 4 && NameKeys.skeletons(letters).contains(where: keys.skeletons.contains)) else { return nil }
+        guard letters.count >= 3, lookup.exact.contains(letters) || glued(letters) || containsName(letters, minimum: 4)
+            || (letters.count >= 4 && NameKeys.skeletons(letters).contains(where: lookup.skeletons.contains)) else { return nil }
         var end = last + 1
         if end < tokens.count, tokens[end].folded == "." { end += 1 }
         return end
@@ -522,7 +525,7 @@ struct NameMatcher {
         if containsKey(plain) { return lower..<upper }
         for variant in Self.leet(slice) where containsKey(variant) { return lower..<upper }
         // Segments (at punctuation, digits and capitals): a short name must be a whole segment.
-        for segment in Self.segments(slice) where keys.exact.contains(segment) || keys.familiar.contains(segment) { return lower..<upper }
+        for segment in Self.segments(slice) where lookup.exact.contains(segment) || lookup.familiar.contains(segment) { return lower..<upper }
         return nil
     }
 
