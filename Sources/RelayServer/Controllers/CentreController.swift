@@ -98,7 +98,7 @@ struct CentreController {
               let record = try await services.database.reportStatus(reportID: id, centreID: context.principal.id) else {
             throw Problem.notFound
         }
-        return .api(record.body)
+        return .api(try record.body())
     }
 
     func list(_ request: Request, _ context: Context) async throws -> Response {
@@ -108,7 +108,7 @@ struct CentreController {
         let limit = query.int("limit", range: 1...1000, default: 100) ?? 100
         try query.finish()
         let records = try await services.database.reports(centreID: context.principal.id, status: status, after: after, limit: limit)
-        return .api(V1.ReportPage(reports: records.map(\.body), next: records.count == limit ? String(records.last!.seq) : nil))
+        return .api(V1.ReportPage(reports: try records.map { try $0.body() }, next: records.count == limit ? String(records.last!.seq) : nil))
     }
 
     func receipts(_ request: Request, _ context: Context) async throws -> Response {
@@ -124,8 +124,8 @@ struct CentreController {
         let limit = query.int("limit", range: 1...1000, default: 100) ?? 100
         try query.finish()
         let records = try await services.database.updates(centreID: context.principal.id, after: after, limit: limit)
-        let updates = records.map { record in
-            V1.CaseUpdate(updateID: UUID(canonical: record.updateID)!, reportID: UUID(canonical: record.reportID)!,
+        let updates = try records.map { record in
+            V1.CaseUpdate(updateID: try .stored(record.updateID, column: "update_id"), reportID: try .stored(record.reportID, column: "report_id"),
                           centreReference: record.centreReference, status: record.status, outcome: record.outcome,
                           occurredAt: RFC3339.format(record.occurredAt), receivedAt: RFC3339.format(record.receivedAt, milliseconds: true),
                           message: record.message, receipt: record.receipt)

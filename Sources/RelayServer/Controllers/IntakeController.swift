@@ -33,8 +33,8 @@ struct IntakeController {
         let items = try await services.application.lease(intakeID: context.principal.id, max: max!, duration: TimeInterval(seconds!))
         services.metrics.leased(intake: context.principal.id, items: items.count)
         // Each sealed body goes out as stored: no parse, no re-serialisation.
-        return .api(V1.LeasePage(items: items.map { item in
-            V1.LeasedItem(deliveryID: item.deliveryID, reportID: UUID(canonical: item.reportID)!, kind: item.kind, leaseToken: item.leaseToken,
+        return .api(V1.LeasePage(items: try items.map { item in
+            V1.LeasedItem(deliveryID: item.deliveryID, reportID: try .stored(item.reportID, column: "report_id"), kind: item.kind, leaseToken: item.leaseToken,
                           leaseExpiresAt: RFC3339.format(item.leaseExpiresAt, milliseconds: true), attempts: item.attempts, risk: item.risk,
                           envelope: item.envelope)
         }))
