@@ -229,7 +229,7 @@ extension V1 {
             centreID = try reader.string("centre_id")
             suite = try reader.string("suite")
             keyID = try reader.string("key_id")
-            guard let key = try reader.string("public_key").utf8.isEmpty ? nil : Base64URL.decode(try reader.string("public_key")) else {
+            guard let key = Base64URL.decode(try reader.string("public_key")) else {
                 throw WireError(pointer: "/public_key", detail: "must be base64url")
             }
             publicKey = Array(key)

@@ -56,7 +56,7 @@ extension RelayAPIClient {
                                               officerReference: draft.officerReference, message: text, nextContactBy: draft.nextContactBy)
             body.message = try Envelope.seal(plaintext.jsonValue.canonicalBytes, to: key, purpose: .update, reportID: draft.updateID).jsonValue
         }
-        let response = try await call(.POST, "/v1/intake/reports/\(reportID)/updates", body: body.jsonValue)
+        let response = try Self.required(try await send(.POST, "/v1/intake/reports/\(reportID)/updates", bytes: body.object.bytes))
         let posted = try Self.read(V1.UpdatePosted.self, from: response.body)
         guard let receipt = SignedReceipt(json: posted.receipt), receipt.verify(with: keys.signingKeys),
               receipt.receipt["update_id"]?.stringValue == draft.updateID.lowercasedString else {

@@ -58,11 +58,16 @@ public final class RelayAPIClient: Sendable {
 
     /// Sends a request; network failures become ``ClientError/unreachable(_:)``.
     public func send(_ method: HTTPMethod, _ path: String, body: JSONValue? = nil) async throws -> RawResponse {
+        try await send(method, path, bytes: body?.canonicalBytes)
+    }
+
+    /// Sends a request with a body already written as JSON.
+    func send(_ method: HTTPMethod, _ path: String, bytes: [UInt8]?) async throws -> RawResponse {
         var request = HTTPClientRequest(url: base + path)
         request.method = method
-        if let body {
+        if let bytes {
             request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: body.canonicalBytes))
+            request.body = .bytes(ByteBuffer(bytes: bytes))
         }
         do {
             let response = try await http.execute(request, timeout: .seconds(60))
@@ -86,7 +91,7 @@ public final class RelayAPIClient: Sendable {
     /// the contract says is a ``ClientError/verification(_:)`` naming the member.
     public func call<Answer: WireReadable>(_ method: HTTPMethod, _ path: String, sending body: (any WireWritable)? = nil,
                                            as _: Answer.Type) async throws -> (answer: Answer, status: Int) {
-        let response = try await call(method, path, body: body?.jsonValue)
+        let response = try Self.required(try await send(method, path, bytes: body?.object.bytes))
         return (try Self.read(Answer.self, from: response.body), response.status)
     }
 
@@ -101,7 +106,11 @@ public final class RelayAPIClient: Sendable {
 
     /// Sends and requires a 2xx; 4xx become ``ClientError/rejected(status:problem:)``, 5xx ``ClientError/unreachable(_:)``.
     public func call(_ method: HTTPMethod, _ path: String, body: JSONValue? = nil) async throws -> RawResponse {
-        let response = try await send(method, path, body: body)
+        try Self.required(try await send(method, path, body: body))
+    }
+
+    /// The response when it is a 2xx; otherwise the error ``call(_:_:body:)`` describes.
+    static func required(_ response: RawResponse) throws -> RawResponse {
         switch response.status {
         case 200..<300: return response
         case 500...: throw ClientError.unreachable("the relay is unavailable (\(response.status)): \(response.body["detail"]?.stringValue ?? "retry later")")

@@ -21,7 +21,7 @@ struct StatsBenchmark: ParsableCommand {
         let start = RFC3339.parse("2024-01-01T00:00:00Z")!
         var facts: [StatsFact] = []
         for month in 0..<months {
-            let monthStart = Calendar.utcMonthsForBench(month, from: start)
+            let monthStart = StatsQuery.months(month, from: start)
             for _ in 0..<reports {
                 let accepted = monthStart.addingTimeInterval(Double.random(in: 0..<(27 * 86_400), using: &generator))
                 let status = statuses.randomElement(using: &generator)!
@@ -36,7 +36,7 @@ struct StatsBenchmark: ParsableCommand {
                     pseudonym: "p\(Int.random(in: 0..<(reports * months), using: &generator))", victimSeenBefore: Bool.random(using: &generator)))
             }
         }
-        let query = StatsQuery(from: start, to: Calendar.utcMonthsForBench(months, from: start), by: [.borough, .strand])
+        let query = StatsQuery(from: start, to: StatsQuery.months(months, from: start), by: [.borough, .strand])
         print("stats: \(months) months of \(reports) reports; by month, borough, strand; release build expected")
         var perMonth: [Double] = []
         for round in 1...rounds {
@@ -48,15 +48,5 @@ struct StatsBenchmark: ParsableCommand {
                          round, used * 1000, Date().timeIntervalSince(wall) * 1000, used * 1000 / Double(months), body.utf8.count))
         }
         print(String(format: "median CPU per month of %d reports: %.1f ms", reports, perMonth.sorted()[perMonth.count / 2] * 1000))
-    }
-}
-
-extension Calendar {
-    static func utcMonthsForBench(_ months: Int, from date: Date) -> Date {
-        var components = DateComponents()
-        components.month = months
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar.date(byAdding: components, to: date)!
     }
 }

@@ -89,12 +89,13 @@ enum StatsText {
 
     static func table(_ result: StatsResult) -> String {
         let dimensions = dimensions(result)
+        let cells = result.cells
         var lines = [(["month"] + dimensions.map(\.rawValue) + ["count"]).joined(separator: "\t")]
-        for cell in result.cells {
+        for cell in cells {
             lines.append(([cell.month] + dimensions.map { cell.values[$0] ?? "" } + [cell.count.text]).joined(separator: "\t"))
         }
         lines.append("")
-        lines.append("suppressed cells: \(result.cells.filter(\.count.isHidden).count)")
+        lines.append("suppressed cells: \(cells.filter(\.count.isHidden).count)")
         lines.append(["month", "reports", "hours_to_delivery", "repeat_victims", "identity_consent_percent", "dead_letters"].joined(separator: "\t"))
         for month in result.measures {
             lines.append([month["month"], month["reports"], month["hours_to_delivery"], month["repeat_victims"],
@@ -246,8 +247,9 @@ enum StatsPage {
         let e = BoroughTiles.escape
         let dimensions = StatsText.dimensions(result)
         let title = StatsText.title(result.query, provisional: provisional)
+        let cells = result.cells
         var rows: [String] = []
-        for cell in result.cells {
+        for cell in cells {
             let values = dimensions.map { "<td>\(e(cell.values[$0] ?? ""))</td>" }.joined()
             rows.append("<tr><td>\(cell.month)</td>\(values)<td class=\"n\(cell.count.isHidden ? " hidden" : "")\">\(e(cell.count.text))</td></tr>")
         }
@@ -286,7 +288,7 @@ enum StatsPage {
             <table><thead><tr>\(header)</tr></thead><tbody>
             \(rows.joined(separator: "\n"))
             </tbody></table>
-            <p class="note">\(result.cells.filter(\.count.isHidden).count) cells hidden. A combination not listed had no reports.</p>
+            <p class="note">\(cells.filter(\.count.isHidden).count) cells hidden. A combination not listed had no reports.</p>
             <h2>Measures by month</h2>
             <table><thead><tr><th>month</th><th>reports</th><th>hours to delivery</th><th>repeat victims</th><th>consenting to identity (%)</th><th>dead letters</th></tr></thead><tbody>
             \(measures.joined(separator: "\n"))

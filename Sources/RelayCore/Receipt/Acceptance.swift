@@ -24,18 +24,18 @@ public struct Acceptance: Sendable, Equatable {
     }
 
     /// Reads the JSON form; a member missing or malformed is a violation naming it.
-    public init(parsing json: JSONValue) throws(FieldViolations) {
+    public init(parsing json: JSONValue) throws(ReportValidationError) {
         guard let id = json["report_id"]?.stringValue.flatMap(UUID.init(canonical:)) else {
-            throw FieldViolations([FieldViolation(pointer: "/report_id", detail: "must be a UUID in lower-case text")])
+            throw ReportValidationError(violations: [FieldViolation(pointer: "/report_id", detail: "must be a UUID in lower-case text")])
         }
         guard let status = json["status"]?.stringValue.flatMap(ReportStatus.init(rawValue:)) else {
-            throw FieldViolations([FieldViolation(pointer: "/status", detail: "must be a report status")])
+            throw ReportValidationError(violations: [FieldViolation(pointer: "/status", detail: "must be a report status")])
         }
         guard let acceptedAt = json["accepted_at"]?.stringValue.flatMap(RFC3339.parse) else {
-            throw FieldViolations([FieldViolation(pointer: "/accepted_at", detail: "must be an RFC 3339 date-time")])
+            throw ReportValidationError(violations: [FieldViolation(pointer: "/accepted_at", detail: "must be an RFC 3339 date-time")])
         }
         guard let receipt = json["receipt"].flatMap(SignedReceipt.init(json:)) else {
-            throw FieldViolations([FieldViolation(pointer: "/receipt", detail: "must be a signed receipt")])
+            throw ReportValidationError(violations: [FieldViolation(pointer: "/receipt", detail: "must be a signed receipt")])
         }
         self.init(reportID: id, status: status, acceptedAt: acceptedAt, receipt: receipt)
     }

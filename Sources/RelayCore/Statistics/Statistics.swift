@@ -163,7 +163,7 @@ extension StatsQuery {
     ///   brought back to the start of the current month. The default is the last 12 such months.
     /// - `by`: comma-separated dimensions; `month` is implied; at most ``StatsCube/maxDimensions`` others.
     public static func parse(from fromText: String?, to toText: String?, by byText: String?, filter: [StatsDimension: String] = [:],
-                             now: Date, includeOpenMonth: Bool = false) throws(FieldViolations) -> StatsQuery {
+                             now: Date, includeOpenMonth: Bool = false) throws(ReportValidationError) -> StatsQuery {
         var violations: [FieldViolation] = []
         let ceiling = includeOpenMonth ? monthEnd(now.addingTimeInterval(1)) : monthStart(now)
         func instant(_ text: String?, _ key: String) -> Date? {
@@ -175,7 +175,7 @@ extension StatsQuery {
             return date
         }
         let to = min(instant(toText, "to").map(monthEnd) ?? ceiling, ceiling)
-        let from = instant(fromText, "from").map(monthStart) ?? Calendar.utcMonths(-12, from: to)
+        let from = instant(fromText, "from").map(monthStart) ?? months(-12, from: to)
         var by: [StatsDimension] = []
         for name in (byText ?? "month").split(separator: ",", omittingEmptySubsequences: false) {
             guard let dimension = StatsDimension(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
@@ -200,19 +200,13 @@ extension StatsQuery {
                 return query
             }
         }
-        throw FieldViolations(violations)
+        throw ReportValidationError(violations: violations)
     }
 }
 
-/// Several field violations at once.
-public struct FieldViolations: Error, Sendable {
-    public var violations: [FieldViolation]
-    public init(_ violations: [FieldViolation]) { self.violations = violations }
-}
-
-extension Calendar {
+extension StatsQuery {
     /// `date` (a month's start) moved by whole months, in UTC.
-    static func utcMonths(_ months: Int, from date: Date) -> Date {
+    public static func months(_ months: Int, from date: Date) -> Date {
         var (year, month) = StatsQuery.yearMonth(date)
         month += months
         while month < 1 { month += 12; year -= 1 }
