@@ -2,6 +2,8 @@ import ArgumentParser
 import Crypto
 import Foundation
 import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
 import RelayClient
 import RelayCore
 
@@ -21,6 +23,25 @@ struct HTTPBenchmark: AsyncParsableCommand {
     @Option(help: "Narrative length in bytes (the seed's narrative is extended to it).") var narrativeBytes = 4096
     @Option(help: "Intake workers that then lease (pages of 50) and acknowledge everything submitted; 0 to skip.") var leaseWorkers = 8
 
+    @Option(help: "Runs of every concurrency level; the summary gives medians.") var runs = 3
+    @Option(help: "The peer measured beside relayd in the same run: rabbitmq or none.") var peer = "rabbitmq"
+    @Option(help: "RabbitMQ's server script (Debian's rabbitmq-server package).") var rabbitmqServer = RabbitMQPeer.defaultServer
+
+    /// One measured run of one system at one concurrency.
+    struct Run {
+        var rate: Double
+        var latencies: Latencies
+        /// CPU per accepted item, microseconds: the server's and the load generator's own.
+        var serverCPU: Double
+        var generatorCPU: Double
+        var refused: Int
+
+        var line: String {
+            String(format: "%11.0f %8.2f %8.2f %8.2f %14.0f %15.0f %8d", rate, latencies.percentile(0.5) * 1000, latencies.percentile(0.9) * 1000,
+                   latencies.percentile(0.99) * 1000, serverCPU, generatorCPU, refused)
+        }
+    }
+
     func run() async throws {
         let workspace = try temporaryDatabase("http")  // .../relay.sqlite inside a fresh directory
         let directory = (workspace as NSString).deletingLastPathComponent
@@ -35,31 +56,148 @@ struct HTTPBenchmark: AsyncParsableCommand {
         let keys = try await daemon.waitForKeys(probe)
         await probe.shutdown()
         let template = try JSONParser.parse(Array(FileManager.default.contents(atPath: seed) ?? Data()))
-        print("relay-bench http: \(reports) reports per run, narrative \(narrativeBytes) B, relayd pid \(daemon.pid)")
-        print("connections  accepted/s   p50 ms   p90 ms   p99 ms   daemon CPU µs/submit   non-201")
-        for concurrency in connections {
-            let bodies = try (0..<reports).map { try Self.submission(template, index: $0, narrativeBytes: narrativeBytes, key: keys.envelopeKeys[0]) }
-            let clients = try (0..<concurrency).map { _ in try RelayAPIClient(profile: profile) }
-            let next = NIOLockedValueBox(0)
-            let (latencySamples, refused, elapsed, cpu) = try await Self.measured(clients, daemon: daemon) { client in
-                var latencies: [Double] = [], refused = 0
-                while true {
-                    let index = next.withLockedValue { value -> Int in defer { value += 1 }; return value }
-                    guard index < bodies.count else { break }
-                    let start = ContinuousClock.now
-                    let response = try await client.send(.POST, "/v1/reports", body: bodies[index])
-                    latencies.append(seconds(start.duration(to: .now)))
-                    if response.status != 201 { refused += 1 }
+        let rabbit = try await startPeer(workspace: directory, client: centre)
+        defer { rabbit?.broker.stop() }
+        print("relay-bench http: \(reports) reports per run, narrative \(narrativeBytes) B, relayd pid \(daemon.pid)"
+              + (rabbit.map { ", RabbitMQ \(Self.rabbitVersion()) pid \($0.broker.pid) (quorum queue, persistent messages, publisher confirms, AMQPS with client certificates)" } ?? ""))
+        print("CPU columns are microseconds per accepted item: the server's (relayd or the broker) and the load generator's own.")
+        print("run  system    connections  accepted/s   p50 ms   p90 ms   p99 ms  server CPU µs  generator CPU µs  refused")
+        var results: [String: [Int: [Run]]] = [:]
+        for round in 1...runs {
+            for concurrency in connections {
+                let bodies = try (0..<reports).map { try Self.submission(template, index: $0, narrativeBytes: narrativeBytes, key: keys.envelopeKeys[0]) }
+                let relay = try await submitRun(bodies, concurrency: concurrency, profile: profile, daemon: daemon)
+                results["relayd", default: [:]][concurrency, default: []].append(relay)
+                print(String(format: "%3d  relayd    %11d ", round, concurrency) + relay.line)
+                if let rabbit {
+                    let messages = bodies.map { Array($0.canonicalBytes) }
+                    let broker = try await publishRun(messages, concurrency: concurrency, peer: rabbit.broker, group: rabbit.group)
+                    results["rabbitmq", default: [:]][concurrency, default: []].append(broker)
+                    print(String(format: "%3d  rabbitmq  %11d ", round, concurrency) + broker.line)
                 }
-                return (latencies, refused)
             }
-            let accepted = latencySamples.count - refused
-            let latencies = Latencies(samples: latencySamples)
-            print(String(format: "%11d %11.0f %8.2f %8.2f %8.2f %22.0f %9d", concurrency, Double(accepted) / elapsed,
-                         latencies.percentile(0.5) * 1000, latencies.percentile(0.9) * 1000, latencies.percentile(0.99) * 1000,
-                         accepted > 0 ? cpu / Double(accepted) * 1e6 : 0, refused))
         }
+        try await ceiling(profile: profile, daemon: daemon)
+        summarise(results)
+        if let rabbit { try? await rabbit.group.shutdownGracefully() }
         if leaseWorkers > 0 { try await drain(daemon: daemon, directory: directory) }
+    }
+
+    /// Starts the RabbitMQ peer unless `--peer none`; says so when it is not installed.
+    func startPeer(workspace: String, client: String) async throws -> (broker: RabbitMQPeer, group: MultiThreadedEventLoopGroup)? {
+        guard peer == "rabbitmq" else { return nil }
+        guard RabbitMQPeer.isInstalled(rabbitmqServer) else {
+            print("RabbitMQ is not installed (\(rabbitmqServer) missing; `apt-get install rabbitmq-server`): relayd's figures alone.")
+            return nil
+        }
+        let broker = try RabbitMQPeer(server: rabbitmqServer, workspace: workspace, client: client)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        do {
+            try await broker.waitUntilReady(group: group, queue: Self.queue)
+        } catch {
+            broker.stop()
+            throw error
+        }
+        return (broker, group)
+    }
+
+    static let queue = "relay-bench"
+
+    static func rabbitVersion() -> String {
+        let changelog = "/usr/share/doc/rabbitmq-server/changelog.Debian.gz"
+        guard FileManager.default.fileExists(atPath: changelog) else { return "" }
+        let pipe = Pipe(), process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/dpkg-query")
+        process.arguments = ["-W", "-f=${Version}", "rabbitmq-server"]
+        process.standardOutput = pipe
+        try? process.run()
+        process.waitUntilExit()
+        return String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    }
+
+    /// Every body submitted once from `concurrency` keep-alive connections.
+    func submitRun(_ bodies: [JSONValue], concurrency: Int, profile: ClientProfile, daemon: BenchDaemon) async throws -> Run {
+        let clients = try (0..<concurrency).map { _ in try RelayAPIClient(profile: profile) }
+        for client in clients { _ = try await client.send(.GET, "/v1/whoami") }
+        let next = NIOLockedValueBox(0)
+        let (samples, refused, elapsed, cpu, generator) = try await Self.measured(clients, serverCPU: daemon.cpuSeconds) { client in
+            var latencies: [Double] = [], refused = 0
+            while true {
+                let index = next.withLockedValue { value -> Int in defer { value += 1 }; return value }
+                guard index < bodies.count else { break }
+                let start = ContinuousClock.now
+                let response = try await client.send(.POST, "/v1/reports", body: bodies[index])
+                latencies.append(seconds(start.duration(to: .now)))
+                if response.status != 201 { refused += 1 }
+            }
+            return (latencies, refused)
+        }
+        for client in clients { await client.shutdown() }
+        let accepted = max(samples.count - refused, 1)
+        return Run(rate: Double(samples.count - refused) / elapsed, latencies: Latencies(samples: samples), serverCPU: cpu / Double(accepted) * 1e6,
+                   generatorCPU: generator / Double(accepted) * 1e6, refused: refused)
+    }
+
+    /// Every message published once from `concurrency` publishers, each waiting for its confirm.
+    func publishRun(_ messages: [[UInt8]], concurrency: Int, peer: RabbitMQPeer, group: EventLoopGroup) async throws -> Run {
+        var publishers: [AMQPPublisher] = []
+        for _ in 0..<concurrency { publishers.append(try await AMQPPublisher.connect(port: peer.port, tls: peer.tls, queue: Self.queue, group: group)) }
+        let next = NIOLockedValueBox(0)
+        let (samples, _, elapsed, cpu, generator) = try await Self.measured(publishers, serverCPU: peer.cpuSeconds) { publisher in
+            var latencies: [Double] = []
+            while true {
+                let index = next.withLockedValue { value -> Int in defer { value += 1 }; return value }
+                guard index < messages.count else { break }
+                let start = ContinuousClock.now
+                try await publisher.publish(messages[index])
+                latencies.append(seconds(start.duration(to: .now)))
+            }
+            return (latencies, 0)
+        }
+        for publisher in publishers { await publisher.close() }
+        return Run(rate: Double(samples.count) / elapsed, latencies: Latencies(samples: samples), serverCPU: cpu / Double(samples.count) * 1e6,
+                   generatorCPU: generator / Double(samples.count) * 1e6, refused: 0)
+    }
+
+    /// The load generator's ceiling: the cheapest authenticated request (`GET /v1/whoami`) over
+    /// the same connections, as fast as answers come back.
+    func ceiling(profile: ClientProfile, daemon: BenchDaemon) async throws {
+        for concurrency in connections {
+            let clients = try (0..<concurrency).map { _ in try RelayAPIClient(profile: profile) }
+            for client in clients { _ = try await client.send(.GET, "/v1/whoami") }
+            let next = NIOLockedValueBox(0)
+            let (samples, _, elapsed, cpu, generator) = try await Self.measured(clients, serverCPU: daemon.cpuSeconds) { client in
+                var latencies: [Double] = []
+                while next.withLockedValue({ value -> Bool in defer { value += 1 }; return value < reports }) {
+                    let start = ContinuousClock.now
+                    _ = try await client.send(.GET, "/v1/whoami")
+                    latencies.append(seconds(start.duration(to: .now)))
+                }
+                return (latencies, 0)
+            }
+            for client in clients { await client.shutdown() }
+            print(String(format: "ceiling: GET /v1/whoami, %d connections: %.0f requests/s, p50 %.2f ms; relayd %.0f µs and load generator %.0f µs of CPU per request",
+                         concurrency, Double(samples.count) / elapsed, Latencies(samples: samples).percentile(0.5) * 1000,
+                         cpu / Double(samples.count) * 1e6, generator / Double(samples.count) * 1e6))
+        }
+    }
+
+    /// Medians over the runs, and relayd / RabbitMQ as the median of each run's ratio.
+    func summarise(_ results: [String: [Int: [Run]]]) {
+        let median = { (values: [Double]) in values.sorted()[values.count / 2] }
+        print("medians of \(runs) runs:")
+        for concurrency in connections {
+            guard let relay = results["relayd"]?[concurrency] else { continue }
+            var line = String(format: "%3d connections: relayd %.0f/s p99 %.2f ms %.0f µs CPU", concurrency, median(relay.map(\.rate)),
+                              median(relay.map { $0.latencies.percentile(0.99) }) * 1000, median(relay.map(\.serverCPU)))
+            if let broker = results["rabbitmq"]?[concurrency] {
+                let ratios = zip(relay, broker).map { $0.rate / $1.rate }
+                let cpuRatios = zip(relay, broker).map { $0.serverCPU / $1.serverCPU }
+                line += String(format: " | RabbitMQ %.0f/s p99 %.2f ms %.0f µs CPU | relayd/RabbitMQ throughput %.2f, CPU per item %.1f×", median(broker.map(\.rate)),
+                               median(broker.map { $0.latencies.percentile(0.99) }) * 1000, median(broker.map(\.serverCPU)), median(ratios), median(cpuRatios))
+            }
+            print(line)
+        }
     }
 
     /// The police side: `leaseWorkers` intake connections lease pages of 50 and acknowledge each
@@ -69,7 +207,8 @@ struct HTTPBenchmark: AsyncParsableCommand {
                                    privateKey: "\(directory)/certs/dev/met-intake.key", caBundle: "\(directory)/certs/dev/ca.pem",
                                    stateDirectory: "\(directory)/intake-state")
         let clients = try (0..<leaseWorkers).map { _ in try RelayAPIClient(profile: intake) }
-        let (leaseSamples, delivered, elapsed, cpu) = try await Self.measured(clients, daemon: daemon) { client in
+        for client in clients { _ = try await client.send(.GET, "/v1/whoami") }
+        let (leaseSamples, delivered, elapsed, cpu, _) = try await Self.measured(clients, serverCPU: daemon.cpuSeconds) { client in
             var leaseLatencies: [Double] = [], acked = 0
             while true {
                 let start = ContinuousClock.now
@@ -83,6 +222,7 @@ struct HTTPBenchmark: AsyncParsableCommand {
             }
             return (leaseLatencies, acked)
         }
+        for client in clients { await client.shutdown() }
         let lease = Latencies(samples: leaseSamples)
         print("lease + ack, pages of 50, \(leaseWorkers) intake connections: \(delivered) items delivered, "
               + String(format: "%.0f items/s, lease p50 %.2f ms p99 %.2f ms, daemon CPU %.0f µs per item",
@@ -90,22 +230,19 @@ struct HTTPBenchmark: AsyncParsableCommand {
                        delivered > 0 ? cpu / Double(delivered) * 1e6 : 0))
     }
 
-    /// Opens every client's connection, then runs `work` on all of them at once; returns their
-    /// merged samples and counts, the wall time and the daemon's CPU over it.
-    static func measured(_ clients: [RelayAPIClient], daemon: BenchDaemon,
-                         _ work: @escaping @Sendable (RelayAPIClient) async throws -> ([Double], Int)) async throws
-        -> (samples: [Double], count: Int, elapsed: Double, cpu: Double) {
-        for client in clients { _ = try await client.send(.GET, "/v1/whoami") }
-        let cpuBefore = daemon.cpuSeconds()
+    /// Runs `work` on every worker at once; returns their merged samples and counts, the wall
+    /// time, the server's CPU over it and the load generator's own.
+    static func measured<Worker: Sendable>(_ workers: [Worker], serverCPU: @escaping () -> Double,
+                                           _ work: @escaping @Sendable (Worker) async throws -> ([Double], Int)) async throws
+        -> (samples: [Double], count: Int, elapsed: Double, cpu: Double, generator: Double) {
+        let cpuBefore = serverCPU(), generatorBefore = cpuSeconds()
         let started = ContinuousClock.now
         let results = try await withThrowingTaskGroup(of: ([Double], Int).self) { group in
-            for client in clients { group.addTask { try await work(client) } }
+            for worker in workers { group.addTask { try await work(worker) } }
             return try await group.reduce(into: ([Double](), 0)) { $0.0 += $1.0; $0.1 += $1.1 }
         }
         let elapsed = seconds(started.duration(to: .now))
-        let cpu = daemon.cpuSeconds() - cpuBefore
-        for client in clients { await client.shutdown() }
-        return (results.0, results.1, elapsed, cpu)
+        return (results.0, results.1, elapsed, serverCPU() - cpuBefore, cpuSeconds() - generatorBefore)
     }
 
     /// One distinct submission body: a new report id, victim and reference, the narrative
