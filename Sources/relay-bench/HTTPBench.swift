@@ -48,9 +48,7 @@ struct HTTPBenchmark: AsyncParsableCommand {
         let daemon = try BenchDaemon(binary: relayd, directory: directory)
         defer { daemon.stop() }
         let centre = "traveller-centre"
-        let profile = ClientProfile(server: "https://localhost:\(daemon.apiPort)", certificate: "\(directory)/certs/dev/\(centre).pem",
-                                    privateKey: "\(directory)/certs/dev/\(centre).key", caBundle: "\(directory)/certs/dev/ca.pem",
-                                    stateDirectory: "\(directory)/state")
+        let profile = daemon.profile(centre, directory: directory)
         try await daemon.waitForFile(profile.privateKey)
         let probe = try RelayAPIClient(profile: profile)
         let keys = try await daemon.waitForKeys(probe)
@@ -203,9 +201,7 @@ struct HTTPBenchmark: AsyncParsableCommand {
     /// The police side: `leaseWorkers` intake connections lease pages of 50 and acknowledge each
     /// page until the queue is empty; reports items/s, lease latency and daemon CPU per item.
     func drain(daemon: BenchDaemon, directory: String) async throws {
-        let intake = ClientProfile(server: "https://localhost:\(daemon.apiPort)", certificate: "\(directory)/certs/dev/met-intake.pem",
-                                   privateKey: "\(directory)/certs/dev/met-intake.key", caBundle: "\(directory)/certs/dev/ca.pem",
-                                   stateDirectory: "\(directory)/intake-state")
+        let intake = daemon.profile("met-intake", directory: directory)
         let clients = try (0..<leaseWorkers).map { _ in try RelayAPIClient(profile: intake) }
         for client in clients { _ = try await client.send(.GET, "/v1/whoami") }
         let (leaseSamples, delivered, elapsed, cpu, _) = try await Self.measured(clients, serverCPU: daemon.cpuSeconds) { client in
@@ -315,6 +311,14 @@ final class BenchDaemon: @unchecked Sendable {
         process.standardError = FileHandle(forWritingAtPath: "\(directory)/relayd.log")
         log = "\(directory)/relayd.log"
         try process.run()
+    }
+
+    /// A client profile for one of the example configuration's principals, from the workspace's
+    /// development PKI.
+    func profile(_ principal: String, directory: String) -> ClientProfile {
+        let dev = "\(directory)/certs/dev"
+        return ClientProfile(server: "https://localhost:\(apiPort)", certificate: "\(dev)/\(principal).pem", privateKey: "\(dev)/\(principal).key",
+                             caBundle: "\(dev)/ca.pem", stateDirectory: "\(directory)/state-\(principal)")
     }
 
     /// Waits for a file the development PKI writes on first start.

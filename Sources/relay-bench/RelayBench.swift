@@ -9,7 +9,7 @@ struct RelayBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "relay-bench",
         abstract: "Benchmarks of the relay (store, audit log, redaction). Run in release: swift run -c release relay-bench ...",
-        subcommands: [AuditAppend.self, InclusionProof.self, ScrubBenchmark.self, HTTPBenchmark.self, HandshakeBenchmark.self, SoakBenchmark.self, StatsBenchmark.self])
+        subcommands: [AuditAppend.self, InclusionProof.self, ScrubBenchmark.self, HTTPBenchmark.self, LeaseDepthBenchmark.self, PartsBenchmark.self, HandshakeBenchmark.self, SoakBenchmark.self, StatsBenchmark.self])
 }
 
 /// Percentiles of a sample of durations in seconds.

@@ -23,11 +23,8 @@ struct SoakBenchmark: AsyncParsableCommand {
         let directory = (workspace as NSString).deletingLastPathComponent
         let daemon = try BenchDaemon(binary: relayd, directory: directory)
         defer { daemon.stop() }
-        let dev = "\(directory)/certs/dev"
-        let centre = ClientProfile(server: "https://localhost:\(daemon.apiPort)", certificate: "\(dev)/traveller-centre.pem",
-                                   privateKey: "\(dev)/traveller-centre.key", caBundle: "\(dev)/ca.pem", stateDirectory: "\(directory)/state")
-        let intake = ClientProfile(server: "https://localhost:\(daemon.apiPort)", certificate: "\(dev)/met-intake.pem",
-                                   privateKey: "\(dev)/met-intake.key", caBundle: "\(dev)/ca.pem", stateDirectory: "\(directory)/intake")
+        let centre = daemon.profile("traveller-centre", directory: directory)
+        let intake = daemon.profile("met-intake", directory: directory)
         try await daemon.waitForFile(centre.privateKey)
         let probe = try RelayAPIClient(profile: centre)
         let keys = try await daemon.waitForKeys(probe)

@@ -1,0 +1,99 @@
+import ArgumentParser
+import Crypto
+import Foundation
+import RelayCore
+import RelayStore
+
+/// `relay-bench parts`: the CPU of each step a submit takes in relayd, measured apart on the
+/// same sealed 4 KiB reports `relay-bench http` sends, so that the share of the cryptography
+/// (open, seal, sign) beside everything else is visible. The steps are the ones
+/// `RelayApplication.submit` runs, called directly; HTTP and TLS are not in them.
+struct PartsBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parts", abstract: "CPU per step of a submit: read, open, validate, police view, seal, sign, store commit.")
+
+    @Option(help: "Distinct reports (each step runs once per report per round).") var reports = 1000
+    @Option(help: "Rounds; the summary gives medians.") var rounds = 5
+    @Option(help: "Seed report the submissions are made from.") var seed = "seeds/traveller-centre/01-verbal-abuse-bus-stop.json"
+
+    func run() async throws {
+        let relayKey = Curve25519.KeyAgreement.PrivateKey(), intakeKey = Curve25519.KeyAgreement.PrivateKey()
+        let signingKey = Curve25519.Signing.PrivateKey(), pseudonymSecret = SymmetricKey(size: .bits256)
+        let template = try JSONParser.parse(Array(FileManager.default.contents(atPath: seed) ?? Data()))
+        let bodies = try (0..<reports).map { try HTTPBenchmark.submission(template, index: $0, narrativeBytes: 4096, key: relayKey.publicKey).canonicalBytes }
+        print("relay-bench parts: \(reports) distinct sealed reports of \(bodies[0].count) bytes; CPU µs per report, release build expected")
+        var table: [String: [Double]] = [:]
+        let order = ["read request", "open envelope", "validate report", "pseudonym", "police view + scrub", "seal view", "sign receipt",
+                     "store commit, 1 writer", "store commit, 8 writers"]
+        for round in 1...rounds {
+            var requests: [(UUID, Envelope, [UInt8])] = []
+            table["read request", default: []].append(measure(bodies.count) { index in
+                let json = try! JSONParser.parse(bodies[index])
+                let envelope = try! Envelope(json: json["envelope"]!, pointer: "/envelope")
+                let canonical = envelope.jsonValue.canonicalBytes
+                _ = Hex.encode(SHA256.hash(data: canonical))
+                requests.append((UUID(canonical: json["report_id"]!.stringValue!)!, envelope, canonical))
+            })
+            var plaintexts: [Data] = []
+            table["open envelope", default: []].append(measure(bodies.count) { index in
+                let (id, envelope, _) = requests[index]
+                plaintexts.append(try! envelope.openWithPayloadDigest(with: [relayKey], purpose: .report, reportID: id).0)
+            })
+            var validated: [Report] = []
+            table["validate report", default: []].append(measure(bodies.count) { index in
+                validated.append(try! ReportValidator().validate(bytes: plaintexts[index], now: Date()))
+            })
+            table["pseudonym", default: []].append(measure(bodies.count) { index in
+                _ = VictimPseudonym.derive(identity: validated[index].victim, secret: pseudonymSecret)
+            })
+            var views: [PoliceView] = []
+            table["police view + scrub", default: []].append(measure(bodies.count) { index in
+                let report = validated[index]
+                views.append(PoliceViewBuilder.build(report: report, consent: report.consent,
+                                                     context: PoliceViewContext(reportID: requests[index].0, centreID: "traveller-centre", centreName: "Centre"))!)
+            })
+            var sealed: [Envelope] = []
+            table["seal view", default: []].append(measure(bodies.count) { index in
+                sealed.append(try! Envelope.seal(views[index].document.canonicalBytes, to: intakeKey.publicKey, purpose: .delivery, reportID: requests[index].0))
+            })
+            let signer = ReceiptSigner(key: signingKey)
+            table["sign receipt", default: []].append(measure(bodies.count) { index in
+                _ = try! signer.sign(Receipt(type: .accepted, receiptID: UUID(), reportID: requests[index].0, centreID: "traveller-centre",
+                                             intakeID: "met-intake", at: Date(), payloadSHA256: sealed[index].payloadSHA256))
+            })
+            for writers in [1, 8] {
+                let database = try RelayDatabase(path: try temporaryDatabase("parts"), signer: signer)
+                let submissions = (0..<bodies.count).map { index in
+                    NewSubmission(reportID: requests[index].0, centreID: "traveller-centre", envelopeSHA256: Hex.encode(SHA256.hash(data: requests[index].2)),
+                                  originalEnvelope: String(decoding: requests[index].2, as: UTF8.self), payloadSHA256: String(repeating: "1", count: 64),
+                                  report: ReportFacts(report: validated[index]), pseudonym: nil,
+                                  delivery: NewDelivery(deliveryID: UUID(), intakeID: "met-intake", kind: .report,
+                                                        envelope: sealed[index].jsonValue.canonicalString, payloadSHA256: sealed[index].payloadSHA256),
+                                  redactions: views[index].redactions, acceptedAt: Date())
+                }
+                let start = cpuSeconds()
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for writer in 0..<writers {
+                        group.addTask { for index in stride(from: writer, to: submissions.count, by: writers) { _ = try await database.submit(submissions[index]) } }
+                    }
+                    try await group.waitForAll()
+                }
+                table["store commit, \(writers) writer\(writers == 1 ? "" : "s")", default: []].append((cpuSeconds() - start) / Double(bodies.count) * 1e6)
+            }
+            print("round \(round): " + order.map { String(format: "%@ %.1f", $0, table[$0]!.last!) }.joined(separator: ", "))
+        }
+        let median = { (values: [Double]) in values.sorted()[values.count / 2] }
+        print("median of \(rounds) rounds, CPU µs per report:")
+        let pad = { (name: String) in name.padding(toLength: 26, withPad: " ", startingAt: 0) }
+        for step in order { print("  " + pad(step) + String(format: "%8.1f", median(table[step]!))) }
+        let beforeStore = order.dropLast(2).map { median(table[$0]!) }.reduce(0, +)
+        print("  " + pad("sum of the steps before") + String(format: "%8.1f", beforeStore) + " (everything but the store)")
+    }
+
+    /// CPU microseconds per call of `body` over `count` indices (process user + system time).
+    func measure(_ count: Int, _ body: (Int) -> Void) -> Double {
+        let start = cpuSeconds()
+        for index in 0..<count { body(index) }
+        return (cpuSeconds() - start) / Double(count) * 1e6
+    }
+}
