@@ -125,7 +125,7 @@ extension RelayDatabase {
 
     /// Calls `observer` with the size of each group-committed batch (metrics).
     public func observeGroupCommits(_ observer: @escaping @Sendable (Int) -> Void) {
-        committer.batchObserver.withLockedValue { $0 = observer }
+        committer.batchObserver.withLockedValue { $0 = GroupCommitter.BatchObserver(observer) }
     }
 
     /// (transactions, submissions) committed by group commit so far.
