@@ -101,28 +101,27 @@ struct HTTPBenchmark: AsyncParsableCommand {
 
     static let queue = "relay-bench"
 
+    /// The installed package's version, or "" where dpkg does not know it.
     static func rabbitVersion() -> String {
-        let changelog = "/usr/share/doc/rabbitmq-server/changelog.Debian.gz"
-        guard FileManager.default.fileExists(atPath: changelog) else { return "" }
         let pipe = Pipe(), process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/dpkg-query")
         process.arguments = ["-W", "-f=${Version}", "rabbitmq-server"]
         process.standardOutput = pipe
-        try? process.run()
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        guard (try? process.run()) != nil else { return "" }
+        let version = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        return process.terminationStatus == 0 ? String(decoding: version, as: UTF8.self) : ""
     }
 
     /// Every body submitted once from `concurrency` keep-alive connections.
     func submitRun(_ bodies: [JSONValue], concurrency: Int, profile: ClientProfile, daemon: BenchDaemon) async throws -> Run {
         let clients = try (0..<concurrency).map { _ in try RelayAPIClient(profile: profile) }
         for client in clients { _ = try await client.send(.GET, "/v1/whoami") }
-        let next = NIOLockedValueBox(0)
+        let work = WorkCounter(bodies.count)
         let (samples, refused, elapsed, cpu, generator) = try await Self.measured(clients, serverCPU: daemon.cpuSeconds) { client in
             var latencies: [Double] = [], refused = 0
-            while true {
-                let index = next.withLockedValue { value -> Int in defer { value += 1 }; return value }
-                guard index < bodies.count else { break }
+            while let index = work.take() {
                 let start = ContinuousClock.now
                 let response = try await client.send(.POST, "/v1/reports", body: bodies[index])
                 latencies.append(seconds(start.duration(to: .now)))
@@ -140,12 +139,10 @@ struct HTTPBenchmark: AsyncParsableCommand {
     func publishRun(_ messages: [[UInt8]], concurrency: Int, peer: RabbitMQPeer, group: EventLoopGroup) async throws -> Run {
         var publishers: [AMQPPublisher] = []
         for _ in 0..<concurrency { publishers.append(try await AMQPPublisher.connect(port: peer.port, tls: peer.tls, queue: Self.queue, group: group)) }
-        let next = NIOLockedValueBox(0)
+        let work = WorkCounter(messages.count)
         let (samples, _, elapsed, cpu, generator) = try await Self.measured(publishers, serverCPU: peer.cpuSeconds) { publisher in
             var latencies: [Double] = []
-            while true {
-                let index = next.withLockedValue { value -> Int in defer { value += 1 }; return value }
-                guard index < messages.count else { break }
+            while let index = work.take() {
                 let start = ContinuousClock.now
                 try await publisher.publish(messages[index])
                 latencies.append(seconds(start.duration(to: .now)))
@@ -163,10 +160,10 @@ struct HTTPBenchmark: AsyncParsableCommand {
         for concurrency in connections {
             let clients = try (0..<concurrency).map { _ in try RelayAPIClient(profile: profile) }
             for client in clients { _ = try await client.send(.GET, "/v1/whoami") }
-            let next = NIOLockedValueBox(0)
+            let work = WorkCounter(reports)
             let (samples, _, elapsed, cpu, generator) = try await Self.measured(clients, serverCPU: daemon.cpuSeconds) { client in
                 var latencies: [Double] = []
-                while next.withLockedValue({ value -> Bool in defer { value += 1 }; return value < reports }) {
+                while work.take() != nil {
                     let start = ContinuousClock.now
                     _ = try await client.send(.GET, "/v1/whoami")
                     latencies.append(seconds(start.duration(to: .now)))
@@ -207,14 +204,10 @@ struct HTTPBenchmark: AsyncParsableCommand {
         let (leaseSamples, delivered, elapsed, cpu, _) = try await Self.measured(clients, serverCPU: daemon.cpuSeconds) { client in
             var leaseLatencies: [Double] = [], acked = 0
             while true {
-                let start = ContinuousClock.now
-                let leased = try await client.call(.POST, "/v1/intake/lease", body: ["max": 50, "lease_seconds": 300])
-                leaseLatencies.append(seconds(start.duration(to: .now)))
-                let items = leased.body["items"]?.arrayValue ?? []
-                if items.isEmpty { break }
-                let acks: [JSONValue] = items.map { ["delivery_id": $0["delivery_id"] ?? .null, "lease_token": $0["lease_token"] ?? .null] }
-                let answer = try await client.call(.POST, "/v1/intake/ack", body: ["acks": .array(acks)])
-                acked += (answer.body["results"]?.arrayValue ?? []).filter { $0["status"]?.stringValue == "delivered" }.count
+                let page = try await Self.leaseAndAck(client)
+                leaseLatencies.append(page.leaseSeconds)
+                if page.leased == 0 { break }
+                acked += page.delivered
             }
             return (leaseLatencies, acked)
         }
@@ -224,6 +217,19 @@ struct HTTPBenchmark: AsyncParsableCommand {
               + String(format: "%.0f items/s, lease p50 %.2f ms p99 %.2f ms, daemon CPU %.0f µs per item",
                        Double(delivered) / elapsed, lease.percentile(0.5) * 1000, lease.percentile(0.99) * 1000,
                        delivered > 0 ? cpu / Double(delivered) * 1e6 : 0))
+    }
+
+    /// One page: leases up to 50 items, acknowledges every one; returns the lease's latency, how
+    /// many were leased and how many the ack answered `delivered`.
+    static func leaseAndAck(_ client: RelayAPIClient) async throws -> (leaseSeconds: Double, leased: Int, delivered: Int) {
+        let start = ContinuousClock.now
+        let leased = try await client.call(.POST, "/v1/intake/lease", body: ["max": 50, "lease_seconds": 300])
+        let latency = seconds(start.duration(to: .now))
+        let items = leased.body["items"]?.arrayValue ?? []
+        guard !items.isEmpty else { return (latency, 0, 0) }
+        let acks: [JSONValue] = items.map { ["delivery_id": $0["delivery_id"] ?? .null, "lease_token": $0["lease_token"] ?? .null] }
+        let answer = try await client.call(.POST, "/v1/intake/ack", body: ["acks": .array(acks)])
+        return (latency, items.count, (answer.body["results"]?.arrayValue ?? []).filter { $0["status"]?.stringValue == "delivered" }.count)
     }
 
     /// Runs `work` on every worker at once; returns their merged samples and counts, the wall

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import NIOConcurrencyHelpers
 import RelayClient
 import RelayCore
 
@@ -154,21 +153,15 @@ struct LeaseDepthBenchmark: AsyncParsableCommand {
         // One untimed page first: relayd runs its retention purge at start, and at a million
         // reports its selection holds the writer for about a second (BENCHMARKS.md); the
         // measurement is of the queue, after that.
-        let warmUp = try await clients[0].call(.POST, "/v1/intake/lease", body: ["max": 50, "lease_seconds": 300])
-        let warmAcks: [JSONValue] = (warmUp.body["items"]?.arrayValue ?? []).map { ["delivery_id": $0["delivery_id"] ?? .null, "lease_token": $0["lease_token"] ?? .null] }
-        _ = try await clients[0].call(.POST, "/v1/intake/ack", body: ["acks": .array(warmAcks)])
-        let remaining = NIOLockedValueBox(pages)
+        _ = try await HTTPBenchmark.leaseAndAck(clients[0])
+        let work = WorkCounter(pages)
         let (samples, delivered, elapsed, cpu, _) = try await HTTPBenchmark.measured(clients, serverCPU: daemon.cpuSeconds) { client in
             var latencies: [Double] = [], acked = 0
-            while remaining.withLockedValue({ value -> Bool in defer { value -= 1 }; return value > 0 }) {
-                let start = ContinuousClock.now
-                let leased = try await client.call(.POST, "/v1/intake/lease", body: ["max": 50, "lease_seconds": 300])
-                latencies.append(seconds(start.duration(to: .now)))
-                let items = leased.body["items"]?.arrayValue ?? []
-                guard !items.isEmpty else { throw ValidationError("the queue ran dry: the fill was short") }
-                let acks: [JSONValue] = items.map { ["delivery_id": $0["delivery_id"] ?? .null, "lease_token": $0["lease_token"] ?? .null] }
-                let answer = try await client.call(.POST, "/v1/intake/ack", body: ["acks": .array(acks)])
-                acked += (answer.body["results"]?.arrayValue ?? []).filter { $0["status"]?.stringValue == "delivered" }.count
+            while work.take() != nil {
+                let page = try await HTTPBenchmark.leaseAndAck(client)
+                guard page.leased > 0 else { throw ValidationError("the queue ran dry: the fill was short") }
+                latencies.append(page.leaseSeconds)
+                acked += page.delivered
             }
             return (latencies, acked)
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Crypto
 import Foundation
+import NIOConcurrencyHelpers
 import RelayCore
 import RelayStore
 
@@ -10,6 +11,23 @@ struct RelayBench: AsyncParsableCommand {
         commandName: "relay-bench",
         abstract: "Benchmarks of the relay (store, audit log, redaction). Run in release: swift run -c release relay-bench ...",
         subcommands: [AuditAppend.self, InclusionProof.self, ScrubBenchmark.self, HTTPBenchmark.self, LeaseDepthBenchmark.self, PartsBenchmark.self, HandshakeBenchmark.self, SoakBenchmark.self, StatsBenchmark.self])
+}
+
+/// Hands out 0, 1, 2 … up to a limit to concurrent workers, each number once.
+final class WorkCounter: Sendable {
+    private let limit: Int
+    private let next = NIOLockedValueBox(0)
+
+    init(_ limit: Int) { self.limit = limit }
+
+    /// The next number, or nil when all are taken.
+    func take() -> Int? {
+        next.withLockedValue { value in
+            guard value < limit else { return nil }
+            defer { value += 1 }
+            return value
+        }
+    }
 }
 
 /// Percentiles of a sample of durations in seconds.
