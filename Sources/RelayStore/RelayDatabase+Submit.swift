@@ -93,8 +93,9 @@ public enum SubmitOutcome: Sendable, Equatable {
 extension RelayDatabase {
     /// Looks up an earlier submission of `reportID` without writing: lets the server answer a
     /// retry before doing any cryptography.
+    /// Like ``previousReports(pseudonym:)``, a point read on the caller's thread (``readInPlace(_:)``).
     public func existingSubmission(reportID: UUID, centreID: String, envelopeSHA256: String) async throws -> SubmitOutcome? {
-        try await pool.read { db in try Self.existing(db, reportID: reportID, centreID: centreID, envelopeSHA256: envelopeSHA256) }
+        try readInPlace { db in try Self.existing(db, reportID: reportID, centreID: centreID, envelopeSHA256: envelopeSHA256) }
     }
 
     static func existing(_ db: Database, reportID: UUID, centreID: String, envelopeSHA256: String) throws -> SubmitOutcome? {
@@ -110,7 +111,7 @@ extension RelayDatabase {
 
     /// How many earlier reports carry this pseudonym.
     public func previousReports(pseudonym: String) async throws -> Int {
-        try await pool.read { db in
+        try readInPlace { db in
             try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM victim_pseudonyms WHERE pseudonym = ?"), arguments: [pseudonym]) ?? 0
         }
     }

@@ -7,11 +7,16 @@ import Testing
 
 @Suite("SQLite layout and durability settings")
 struct DurabilityTests {
-    @Test("the writer runs WAL with synchronous = FULL")
+    @Test("the writer runs WAL with synchronous = FULL, secure_delete on, and temporary storage in memory")
     func synchronousFull() throws {
         let store = try StoreFixture()
-        #expect(try store.database.writerSynchronousMode() == 2)
+        let settings = try store.database.writerSettings()
+        #expect(settings.synchronous == 2)
         #expect(try store.database.journalMode() == "wal")
+        #expect(settings.secureDelete == 1, "a purged body must be overwritten in the file")
+        // Savepoint sub-journals (one per grouped submit) would otherwise be temporary files in
+        // /var/tmp holding copies of pages.
+        #expect(settings.tempStore == 2)
     }
 
     @Test("no report content is stored in clear: bodies are the sealed envelopes")
