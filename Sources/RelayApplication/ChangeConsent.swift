@@ -45,7 +45,7 @@ extension RelayApplication {
             }
             let view = try view(report, consent: consent, context: context, centre: centre)
             let sealed = try Envelope.seal(view.document.canonicalBytes, to: key, purpose: .delivery, reportID: context.reportID)
-            return NewDelivery(deliveryID: UUID(), intakeID: intake.id, kind: .report, envelope: sealed.jsonValue.canonicalString,
+            return NewDelivery(deliveryID: .timeOrdered(), intakeID: intake.id, kind: .report, envelope: sealed.jsonValue.canonicalString,
                                payloadSHA256: sealed.payloadSHA256)
         case .forwardUpdate(let action):
             guard let intake = context.intakeID.flatMap(registry.directory.principal(id:)), let key = intake.hpkePublicKey else {
@@ -65,7 +65,7 @@ extension RelayApplication {
                 document = ConsentUpdateDocument.withoutOriginal(reportID: context.reportID, old: context.consent, new: consent, action: action)
             }
             let sealed = try Envelope.seal(document.canonicalBytes, to: key, purpose: .delivery, reportID: context.reportID)
-            return NewDelivery(deliveryID: UUID(), intakeID: intake.id, kind: .consentUpdate, envelope: sealed.jsonValue.canonicalString,
+            return NewDelivery(deliveryID: .timeOrdered(), intakeID: intake.id, kind: .consentUpdate, envelope: sealed.jsonValue.canonicalString,
                                payloadSHA256: sealed.payloadSHA256)
         }
     }

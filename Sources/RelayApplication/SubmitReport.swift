@@ -67,7 +67,7 @@ extension RelayApplication {
             }
             redactions = view.redactions
             let sealed = try Envelope.seal(view.document.canonicalBytes, to: intakeKey, purpose: .delivery, reportID: request.reportID)
-            delivery = NewDelivery(deliveryID: UUID(), intakeID: intake.id, kind: .report,
+            delivery = NewDelivery(deliveryID: .timeOrdered(at: now), intakeID: intake.id, kind: .report,
                                    envelope: sealed.jsonValue.canonicalString, payloadSHA256: sealed.payloadSHA256)
         }
         return NewSubmission(

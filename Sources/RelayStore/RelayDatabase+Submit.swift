@@ -196,7 +196,7 @@ extension RelayDatabase {
             details["view_payload_sha256"] = .string(delivery.payloadSHA256)
         }
         let receipt = try journal.issue(db, Receipt(
-            type: .accepted, receiptID: UUID(), reportID: submission.reportID, centreID: submission.centreID,
+            type: .accepted, receiptID: .timeOrdered(at: submission.acceptedAt), reportID: submission.reportID, centreID: submission.centreID,
             intakeID: submission.delivery?.intakeID, at: submission.acceptedAt, payloadSHA256: submission.payloadSHA256),
             event: centre.event(.submission, reportID: reportID, deliveryID: deliveryID, details: .object(details)))
         try Self.recordConsent(db, journal: journal, reportID: reportID, actor: centre, from: nil, to: consent,

@@ -79,6 +79,8 @@ struct HTTPBenchmark: AsyncParsableCommand {
         summarise(results)
         if let rabbit { try? await rabbit.group.shutdownGracefully() }
         if leaseWorkers > 0 { try await drain(daemon: daemon, directory: directory) }
+        rabbit?.broker.stop()
+        daemon.finish()
     }
 
     /// Starts the RabbitMQ peer unless `--peer none`; says so when it is not installed.
@@ -295,9 +297,11 @@ final class BenchDaemon: @unchecked Sendable {
     let apiPort: Int
     let opsPort: Int
     var log = ""
+    let directory: String
     var pid: Int32 { process.processIdentifier }
 
     init(binary: String, directory: String) throws {
+        self.directory = directory
         apiPort = Int.random(in: 20_000...40_000)
         opsPort = apiPort + 1
         var yaml = try String(contentsOfFile: "config/relayd.example.yaml", encoding: .utf8)
@@ -351,5 +355,12 @@ final class BenchDaemon: @unchecked Sendable {
 
     func stop() {
         if process.isRunning { process.terminate(); process.waitUntilExit() }
+    }
+
+    /// Stops the daemon and removes its workspace (store, PKI, log): called at the end of a run
+    /// that went through, so that a failed one leaves its log to read.
+    func finish() {
+        stop()
+        try? FileManager.default.removeItem(atPath: directory)
     }
 }

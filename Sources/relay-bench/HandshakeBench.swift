@@ -54,6 +54,8 @@ struct HandshakeBenchmark: AsyncParsableCommand {
             }
             print(String(format: "  relayd / s_server per core-second at %d client(s): %.2f", count, perCore[1] > 0 ? perCore[0] / perCore[1] : 0))
         }
+        baseline.terminate()
+        daemon.finish()
     }
 
     /// One `openssl s_time -new` run; the number of connections it completed.

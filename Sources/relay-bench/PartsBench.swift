@@ -58,16 +58,18 @@ struct PartsBenchmark: AsyncParsableCommand {
             })
             let signer = ReceiptSigner(key: signingKey)
             table["sign receipt", default: []].append(measure(bodies.count) { index in
-                _ = try! signer.sign(Receipt(type: .accepted, receiptID: UUID(), reportID: requests[index].0, centreID: "traveller-centre",
+                _ = try! signer.sign(Receipt(type: .accepted, receiptID: .timeOrdered(), reportID: requests[index].0, centreID: "traveller-centre",
                                              intakeID: "met-intake", at: Date(), payloadSHA256: sealed[index].payloadSHA256))
             })
             for writers in [1, 8] {
-                let database = try RelayDatabase(path: try temporaryDatabase("parts"), signer: signer)
+                let path = try temporaryDatabase("parts")
+                defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+                let database = try RelayDatabase(path: path, signer: signer)
                 let submissions = (0..<bodies.count).map { index in
                     NewSubmission(reportID: requests[index].0, centreID: "traveller-centre", envelopeSHA256: Hex.encode(SHA256.hash(data: requests[index].2)),
                                   originalEnvelope: String(decoding: requests[index].2, as: UTF8.self), payloadSHA256: String(repeating: "1", count: 64),
                                   report: ReportFacts(report: validated[index]), pseudonym: nil,
-                                  delivery: NewDelivery(deliveryID: UUID(), intakeID: "met-intake", kind: .report,
+                                  delivery: NewDelivery(deliveryID: .timeOrdered(), intakeID: "met-intake", kind: .report,
                                                         envelope: sealed[index].jsonValue.canonicalString, payloadSHA256: sealed[index].payloadSHA256),
                                   redactions: views[index].redactions, acceptedAt: Date())
                 }

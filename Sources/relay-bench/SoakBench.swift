@@ -75,6 +75,7 @@ struct SoakBenchmark: AsyncParsableCommand {
             }
             try await group.waitForAll()
         }
+        daemon.finish()
         guard let early = samples.first(where: { $0.second >= 30 }), let last = samples.last, early.kib > 0 else { return }
         print(String(format: "RSS at %d s: %d KiB; at %d s: %d KiB; growth %+.1f%%", early.second, early.kib, last.second, last.kib,
                      (Double(last.kib) / Double(early.kib) - 1) * 100))
