@@ -1,5 +1,5 @@
 import Foundation
-import RelayCore
+@testable import RelayCore
 import Testing
 
 @Suite("Strict JSON parsing")
@@ -51,5 +51,29 @@ struct CanonicalJSONTests {
         let value: JSONValue = ["b": 1, "a": ["z": true, "\u{20ac}": "€", "\r": "\u{1}\"\\/"], "\u{1F600}": nil, "\u{FB33}": 2]
         // U+1F600 is the surrogate pair D83D DE00, which sorts before U+FB33 in UTF-16.
         #expect(value.canonicalString == #"{"a":{"\r":"\u0001\"\\/","z":true,"€":"€"},"b":1,"😀":null,"דּ":2}"#)
+    }
+
+    @Test("the byte-order comparison of member names agrees with UTF-16 order on mixed scripts")
+    func memberOrderProperty() {
+        var generator = SystemRandomNumberGenerator()
+        // ASCII, Latin-1, just below and above U+E000, the last BMP character, and beyond the BMP.
+        let alphabet: [Unicode.Scalar] = ["a", "b", "Z", "_", "\u{E9}", "\u{20AC}", "\u{D7FF}", "\u{E000}", "\u{FB33}", "\u{FFFD}", "\u{10000}", "\u{1F600}"]
+        func word() -> String {
+            String(String.UnicodeScalarView((0..<Int.random(in: 0...4, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }))
+        }
+        for _ in 0..<20_000 {
+            let (a, b) = (word(), word())
+            #expect(JSONValue.precedes(a, b) == a.utf16.lexicographicallyPrecedes(b.utf16), "\(a.unicodeScalars.map(\.value)) vs \(b.unicodeScalars.map(\.value))")
+        }
+    }
+
+    @Test("integers take a fast path that writes what the general ECMAScript layout writes")
+    func integerFastPath() {
+        var generator = SystemRandomNumberGenerator()
+        let edges: [Double] = [1, -1, 9, 10, 99, 100, 1_796_000_000_123, 9_007_199_254_740_991, -9_007_199_254_740_991, 9_007_199_254_740_992]
+        let samples = edges + (0..<5_000).map { _ in Double(Int64.random(in: -9_007_199_254_740_991...9_007_199_254_740_991, using: &generator)) }
+        for value in samples {
+            #expect(JSONValue.number(value).canonicalString == JSONValue.ecmaScriptString(value))
+        }
     }
 }

@@ -19,9 +19,9 @@ extension JSONValue {
 
     private func appendCanonical(to output: inout [UInt8]) {
         switch self {
-        case .null: output.append(contentsOf: Array("null".utf8))
-        case .bool(let flag): output.append(contentsOf: Array((flag ? "true" : "false").utf8))
-        case .number(let number): output.append(contentsOf: Array(Self.ecmaScriptString(number).utf8))
+        case .null: output.append(contentsOf: Self.nullBytes)
+        case .bool(let flag): output.append(contentsOf: flag ? Self.trueBytes : Self.falseBytes)
+        case .number(let number): Self.appendNumber(number, to: &output)
         case .string(let text): Self.appendQuoted(text, to: &output)
         case .array(let elements):
             output.append(UInt8(ascii: "["))
@@ -32,14 +32,55 @@ extension JSONValue {
             output.append(UInt8(ascii: "]"))
         case .object(let members):
             output.append(UInt8(ascii: "{"))
-            let keys = members.keys.sorted { $0.utf16.lexicographicallyPrecedes($1.utf16) }
-            for (position, key) in keys.enumerated() {
+            // Sorted as pairs: no second hash lookup per member.
+            for (position, member) in members.sorted(by: { Self.precedes($0.key, $1.key) }).enumerated() {
                 if position > 0 { output.append(UInt8(ascii: ",")) }
-                Self.appendQuoted(key, to: &output)
+                Self.appendQuoted(member.key, to: &output)
                 output.append(UInt8(ascii: ":"))
-                members[key]!.appendCanonical(to: &output)
+                member.value.appendCanonical(to: &output)
             }
             output.append(UInt8(ascii: "}"))
+        }
+    }
+
+    private static let nullBytes = Array("null".utf8), trueBytes = Array("true".utf8), falseBytes = Array("false".utf8)
+
+    /// RFC 8785 member order: by UTF-16 code units. UTF-8 bytes sort the same way (by code
+    /// point) except where one key has a character at or above U+E000 (lead byte 0xEE and up),
+    /// since UTF-16 puts the surrogates of U+10000 and above below U+E000; those keys are compared
+    /// in UTF-16.
+    static func precedes(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        let order: Bool? = a.withUTF8 { x in
+            b.withUTF8 { y in
+                for (p, q) in zip(x, y) where p != q {
+                    return p >= 0xEE || q >= 0xEE ? nil : p < q
+                }
+                return x.count < y.count
+            }
+        }
+        return order ?? a.utf16.lexicographicallyPrecedes(b.utf16)
+    }
+
+    /// Integers of magnitude below 2^53 (every count, index and time the relay writes) are their
+    /// decimal digits in ECMAScript too; anything else takes the general path.
+    private static func appendNumber(_ value: Double, to output: inout [UInt8]) {
+        guard value.magnitude < 9_007_199_254_740_992, value.rounded(.towardZero) == value, !(value == 0 && value.sign == .minus) else {
+            output.append(contentsOf: Array(ecmaScriptString(value).utf8))
+            return
+        }
+        var magnitude = UInt64(value.magnitude)
+        if value < 0 { output.append(UInt8(ascii: "-")) }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var start = buffer.count
+            repeat {
+                start -= 1
+                buffer[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            output.append(contentsOf: buffer[start...])
         }
     }
 
@@ -55,7 +96,6 @@ extension JSONValue {
 
     /// Copies runs that need no escaping whole; escapes `"`, `\\` and control characters.
     private static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
-        output.reserveCapacity(output.count + bytes.count)
         var runStart = 0
         for (index, byte) in bytes.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5C {
             if runStart < index { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
