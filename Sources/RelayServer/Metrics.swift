@@ -66,7 +66,7 @@ public final class RelayMetrics: Sendable {
     func scrape(_ database: RelayDatabase, intakes: [String], now: Date) async throws -> [UInt8] {
         var depth: [String: [DeliveryState: Int]] = Dictionary(uniqueKeysWithValues: intakes.map { ($0, [:]) })
         var oldest: [String: Date] = [:]
-        for row in try await database.queueGauges() {
+        for row in try await database.queueGauges(intakes: intakes) {
             depth[row.intakeID, default: [:]][row.state] = row.count
             if row.state == .queued, let date = row.oldest { oldest[row.intakeID] = date }
         }

@@ -50,6 +50,36 @@ struct QueueTests {
         #expect(try await store.ack(second).outcome == .delivered)
     }
 
+    @Test("queue gauges per intake: counts, when the head became visible, and the dead letters of an intake no longer configured")
+    func gauges() async throws {
+        let store = try StoreFixture()
+        try await store.submit(intake: "intake-z")
+        for _ in 1...3 {
+            _ = try await store.lease("intake-z", max: 10)
+            store.clock.advance(by: 61)
+        }
+        _ = try await store.lease("intake-z", max: 10)
+        let first = store.clock.now
+        try await store.submit()
+        store.clock.advance(by: 10)
+        try await store.submit(risk: .high)
+        store.clock.advance(by: 10)
+        try await store.submit()
+        #expect(try await store.lease(max: 1).first?.risk == .high)
+        let gauges = try await store.database.queueGauges(intakes: ["intake-a", "intake-b"])
+        func gauge(_ intake: String, _ state: DeliveryState) -> (count: Int, oldest: Date?)? {
+            gauges.first { $0.intakeID == intake && $0.state == state }.map { ($0.count, $0.oldest) }
+        }
+        #expect(gauge("intake-a", .queued)?.count == 2)
+        #expect(gauge("intake-a", .queued)?.oldest == first, "the standard item submitted first heads the queue")
+        #expect(gauge("intake-a", .leased)?.count == 1)
+        #expect(gauge("intake-a", .deadLetter)?.count == 0)
+        #expect(gauge("intake-b", .queued)?.count == 0)
+        #expect(gauge("intake-b", .queued).map { $0.oldest == nil } == true)
+        #expect(gauge("intake-z", .deadLetter)?.count == 1)
+        #expect(Set(gauges.map(\.intakeID)) == ["intake-a", "intake-b", "intake-z"])
+    }
+
     @Test("after max attempts an item goes to the dead letters, with a signed dead-letter receipt")
     func deadLetter() async throws {
         let store = try StoreFixture()
