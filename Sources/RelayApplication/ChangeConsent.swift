@@ -44,9 +44,7 @@ extension RelayApplication {
                 throw RelayError.noIntake(detail: "No police intake is configured for this report's area.")
             }
             let view = try view(report, consent: consent, context: context, centre: centre)
-            let sealed = try Envelope.seal(view.document.canonicalBytes, to: key, purpose: .delivery, reportID: context.reportID)
-            return NewDelivery(deliveryID: .timeOrdered(), intakeID: intake.id, kind: .report, envelope: sealed.jsonValue.canonicalString,
-                               payloadSHA256: sealed.payloadSHA256)
+            return try NewDelivery.sealing(view.document, to: key, intakeID: intake.id, kind: .report, reportID: context.reportID)
         case .forwardUpdate(let action):
             guard let intake = context.intakeID.flatMap(registry.directory.principal(id:)), let key = intake.hpkePublicKey else {
                 throw RelayError.noIntake(detail: "The intake that holds this report is no longer configured.")
@@ -64,9 +62,7 @@ extension RelayApplication {
                 // restriction, so the update names the whole of the victim's details.
                 document = ConsentUpdateDocument.withoutOriginal(reportID: context.reportID, old: context.consent, new: consent, action: action)
             }
-            let sealed = try Envelope.seal(document.canonicalBytes, to: key, purpose: .delivery, reportID: context.reportID)
-            return NewDelivery(deliveryID: .timeOrdered(), intakeID: intake.id, kind: .consentUpdate, envelope: sealed.jsonValue.canonicalString,
-                               payloadSHA256: sealed.payloadSHA256)
+            return try NewDelivery.sealing(document, to: key, intakeID: intake.id, kind: .consentUpdate, reportID: context.reportID)
         }
     }
 

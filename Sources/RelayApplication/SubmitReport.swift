@@ -66,14 +66,23 @@ extension RelayApplication {
                 preconditionFailure("a forwarded consent level always yields a view")
             }
             redactions = view.redactions
-            let sealed = try Envelope.seal(view.document.canonicalBytes, to: intakeKey, purpose: .delivery, reportID: request.reportID)
-            delivery = NewDelivery(deliveryID: .timeOrdered(at: now), intakeID: intake.id, kind: .report,
-                                   envelope: sealed.jsonValue.canonicalString, payloadSHA256: sealed.payloadSHA256)
+            delivery = try NewDelivery.sealing(view.document, to: intakeKey, intakeID: intake.id, kind: .report, reportID: request.reportID, at: now)
         }
         return NewSubmission(
             reportID: request.reportID, centreID: centre.id, envelopeSHA256: request.envelopeSHA256,
             originalEnvelope: request.canonicalEnvelope, payloadSHA256: payloadSHA256,
             report: ReportFacts(report: report), pseudonym: pseudonym, delivery: delivery,
             redactions: redactions, acceptedAt: now)
+    }
+}
+
+extension NewDelivery {
+    /// A delivery item carrying `document` sealed to the intake's key, with its payload digest
+    /// taken from the ciphertext as it is sealed.
+    static func sealing(_ document: JSONValue, to key: Curve25519.KeyAgreement.PublicKey, intakeID: String, kind: DeliveryKind,
+                        reportID: UUID, at: Date = Date()) throws -> NewDelivery {
+        let (sealed, payloadSHA256) = try Envelope.sealWithPayloadDigest(document.canonicalBytes, to: key, purpose: .delivery, reportID: reportID)
+        return NewDelivery(deliveryID: .timeOrdered(at: at), intakeID: intakeID, kind: kind, envelope: sealed.jsonValue.canonicalString,
+                           payloadSHA256: payloadSHA256)
     }
 }

@@ -2,30 +2,43 @@ import Foundation
 
 /// Unpadded base64url (RFC 4648 §5), the binary encoding of every ReportRelay format.
 public enum Base64URL {
+    // The tables are read through local copies: a `static let` read inside a loop goes through
+    // its lazy-initialisation check (`swift_once`) on every byte.
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
     /// Encodes bytes without padding.
     public static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
         let input = Array(bytes)
-        var output: [UInt8] = []
-        output.reserveCapacity((input.count * 4 + 2) / 3)
-        var index = 0
-        while index + 3 <= input.count {
-            let chunk = UInt32(input[index]) << 16 | UInt32(input[index + 1]) << 8 | UInt32(input[index + 2])
-            output.append(alphabet[Int(chunk >> 18 & 63)])
-            output.append(alphabet[Int(chunk >> 12 & 63)])
-            output.append(alphabet[Int(chunk >> 6 & 63)])
-            output.append(alphabet[Int(chunk & 63)])
-            index += 3
+        let alphabet = self.alphabet
+        let count = (input.count * 4 + 2) / 3
+        return String(unsafeUninitializedCapacity: max(count, 1)) { output in
+            alphabet.withUnsafeBufferPointer { alphabet in
+                input.withUnsafeBufferPointer { input in
+                    var index = 0, out = 0
+                    while index + 3 <= input.count {
+                        let chunk = UInt32(input[index]) << 16 | UInt32(input[index + 1]) << 8 | UInt32(input[index + 2])
+                        output[out] = alphabet[Int(chunk >> 18 & 63)]
+                        output[out + 1] = alphabet[Int(chunk >> 12 & 63)]
+                        output[out + 2] = alphabet[Int(chunk >> 6 & 63)]
+                        output[out + 3] = alphabet[Int(chunk & 63)]
+                        index += 3
+                        out += 4
+                    }
+                    let remaining = input.count - index
+                    if remaining > 0 {
+                        let chunk = UInt32(input[index]) << 16 | (remaining == 2 ? UInt32(input[index + 1]) << 8 : 0)
+                        output[out] = alphabet[Int(chunk >> 18 & 63)]
+                        output[out + 1] = alphabet[Int(chunk >> 12 & 63)]
+                        out += 2
+                        if remaining == 2 {
+                            output[out] = alphabet[Int(chunk >> 6 & 63)]
+                            out += 1
+                        }
+                    }
+                    return out
+                }
+            }
         }
-        let remaining = input.count - index
-        if remaining > 0 {
-            let chunk = UInt32(input[index]) << 16 | (remaining == 2 ? UInt32(input[index + 1]) << 8 : 0)
-            output.append(alphabet[Int(chunk >> 18 & 63)])
-            output.append(alphabet[Int(chunk >> 12 & 63)])
-            if remaining == 2 { output.append(alphabet[Int(chunk >> 6 & 63)]) }
-        }
-        return String(decoding: output, as: UTF8.self)
     }
 
     /// Decodes unpadded base64url; `nil` for any other alphabet, padding or a bad length.
@@ -36,7 +49,13 @@ public enum Base64URL {
 
     /// Whether `text` is unpadded base64url, without decoding it.
     public static func isValid(_ text: String) -> Bool {
-        text.utf8.count % 4 != 1 && text.utf8.allSatisfy { values[Int($0)] != 0xFF }
+        guard text.utf8.count % 4 != 1 else { return false }
+        let values = self.values
+        let valid = { (input: UnsafeBufferPointer<UInt8>) in
+            values.withUnsafeBufferPointer { values in input.allSatisfy { values[Int($0)] != 0xFF } }
+        }
+        if let result = text.utf8.withContiguousStorageIfAvailable(valid) { return result }
+        return Array(text.utf8).withUnsafeBufferPointer(valid)
     }
 
     /// 6-bit values of the alphabet's characters; 0xFF for any other byte.
@@ -48,21 +67,26 @@ public enum Base64URL {
 
     private static func decode(_ input: UnsafeBufferPointer<UInt8>) -> Data? {
         guard input.count % 4 != 1 else { return nil }
-        var output = [UInt8]()
-        output.reserveCapacity(input.count * 3 / 4)
-        var accumulator: UInt32 = 0
-        var bits: UInt32 = 0
-        for character in input {
-            let value = values[Int(character)]
-            guard value != 0xFF else { return nil }
-            accumulator = accumulator << 6 | UInt32(value)
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                output.append(UInt8(truncatingIfNeeded: accumulator >> bits))
+        let values = self.values
+        var output = Data(count: input.count * 3 / 4)
+        let ok = output.withUnsafeMutableBytes { output in
+            values.withUnsafeBufferPointer { values in
+                var accumulator: UInt32 = 0, bits: UInt32 = 0, out = 0
+                for character in input {
+                    let value = values[Int(character)]
+                    guard value != 0xFF else { return false }
+                    accumulator = accumulator << 6 | UInt32(value)
+                    bits += 6
+                    if bits >= 8 {
+                        bits -= 8
+                        output[out] = UInt8(truncatingIfNeeded: accumulator >> bits)
+                        out += 1
+                    }
+                }
+                return out == output.count
             }
         }
-        return Data(output)
+        return ok ? output : nil
     }
 }
 

@@ -24,4 +24,14 @@ struct Base64URLTests {
         }
         #expect(Base64URL.decode("") == Data())
     }
+
+    @Test("isValid agrees with decode, on the alphabet and on every other byte")
+    func validity() {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = Array("ABCxyz09-_".utf8) + [UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "="), 0x20, 0x00, 0xC3, 0xA9]
+        for _ in 0..<2_000 {
+            let text = String(decoding: (0..<Int.random(in: 0...9, using: &generator)).map { _ in bytes.randomElement(using: &generator)! }, as: UTF8.self)
+            #expect(Base64URL.isValid(text) == (Base64URL.decode(text) != nil), "\(text.debugDescription)")
+        }
+    }
 }

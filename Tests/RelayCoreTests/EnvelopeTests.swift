@@ -18,6 +18,17 @@ struct EnvelopeTests {
         #expect(try envelope.open(with: [key], purpose: .report, reportID: reportID) == plaintext)
     }
 
+    @Test("the digest given at sealing is the payload_sha256 of the envelope's ciphertext text")
+    func sealDigest() throws {
+        let key = Curve25519.KeyAgreement.PrivateKey()
+        for length in [0, 1, 100, 4096] {
+            let reportID = UUID()
+            let (envelope, digest) = try Envelope.sealWithPayloadDigest(Data(repeating: 7, count: length), to: key.publicKey, purpose: .delivery, reportID: reportID)
+            #expect(digest == envelope.payloadSHA256)
+            #expect(try envelope.openWithPayloadDigest(with: [key], purpose: .delivery, reportID: reportID).payloadSHA256 == digest)
+        }
+    }
+
     @Test("an unknown key id names the ids held")
     func unknownKey() throws {
         let envelope = try Envelope.seal(plaintext, to: Curve25519.KeyAgreement.PrivateKey().publicKey, purpose: .report, reportID: reportID)

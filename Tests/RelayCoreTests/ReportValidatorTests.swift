@@ -82,6 +82,15 @@ struct ReportValidatorTests {
         #expect(found.map(\.pointer).contains(pointer), "expected a violation at \(pointer), got \(found)")
     }
 
+    @Test("string limits count characters, not bytes: 500 two-byte letters pass, 501 do not")
+    func characterLimits() {
+        let path = ["victim", "name"]
+        #expect(violations { Self.set(&$0, path, .string(String(repeating: "é", count: 500))) }.isEmpty)
+        #expect(violations { Self.set(&$0, path, .string(String(repeating: "é", count: 501))) }.map(\.pointer) == ["/victim/name"])
+        // One character made of two scalars (e + combining acute) is still one character.
+        #expect(violations { Self.set(&$0, path, .string(String(repeating: "e\u{301}", count: 500))) }.isEmpty)
+    }
+
     @Test("every violation is reported, not only the first")
     func allViolations() {
         let found = violations {

@@ -69,9 +69,17 @@ public struct Envelope: Codable, Sendable, Equatable {
     /// Seals `plaintext` to a recipient's X25519 public key.
     public static func seal(_ plaintext: some DataProtocol, to recipient: Curve25519.KeyAgreement.PublicKey,
                             purpose: EnvelopePurpose, reportID: UUID) throws -> Envelope {
+        try sealWithPayloadDigest(plaintext, to: recipient, purpose: purpose, reportID: reportID).envelope
+    }
+
+    /// Seals, and gives the new envelope's ``payloadSHA256`` hashed from the ciphertext in hand
+    /// (rather than decoded back from its text).
+    public static func sealWithPayloadDigest(_ plaintext: some DataProtocol, to recipient: Curve25519.KeyAgreement.PublicKey,
+                                             purpose: EnvelopePurpose, reportID: UUID) throws -> (envelope: Envelope, payloadSHA256: String) {
         var sender = try HPKE.Sender(recipientKey: recipient, ciphersuite: ciphersuite, info: info(purpose: purpose, reportID: reportID))
         let ciphertext = try sender.seal(plaintext)
-        return Envelope(keyID: EnvelopeKeyID.of(recipient), enc: Base64URL.encode(sender.encapsulatedKey), ct: Base64URL.encode(ciphertext))
+        let envelope = Envelope(keyID: EnvelopeKeyID.of(recipient), enc: Base64URL.encode(sender.encapsulatedKey), ct: Base64URL.encode(ciphertext))
+        return (envelope, Hex.encode(SHA256.hash(data: ciphertext)))
     }
 
     /// Opens the envelope with whichever of `keys` its key id names.

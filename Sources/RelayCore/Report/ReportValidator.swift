@@ -85,7 +85,8 @@ private struct Checker {
             fail(path, "must be a string, not \(value.typeName)")
             return nil
         }
-        if text.count > limit {
+        // Characters never outnumber UTF-8 bytes: count them only when the bytes are over the limit.
+        if text.utf8.count > limit && text.count > limit {
             fail(path, "longer than \(limit) characters")
             return nil
         }
