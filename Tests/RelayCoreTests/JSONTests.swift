@@ -28,6 +28,21 @@ struct JSONParserTests {
         #expect(throws: JSONParseError.self) { try JSONParser.parse(Array(text.utf8)) }
     }
 
+    @Test("strings round-trip, written plainly, minimally escaped, or every character as \\u escapes")
+    func stringRoundTrip() throws {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [Unicode.Scalar] = ["a", "Z", " ", "\"", "\\", "/", "\u{0}", "\n", "\u{1F}", "\u{7F}", "\u{E9}", "\u{20AC}", "\u{FFFD}", "\u{1F600}"]
+        for _ in 0..<2_000 {
+            let text = String(String.UnicodeScalarView((0..<Int.random(in: 0...12, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }))
+            #expect(try JSONParser.parse(JSONValue.string(text).canonicalBytes) == .string(text))
+            let escaped = "\"" + text.utf16.map { String(format: "\\u%04x", $0) }.joined() + "\""
+            #expect(try JSONParser.parse(Array(escaped.utf8)) == .string(text))
+            // Plain bytes before and after an escape.
+            let mixed = "[\"" + text.unicodeScalars.map { $0.value < 0x20 || $0 == "\"" || $0 == "\\" ? String(format: "\\u%04x", $0.value) : String($0) }.joined() + "\"]"
+            #expect(try JSONParser.parse(Array(mixed.utf8)) == .array([.string(text)]))
+        }
+    }
+
     @Test("refuses invalid UTF-8")
     func invalidUTF8() {
         #expect(throws: JSONParseError.self) { try JSONParser.parse([0x22, 0xC3, 0x28, 0x22]) }

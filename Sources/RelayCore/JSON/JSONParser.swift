@@ -34,7 +34,12 @@ public struct JSONParser {
     private func error(_ reason: String) -> JSONParseError { JSONParseError(offset: index, reason: reason) }
 
     private mutating func skipWhitespace() {
-        while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return
+            }
+        }
     }
 
     private mutating func parseValue() throws(JSONParseError) -> JSONValue {
@@ -118,6 +123,16 @@ public struct JSONParser {
         index += 1
         var output: [UInt8] = []
         while true {
+            // A run of plain bytes is copied whole; a string without escapes is made from the input directly.
+            let start = index
+            while index < bytes.count, bytes[index] >= 0x20, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\") { index += 1 }
+            if output.isEmpty, index < bytes.count, bytes[index] == UInt8(ascii: "\"") {
+                let run = bytes[start..<index]
+                index += 1
+                guard let text = String(validating: run, as: UTF8.self) else { throw error("string is not valid UTF-8") }
+                return text
+            }
+            output.append(contentsOf: bytes[start..<index])
             guard index < bytes.count else { throw error("unterminated string") }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
@@ -158,8 +173,6 @@ public struct JSONParser {
                 }
                 continue
             }
-            output.append(byte)
-            index += 1
         }
         guard let text = String(validating: output, as: UTF8.self) else { throw error("string is not valid UTF-8") }
         return text
