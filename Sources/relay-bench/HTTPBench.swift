@@ -353,6 +353,20 @@ final class BenchDaemon: @unchecked Sendable {
     /// The daemon's CPU time so far (user + system), from /proc.
     func cpuSeconds() -> Double { processCPUSeconds(pid) }
 
+    /// Waits until the daemon uses under 2% of a core over half a second (its start-up work done),
+    /// at most `limit` seconds; returns the seconds waited.
+    func waitUntilIdle(limit: Double = 120) async throws -> Double {
+        let start = ContinuousClock.now
+        var last = cpuSeconds()
+        while seconds(ContinuousClock.now - start) < limit {
+            try await Task.sleep(for: .milliseconds(500))
+            let now = cpuSeconds()
+            if now - last < 0.01 { break }
+            last = now
+        }
+        return seconds(ContinuousClock.now - start)
+    }
+
     func stop() {
         if process.isRunning { process.terminate(); process.waitUntilExit() }
     }

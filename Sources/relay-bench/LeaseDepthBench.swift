@@ -150,9 +150,11 @@ struct LeaseDepthBenchmark: AsyncParsableCommand {
         await probe.shutdown()
         let clients = try (0..<workers).map { _ in try RelayAPIClient(profile: intake) }
         for client in clients { _ = try await client.send(.GET, "/v1/whoami") }
-        // One untimed page first: relayd runs its retention purge at start, and at a million
-        // reports its selection holds the writer for about a second (BENCHMARKS.md); the
-        // measurement is of the queue, after that.
+        // relayd runs its retention purge at start; at a million reports its selection reads the
+        // store for about a second (on a read snapshot, beside the traffic). The measurement is of
+        // the queue, so it starts once relayd is idle, after one untimed page.
+        let settled = try await daemon.waitUntilIdle()
+        print("relayd idle \(String(format: "%.1f", settled)) s after its API answered (start-up purge)")
         _ = try await HTTPBenchmark.leaseAndAck(clients[0])
         let work = WorkCounter(pages)
         let (samples, delivered, elapsed, cpu, _) = try await HTTPBenchmark.measured(clients, serverCPU: daemon.cpuSeconds) { client in
