@@ -44,7 +44,7 @@ extension RelayApplication {
                 throw RelayError.noIntake(detail: "No police intake is configured for this report's area.")
             }
             let view = try view(report, consent: consent, context: context, centre: centre)
-            return try NewDelivery.sealing(view.document, to: key, intakeID: intake.id, kind: .report, reportID: context.reportID)
+            return try NewDelivery.sealing(view.document, to: key, intakeID: intake.id, kind: .report, reportID: context.reportID, at: now())
         case .forwardUpdate(let action):
             guard let intake = context.intakeID.flatMap(registry.directory.principal(id:)), let key = intake.hpkePublicKey else {
                 throw RelayError.noIntake(detail: "The intake that holds this report is no longer configured.")
@@ -62,7 +62,7 @@ extension RelayApplication {
                 // restriction, so the update names the whole of the victim's details.
                 document = ConsentUpdateDocument.withoutOriginal(reportID: context.reportID, old: context.consent, new: consent, action: action)
             }
-            return try NewDelivery.sealing(document, to: key, intakeID: intake.id, kind: .consentUpdate, reportID: context.reportID)
+            return try NewDelivery.sealing(document, to: key, intakeID: intake.id, kind: .consentUpdate, reportID: context.reportID, at: now())
         }
     }
 

@@ -80,7 +80,7 @@ extension NewDelivery {
     /// A delivery item carrying `document` sealed to the intake's key, with its payload digest
     /// taken from the ciphertext as it is sealed.
     static func sealing(_ document: JSONValue, to key: Curve25519.KeyAgreement.PublicKey, intakeID: String, kind: DeliveryKind,
-                        reportID: UUID, at: Date = Date()) throws -> NewDelivery {
+                        reportID: UUID, at: Date) throws -> NewDelivery {
         let (sealed, payloadSHA256) = try Envelope.sealWithPayloadDigest(document.canonicalBytes, to: key, purpose: .delivery, reportID: reportID)
         return NewDelivery(deliveryID: .timeOrdered(at: at), intakeID: intakeID, kind: kind, envelope: sealed.jsonValue.canonicalString,
                            payloadSHA256: payloadSHA256)

@@ -8,8 +8,10 @@ extension UUID {
     /// Ids minted one after another sort one after another, so each new row's id lands on the
     /// right-hand edge of its unique index instead of on a random page: a grouped commit writes
     /// one index page for the whole batch, and a large store does not read a cold page back per
-    /// insert. The id reveals the millisecond it was minted, which the receipt or delivery item
-    /// states anyway. Ids chosen by centres (`report_id`) are whatever they chose.
+    /// insert. The id reveals the millisecond it was minted: a receipt states that time anyway; a
+    /// delivery id tells the intake when the relay accepted the report (or recorded the consent
+    /// change), a fact about the relay's processing, not about the victim (docs/threat-model.md).
+    /// Ids chosen by centres (`report_id`) are whatever they chose.
     public static func timeOrdered(at date: Date = Date()) -> UUID {
         var generator = SystemRandomNumberGenerator()
         return timeOrdered(at: date, using: &generator)

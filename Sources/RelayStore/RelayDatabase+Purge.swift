@@ -153,11 +153,12 @@ struct PurgeSelection: Sendable {
             """, cutoffs.viewsDeliveredBefore)
     }
 
-    /// Whether the original of `reportID` is due now under any rule: the same rules as the
-    /// selection, for one key (index lookups only).
+    /// Whether the original of `reportID` is still there and due now under any rule: the same
+    /// rules as the selection, for one key (index lookups only). A body another purge removed
+    /// meanwhile is not counted twice.
     static func originalDue(_ db: Database, _ reportID: String, _ cutoffs: PurgeCutoffs) throws -> Bool {
         try Bool.fetchOne(db.cachedStatement(sql: """
-            SELECT 1 FROM reports r WHERE r.report_id = ?1 AND (
+            SELECT 1 FROM reports r WHERE r.report_id = ?1 AND EXISTS (SELECT 1 FROM report_originals WHERE report_id = ?1) AND (
                 r.delivered_at < ?2
                 OR (r.status = 'dead_letter' AND (SELECT max(d.dead_lettered_at) FROM deliveries d WHERE d.report_id = r.report_id) < ?3)
                 OR (SELECT e.to_level = 'stats_only' AND e.at < ?4 FROM consent_events e WHERE e.report_id = r.report_id ORDER BY e.seq DESC LIMIT 1))
@@ -168,7 +169,7 @@ struct PurgeSelection: Sendable {
     /// Whether the body of delivery item `deliveryID` is due now under any rule (index lookups only).
     static func viewDue(_ db: Database, _ deliveryID: String, _ cutoffs: PurgeCutoffs) throws -> Bool {
         try Bool.fetchOne(db.cachedStatement(sql: """
-            SELECT 1 FROM deliveries d WHERE d.delivery_id = ?1 AND (
+            SELECT 1 FROM deliveries d WHERE d.delivery_id = ?1 AND EXISTS (SELECT 1 FROM delivery_bodies WHERE delivery_id = ?1) AND (
                 (d.state = 'delivered' AND d.delivered_at < ?2)
                 OR (d.state = 'dead_letter' AND d.dead_lettered_at < ?3)
                 OR (d.state NOT IN ('queued', 'leased') AND NOT (d.kind = 'consent_update' AND d.state = 'dead_letter')

@@ -172,7 +172,7 @@ extension RelayDatabase {
             guard let centreID = try String.fetchOne(db.cachedStatement(sql: "SELECT centre_id FROM reports WHERE report_id = ?"), arguments: [delivery.reportID]) else { return }
             try setReportStatus(db, delivery, .deadLetter)
             _ = try journal.issue(db, Receipt(
-                type: .deadLetter, receiptID: .timeOrdered(), reportID: UUID(uuidString: delivery.reportID)!, centreID: centreID,
+                type: .deadLetter, receiptID: .timeOrdered(at: now), reportID: UUID(uuidString: delivery.reportID)!, centreID: centreID,
                 intakeID: delivery.intakeID, at: now, payloadSHA256: delivery.payloadSHA256),
                 event: actor.event(.deadLetter, reportID: delivery.reportID, deliveryID: delivery.deliveryID,
                                    details: ["attempts": .integer(delivery.lifecycle.attempts), "after": .string(after.rawValue)]))
@@ -227,7 +227,7 @@ extension RelayDatabase {
         guard let centreID = try String.fetchOne(db.cachedStatement(sql: "SELECT centre_id FROM reports WHERE report_id = ?"), arguments: [delivery.reportID]) else {
             throw StoreError.damagedRow(column: "report_id")
         }
-        let receiptID = UUID.timeOrdered()
+        let receiptID = UUID.timeOrdered(at: now)
         var details: [String: JSONValue] = ["kind": .string(delivery.kind.rawValue)]
         if let policeReference = ack.policeReference { details["police_reference"] = .string(policeReference) }
         let receipt = try journal.issue(db, Receipt(

@@ -121,7 +121,7 @@ extension RelayDatabase {
                                                 "has_message": .bool(update.message != nil), "centre_id": .string(target.centreID)]
             if let outcome = update.outcome { details["outcome_code"] = .integer(outcome.code) }
             let receipt = try journal.issue(db, Receipt(
-                type: .updateAccepted, receiptID: .timeOrdered(), reportID: update.reportID, centreID: target.centreID, intakeID: update.intakeID,
+                type: .updateAccepted, receiptID: .timeOrdered(at: update.receivedAt), reportID: update.reportID, centreID: target.centreID, intakeID: update.intakeID,
                 at: update.receivedAt, payloadSHA256: update.payloadSHA256, updateID: update.updateID, status: update.status.rawValue),
                 event: AuditActor.intake(update.intakeID).event(.caseUpdate, reportID: reportID, details: .object(details)), ledger: .intake)
             try db.cachedStatement(sql: """
@@ -169,7 +169,7 @@ extension RelayDatabase {
                 }
                 let reportID: String = row["report_id"]
                 let receipt = try journal.issue(db, Receipt(
-                    type: .updateSeen, receiptID: .timeOrdered(), reportID: UUID(uuidString: reportID)!, centreID: centreID, intakeID: row["intake_id"],
+                    type: .updateSeen, receiptID: .timeOrdered(at: now), reportID: UUID(uuidString: reportID)!, centreID: centreID, intakeID: row["intake_id"],
                     at: now, payloadSHA256: row["payload_sha256"], updateID: id, status: row["status"]),
                     event: AuditActor.centre(centreID).event(.updateSeen, reportID: reportID, details: ["update_id": .string(updateID)]), ledger: .intake)
                 try db.cachedStatement(sql: "UPDATE case_updates SET seen_at = ?, seen_receipt = ? WHERE seq = ?").execute(

@@ -90,4 +90,24 @@ struct PurgeSelectionTests {
         #expect(view == true && original == true)
         #expect(originals == 6 - (dry.originalsAfterDelivery + dry.withdrawnOriginals))
     }
+
+    @Test("two purges at once: the second finds the bodies gone and neither counts nor audits them twice")
+    func concurrentPurges() async throws {
+        let store = try await populatedStore()
+        let later = store.clock.now.addingTimeInterval(86_400)
+        let cutoffs = PurgeCutoffs(originalsDeliveredBefore: later, viewsDeliveredBefore: later, deadLetteredBefore: later, withdrawnBefore: later)
+        let sizeBefore = try await store.database.auditSize()
+        let inner = PurgeBox()
+        let outer = try await store.database.purge(cutoffs, actor: .localAdmin, now: store.clock.now, dryRun: false) {
+            inner.counts = try await store.database.purge(cutoffs, actor: .localAdmin, now: store.clock.now, dryRun: false)
+        }
+        #expect((inner.counts?.total ?? 0) > 0)
+        #expect(outer.total == 0)
+        #expect(try await store.database.auditSize() == sizeBefore + 1, "one purge entry, from the purge that removed the bodies")
+    }
+}
+
+/// Carries the inner purge's counts out of the hook.
+final class PurgeBox: @unchecked Sendable {
+    var counts: PurgeCounts?
 }

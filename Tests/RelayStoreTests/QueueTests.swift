@@ -80,6 +80,28 @@ struct QueueTests {
         #expect(Set(gauges.map(\.intakeID)) == ["intake-a", "intake-b", "intake-z"])
     }
 
+    @Test("the waiting-time gauge is not masked by expired leases put back at the head of the queue")
+    func gaugeBehindExpiredLeases() async throws {
+        let store = try StoreFixture()
+        try await store.submit()
+        store.clock.advance(by: 10)
+        try await store.submit()
+        store.clock.advance(by: 10)
+        let third = store.clock.now
+        try await store.submit()
+        #expect(try await store.lease(max: 2).count == 2)
+        store.clock.advance(by: 61)
+        // This lease puts both expired items back in line with the current time, and takes the first.
+        #expect(try await store.lease(max: 1).count == 1)
+        let gauges = try await store.database.queueGauges(intakes: ["intake-a"])
+        let queued = try #require(gauges.first { $0.intakeID == "intake-a" && $0.state == .queued })
+        #expect(queued.count == 2)
+        #expect(queued.oldest == third, "the third item, never leased, has waited longest")
+        // An intake that is not configured but holds items still has its series.
+        try await store.submit(intake: "intake-gone")
+        #expect(try await store.database.queueGauges(intakes: ["intake-a"]).contains { $0.intakeID == "intake-gone" && $0.state == .queued && $0.count == 1 })
+    }
+
     @Test("after max attempts an item goes to the dead letters, with a signed dead-letter receipt")
     func deadLetter() async throws {
         let store = try StoreFixture()
