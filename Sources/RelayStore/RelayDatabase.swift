@@ -65,8 +65,10 @@ public final class RelayDatabase: Sendable {
 
     /// A short read on the calling thread: GRDB's synchronous read runs the body in place on an
     /// idle reader connection, where the asynchronous one hands it to the reader's queue and the
-    /// result back, two thread wake-ups. For indexed point reads on a request's path only; it
-    /// blocks the caller while a reader is busy.
+    /// result back, two thread wake-ups. For indexed point reads on a request's path only. When
+    /// all of the pool's readers (five) are held by long reads — the purge's selection,
+    /// statistics — it blocks its cooperative thread until one is free; it cannot deadlock, as
+    /// readers are released on GRDB's own queues.
     func readInPlace<T>(_ body: (Database) throws -> T) throws -> T {
         try pool.read(body)
     }
