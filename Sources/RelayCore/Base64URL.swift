@@ -43,19 +43,16 @@ public enum Base64URL {
 
     /// Decodes unpadded base64url; `nil` for any other alphabet, padding or a bad length.
     public static func decode(_ text: String) -> Data? {
-        if let decoded = text.utf8.withContiguousStorageIfAvailable({ decode($0) }) { return decoded }
-        return Array(text.utf8).withUnsafeBufferPointer { decode($0) }
+        var text = text
+        return text.withUTF8 { decode($0) }
     }
 
     /// Whether `text` is unpadded base64url, without decoding it.
     public static func isValid(_ text: String) -> Bool {
         guard text.utf8.count % 4 != 1 else { return false }
         let values = self.values
-        let valid = { (input: UnsafeBufferPointer<UInt8>) in
-            values.withUnsafeBufferPointer { values in input.allSatisfy { values[Int($0)] != 0xFF } }
-        }
-        if let result = text.utf8.withContiguousStorageIfAvailable(valid) { return result }
-        return Array(text.utf8).withUnsafeBufferPointer(valid)
+        var text = text
+        return text.withUTF8 { input in values.withUnsafeBufferPointer { values in input.allSatisfy { values[Int($0)] != 0xFF } } }
     }
 
     /// 6-bit values of the alphabet's characters; 0xFF for any other byte.

@@ -64,19 +64,12 @@ public final class RelayMetrics: Sendable {
     /// item's age, dead letters, the audit tree's size, the newest checkpoint's age, whether a
     /// write can be committed) and returns the whole registry as text.
     func scrape(_ database: RelayDatabase, intakes: [String], now: Date) async throws -> [UInt8] {
-        var depth: [String: [DeliveryState: Int]] = Dictionary(uniqueKeysWithValues: intakes.map { ($0, [:]) })
-        var oldest: [String: Date] = [:]
-        for row in try await database.queueGauges(intakes: intakes) {
-            depth[row.intakeID, default: [:]][row.state] = row.count
-            if row.state == .queued, let date = row.oldest { oldest[row.intakeID] = date }
-        }
-        for (intake, states) in depth {
-            for state in [DeliveryState.queued, .leased, .deadLetter] {
-                Gauge(label: "relay_queue_depth", dimensions: [("intake", intake), ("state", state.rawValue)], factory: factory)
-                    .record(states[state] ?? 0)
+        for gauge in try await database.queueGauges(intakes: intakes) {
+            for (state, count) in [(DeliveryState.queued, gauge.queued), (.leased, gauge.leased), (.deadLetter, gauge.deadLetters)] {
+                Gauge(label: "relay_queue_depth", dimensions: [("intake", gauge.intakeID), ("state", state.rawValue)], factory: factory).record(count)
             }
-            Gauge(label: "relay_oldest_queued_age_seconds", dimensions: [("intake", intake)], factory: factory)
-                .record(oldest[intake].map { max(0, now.timeIntervalSince($0)) } ?? 0)
+            Gauge(label: "relay_oldest_queued_age_seconds", dimensions: [("intake", gauge.intakeID)], factory: factory)
+                .record(gauge.oldestVisible.map { max(0, now.timeIntervalSince($0)) } ?? 0)
         }
         Gauge(label: "relay_audit_tree_size", factory: factory).record(try await database.auditSize())
         if let checkpoint = try await database.latestCheckpoint() {

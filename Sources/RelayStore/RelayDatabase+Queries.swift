@@ -98,16 +98,17 @@ extension RelayDatabase {
     }
 
     /// Per intake: items queued, leased and dead-lettered, and the earliest time at which any of
-    /// the first ``gaugeHead`` items in line (of each priority) became visible (for metrics).
+    /// the first ``gaugeHead`` items in line (of each priority) became visible (for metrics), one
+    /// gauge for every configured intake and for any other that still holds items.
     ///
     /// Read from the queue's partial indexes, never by scanning the table: at a million queued
     /// items the count over the ready index took 0.1 s, where one grouped query over the table took
     /// 0.76 s. The first items in line are where a stuck intake shows: leases that expire put their
     /// items back at the head with a fresh time, but the items behind them keep theirs. Intakes are
     /// the configured ones (`intakes`) and any other that still holds items.
-    public func queueGauges(intakes: [String]) async throws -> [(intakeID: String, state: DeliveryState, count: Int, oldest: Date?)] {
+    public func queueGauges(intakes: [String]) async throws -> [QueueGauge] {
         try await pool.read { db in
-            var gauges: [(intakeID: String, state: DeliveryState, count: Int, oldest: Date?)] = []
+            var gauges: [QueueGauge] = []
             let dead = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: """
                 SELECT intake_id, count(*) AS n FROM deliveries WHERE state = 'dead_letter' GROUP BY intake_id
                 """).map { ($0["intake_id"] as String, $0["n"] as Int) })
@@ -128,12 +129,22 @@ extension RelayDatabase {
                         SELECT * FROM (SELECT visible_at FROM deliveries INDEXED BY deliveries_ready
                                        WHERE intake_id = ?1 AND state = 'queued' AND priority = 1 ORDER BY seq LIMIT ?2))
                     """), arguments: [intake, Self.gaugeHead])
-                gauges.append((intake, .queued, queued, head.map(Self.date)))
-                gauges.append((intake, .leased, leased, nil))
-                gauges.append((intake, .deadLetter, dead[intake] ?? 0, nil))
+                gauges.append(QueueGauge(intakeID: intake, queued: queued, leased: leased, deadLetters: dead[intake] ?? 0,
+                                         oldestVisible: head.map(Self.date)))
             }
             return gauges
         }
+    }
+
+    /// One intake's queue, for metrics.
+    public struct QueueGauge: Sendable, Equatable {
+        public var intakeID: String
+        public var queued: Int
+        public var leased: Int
+        public var deadLetters: Int
+        /// The earliest time any of the first ``RelayDatabase/gaugeHead`` queued items of each
+        /// priority became visible; `nil` when nothing is queued.
+        public var oldestVisible: Date?
     }
 
     /// How many items at the head of each priority the waiting-time gauge looks at.

@@ -93,6 +93,7 @@ public enum SubmitOutcome: Sendable, Equatable {
 extension RelayDatabase {
     /// Looks up an earlier submission of `reportID` without writing: lets the server answer a
     /// retry before doing any cryptography.
+    ///
     /// Like ``previousReports(pseudonym:)``, a point read on the caller's thread (``readInPlace(_:)``).
     public func existingSubmission(reportID: UUID, centreID: String, envelopeSHA256: String) async throws -> SubmitOutcome? {
         try readInPlace { db in try Self.existing(db, reportID: reportID, centreID: centreID, envelopeSHA256: envelopeSHA256) }

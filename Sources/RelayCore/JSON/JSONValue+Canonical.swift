@@ -63,9 +63,10 @@ extension JSONValue {
     }
 
     /// Integers of magnitude below 2^53 (every count, index and time the relay writes) are their
-    /// decimal digits in ECMAScript too; anything else takes the general path.
+    /// decimal digits in ECMAScript too (-0 is written "0", as `value < 0` is false for it);
+    /// anything else takes the general path.
     private static func appendNumber(_ value: Double, to output: inout [UInt8]) {
-        guard value.magnitude < 9_007_199_254_740_992, value.rounded(.towardZero) == value, !(value == 0 && value.sign == .minus) else {
+        guard value.magnitude < 9_007_199_254_740_992, value.rounded(.towardZero) == value else {
             output.append(contentsOf: Array(ecmaScriptString(value).utf8))
             return
         }
