@@ -73,12 +73,12 @@ extension RelayDatabase {
         var counts: PurgeCounts = try await pool.write { db in
             var due = selection
             try due.retain(originals: { try PurgeSelection.originalDue(db, $0, cutoffs) }, views: { try PurgeSelection.viewDue(db, $0, cutoffs) })
-            let counts = due.counts
-            guard !due.isEmpty else { return counts }
-            for id in due.originals {
+            let counts = due.counts, originals = due.originals, views = due.views
+            guard !(originals.isEmpty && views.isEmpty) else { return counts }
+            for id in originals {
                 try db.cachedStatement(sql: "DELETE FROM report_originals WHERE report_id = ?").execute(arguments: [id])
             }
-            for id in due.views {
+            for id in views {
                 try db.cachedStatement(sql: "DELETE FROM delivery_bodies WHERE delivery_id = ?").execute(arguments: [id])
             }
             try journal.record(db, actor.event(.purge, details: counts.jsonValue), at: now)
