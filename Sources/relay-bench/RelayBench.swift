@@ -10,7 +10,7 @@ struct RelayBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "relay-bench",
         abstract: "Benchmarks of the relay (store, audit log, redaction). Run in release: swift run -c release relay-bench ...",
-        subcommands: [AuditAppend.self, InclusionProof.self, ScrubBenchmark.self, HTTPBenchmark.self, LeaseDepthBenchmark.self, PartsBenchmark.self, HandshakeBenchmark.self, SoakBenchmark.self, StatsBenchmark.self])
+        subcommands: [AuditAppend.self, InclusionProof.self, ScrubBenchmark.self, HTTPBenchmark.self, LeaseDepthBenchmark.self, PartsBenchmark.self, ScrubDump.self, HandshakeBenchmark.self, SoakBenchmark.self, StatsBenchmark.self])
 }
 
 /// Hands out 0, 1, 2 … up to a limit to concurrent workers, each number once.
