@@ -10,9 +10,7 @@ struct KeyFilterTests {
     func sameAnswer(seed: Int) {
         var generator = SeededGenerator(state: UInt64(seed) &* 104_729 &+ 3)
         let alphabet: [String] = "abcdefghijklmnopqrstuvwxyzăîșțłżéöüçñß".map(String.init)
-        func word() -> String {
-            (0..<Int.random(in: 0...70, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }.joined()
-        }
+        func word() -> String { generator.word(from: alphabet, maxLength: 70) }
         let keys = Set((0..<Int.random(in: 0...12, using: &generator)).map { _ in word() })
         let filter = KeyFilter(keys)
         var words = (0..<500).map { _ in word() } + Array(keys)

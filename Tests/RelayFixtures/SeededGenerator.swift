@@ -13,3 +13,10 @@ public struct SeededGenerator: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+extension SeededGenerator {
+    /// A word of 0 to `maxLength` characters drawn from `alphabet`.
+    public mutating func word(from alphabet: [String], maxLength: Int) -> String {
+        (0..<Int.random(in: 0...maxLength, using: &self)).map { _ in alphabet.randomElement(using: &self)! }.joined()
+    }
+}

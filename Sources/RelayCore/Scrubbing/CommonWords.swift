@@ -35,12 +35,14 @@ enum CommonWords {
     /// Whether `folded` is an ordinary word, a calendar word or a place word.
     @inline(__always)
     static func isCommon(_ folded: String) -> Bool {
-        all.contains(folded)
+        allWords.contains(folded)
     }
+
+    static let allWords = WordSet(all)
 
     /// Words that make the word before them part of a place or an institution's name
     /// ("Delancey Street", "Walsall Magistrates' Court", "St Peter's church").
-    static let institutions: Set<String> = {
+    static let institutions = WordSet({
         var words: Set<String> = [
             "hospital", "station", "school", "college", "university", "church", "chapel", "mosque", "synagogue", "temple",
             "gurdwara", "magistrates", "council", "market", "library", "centre", "center", "bridge", "airport", "prison",
@@ -48,10 +50,10 @@ enum CommonWords {
             "museum", "shopping", "services", "barracks", "infirmary", "junction", "ward", "wharf", "estate", "primary",
             "bay", "common", "heath", "town", "village", "city", "broadway", "cross", "bridge", "park", "street", "road",
         ]
-        words.formUnion(PostalAddress.streetTypes.keys)
+        words.formUnion(PostalAddress.streetTypeNames.keys)
         words.formUnion(PostalAddress.siteWords)
         return words
-    }()
+    }())
 
     /// Whether the words right after `end` (token index) make what ends there part of another
     /// place's name: an institution ("station", "Primary School"), directly or after capitalised words.
@@ -74,7 +76,7 @@ enum CommonWords {
         .filter { $0.count > 1 }
 
     /// Whether the word at `index` stands inside a borough's or force area's name ("Kensington and Chelsea").
-    static let boroughPhraseWords: Set<String> = Set(boroughPhrases.joined())
+    static let boroughPhraseWords = WordSet(Set(boroughPhrases.joined()))
 
     static func isInsideBoroughName(_ text: TextTokens, _ index: Int) -> Bool {
         let folded = text.tokens[index].folded

@@ -35,7 +35,8 @@ struct DateRecogniser {
     }
 
     /// Folded month names and abbreviations → month number.
-    static let months: [String: Int] = {
+    static let months = WordTable(monthNames)
+    static let monthNames: [String: Int] = {
         let names: [[String]] = [
             ["january", "jan", "ianuarie", "ian", "styczen", "stycznia", "leden", "ledna", "januar", "janvier", "enero", "janeiro", "gennaio", "janner", "ocak", "sausis", "sausio"],
             ["february", "feb", "febr", "februarie", "luty", "lutego", "unor", "unora", "februar", "fevrier", "febrero", "fevereiro", "febbraio", "subat", "vasaris", "vasario"],
@@ -55,20 +56,29 @@ struct DateRecogniser {
         return table
     }()
 
-    static let romanMonths: [String: Int] = [
+    static let romanMonths = WordTable(romanMonthNames)
+    static let romanMonthNames: [String: Int] = [
         "i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10, "xi": 11, "xii": 12,
     ]
 
-    static let weekdays: Set<String> = [
+    static let weekdays: WordSet = WordSet(weekdayNames)
+    static let weekdayNames: Set<String> = [
         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
         "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
     ]
 
-    static let ordinalWords: [String: Int] = [
+    static let ordinalWords = WordTable(ordinalWordNames)
+    static let ordinalWordNames: [String: Int] = [
         "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
         "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15, "sixteenth": 16,
         "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
     ]
+
+    /// Separators and words the cursor is asked about, built once.
+    static let separators: ScalarSet = "/-.,"
+    static let ordinalSuffixes = ["st", "nd", "rd", "th"]
+    static let of: WordSet = ["of"]
+    static let the: WordSet = ["the"]
 
     let text: TextTokens
 
@@ -98,8 +108,8 @@ struct DateRecogniser {
     ]
 
     /// Words a date expression can begin with (most words cannot, and are not tried).
-    static let starters: Set<String> = Set(months.keys).union(weekdays).union(ordinalWords.keys).union(["the", "twenty", "thirty"])
-        .union(namedDays.map { $0.0[0] })
+    static let starters = WordSet(Set(monthNames.keys).union(weekdayNames).union(ordinalWordNames.keys).union(["the", "twenty", "thirty"])
+        .union(namedDays.map { $0.0[0] }))
 
     func mayStart(_ token: TextTokens.Token) -> Bool {
         switch token.kind {
@@ -120,7 +130,7 @@ struct DateRecogniser {
 
         /// Moves past white space and at most one separator from `allowed`; returns the separator
         /// ("" for white space alone), or nil when something else stands there.
-        mutating func separator(_ allowed: ScalarSet = "/-.,", maxSpaces: Int = 3) -> String? {
+        mutating func separator(_ allowed: ScalarSet = DateRecogniser.separators, maxSpaces: Int = 3) -> String? {
             var probe = index
             var separator = ""
             var spaces = 0
@@ -147,7 +157,7 @@ struct DateRecogniser {
             guard let token else { return nil }
             if token.kind == .number, token.length <= 2, let value = Int(token.folded), (1...31).contains(value) {
                 index += 1
-                if let suffix = self.token, suffix.kind == .word, ["st", "nd", "rd", "th"].contains(suffix.folded) { index += 1 }
+                if let suffix = self.token, suffix.kind == .word, DateRecogniser.ordinalSuffixes.contains(suffix.folded) { index += 1 }
                 return value
             }
             if token.kind == .word {
@@ -190,7 +200,7 @@ struct DateRecogniser {
         }
 
         /// Skips "of" and "the".
-        mutating func skipWords(_ words: Set<String>) {
+        mutating func skipWords(_ words: WordSet) {
             while let token, token.kind == .word, words.contains(token.folded) {
                 index += 1
                 if let space = self.token, space.kind == .space { index += 1 }
@@ -273,7 +283,7 @@ struct DateRecogniser {
         }
         guard first.length <= 2 else { return nil }
         var afterDay = cursor
-        if let suffix = afterDay.token, suffix.kind == .word, ["st", "nd", "rd", "th"].contains(suffix.folded) { return nil }
+        if let suffix = afterDay.token, suffix.kind == .word, Self.ordinalSuffixes.contains(suffix.folded) { return nil }
         guard let separator = afterDay.separator("/-.", maxSpaces: 1) else { return nil }
         // Second component: a number, a Roman numeral month.
         guard let second = afterDay.token else { return nil }
@@ -327,7 +337,7 @@ struct DateRecogniser {
         if let day = attempt.day() {
             var afterDay = attempt
             _ = afterDay.separator("/-.,", maxSpaces: 2)
-            afterDay.skipWords(["of"])
+            afterDay.skipWords(Self.of)
             guard let month = afterDay.monthName() else { return nil }
             var withYear = afterDay
             _ = withYear.separator("/-.,", maxSpaces: 2)  // none at all in `07AUG1989`
@@ -340,7 +350,7 @@ struct DateRecogniser {
         attempt = dayFirst
         guard let month = attempt.monthName() else { return nil }
         guard attempt.separator("/-.,", maxSpaces: 2) != nil else { return nil }
-        attempt.skipWords(["the"])
+        attempt.skipWords(Self.the)
         guard let day = attempt.day() else { return nil }
         var withYear = attempt
         if withYear.separator("/-.,", maxSpaces: 2) != nil, let (year, twoDigit) = withYear.year() {

@@ -20,13 +20,13 @@ struct NameKeys {
     /// Four-letter stems of feminine surnames (Mirga → mirg), matched only before a Slavic
     /// possessive or family ending (Mirgowa, Mirgovci), never before any ending (Nadia is no Nadine).
     var vowelStems: Set<String> = []
-    static let slavicEndings: Set<String> = ["owa", "owna", "ova", "ovci", "ovi", "ovych"]
+    static let slavicEndings: WordSet = ["owa", "owna", "ova", "ovci", "ovi", "ovych"]
 
     /// Keys that are ordinary words (Rose, Price, Ward): case matters for them.
     var ordinary: Set<String> = []
 
     /// Particles written before a family name: `O'`, `Ó`, `Mc`, `Mac`, `Ní`, `Nic`, `de`, `van` …
-    static let particles: Set<String> = [
+    static let particles: WordSet = [
         "o", "mc", "mac", "ni", "nic", "ua", "ui", "mhic", "mag", "de", "da", "di", "du", "del", "della", "dos", "das",
         "van", "von", "der", "den", "le", "la", "al", "el", "ben", "bin", "ibn", "abu", "ap", "st", "abd", "abdel", "abdul", "abdal",
     ]
@@ -207,14 +207,14 @@ struct NameKeys {
 /// no first byte and length with any of them and are refused without hashing the word. The answer
 /// is always the set's own.
 struct KeyFilter: Sendable {
-    let keys: Set<String>
+    let keys: WordSet
     /// Bit `b & 63` for the first UTF-8 byte `b` of each key.
     private let firsts: UInt64
     /// Bit `min(n, 63)` for each key's UTF-8 length `n`.
     private let lengths: UInt64
 
     init(_ keys: Set<String>) {
-        self.keys = keys
+        self.keys = WordSet(keys)
         var firsts: UInt64 = 0, lengths: UInt64 = 0
         for key in keys {
             if let first = key.utf8.first { firsts |= 1 << UInt64(first & 63) }

@@ -27,10 +27,11 @@ struct NameMatcher {
 
     static let gluedParticles = ["o", "mc", "mac"]
     static let hissingEndings = ["s", "x", "z", "ch", "sh"]
-    static let familyArticles: Set<String> = ["the", "both"]
+    static let familyArticles: WordSet = ["the", "both"]
     static let diminutiveSuffixes = ["ie", "y", "i", "ey", "ek", "ka", "ko", "ica", "ika", "ita", "ito", "ci", "si", "zi", "us", "ike", "ke", "ush", "ik"]
     static let diminutiveSuffixBytes = diminutiveSuffixes.map { Array($0.utf8) }
-    static let nato: [String: Character] = [
+    static let nato = WordTable(natoLetters)
+    static let natoLetters: [String: Character] = [
         "alpha": "a", "alfa": "a", "bravo": "b", "charlie": "c", "delta": "d", "echo": "e", "foxtrot": "f", "golf": "g",
         "hotel": "h", "india": "i", "juliet": "j", "juliett": "j", "kilo": "k", "lima": "l", "mike": "m", "november": "n",
         "oscar": "o", "papa": "p", "quebec": "q", "romeo": "r", "sierra": "s", "tango": "t", "uniform": "u", "victor": "v",
@@ -174,19 +175,19 @@ struct NameMatcher {
         return false
     }
 
-    static let titles: Set<String> = ["mr", "mrs", "ms", "miss", "mx", "master", "pani", "pan", "dna", "domnul", "doamna", "herr", "frau", "madame", "monsieur"]
+    static let titles: WordSet = ["mr", "mrs", "ms", "miss", "mx", "master", "pani", "pan", "dna", "domnul", "doamna", "herr", "frau", "madame", "monsieur"]
 
     /// Words that never stand inside a place's name (in capitals they say nothing: "CAWLEY AND HER").
-    static let functionWords: Set<String> = [
+    static let functionWords: WordSet = [
         "and", "or", "but", "her", "his", "their", "our", "my", "the", "a", "an", "of", "in", "on", "at", "to", "is", "was", "are",
         "were", "be", "for", "with", "from", "by", "not", "no", "go", "get", "out", "he", "she", "they", "we", "you", "it",
     ]
 
-    static let determiners: Set<String> = ["the", "a", "an", "this", "that", "these", "those", "my", "your", "his", "her", "its", "our", "their", "no", "any", "some"]
+    static let determiners: WordSet = ["the", "a", "an", "this", "that", "these", "those", "my", "your", "his", "her", "its", "our", "their", "no", "any", "some"]
 
     /// Police ranks and titles: the name after one (with or without a first name) is an
     /// officer's or an official's, not the victim's.
-    static let ranks: Set<String> = [
+    static let ranks: WordSet = [
         "pc", "pcso", "dc", "ds", "di", "dci", "dsu", "sgt", "sergeant", "insp", "inspector", "constable", "officer", "cllr",
         "councillor", "judge", "dr", "prof", "professor", "mp", "supt", "superintendent",
     ]
@@ -220,7 +221,7 @@ struct NameMatcher {
     }
 
     /// Familiar forms that are also words often opening a sentence ("Will you…", "May I…").
-    static let sentenceWords: Set<String> = ["will", "may", "can", "don", "won", "art", "les", "mo", "ken", "sue"]
+    static let sentenceWords: WordSet = ["will", "may", "can", "don", "won", "art", "les", "mo", "ken", "sue"]
 
     /// "Don't", "Won't": a word before an apostrophe and `t`.
     func isContraction(_ text: TextTokens, _ index: Int) -> Bool {

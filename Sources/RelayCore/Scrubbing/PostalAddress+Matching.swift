@@ -70,7 +70,7 @@ extension PostalAddress {
         return true
     }
 
-    static let streetPrepositions: Set<String> = ["on", "off", "along", "down", "up"]
+    static let streetPrepositions: WordSet = ["on", "off", "along", "down", "up"]
 
     /// A name with a word that is neither ordinary nor a locality of this address.
     func distinctive(_ name: [String]) -> Bool {

@@ -27,7 +27,8 @@ struct PostalAddress {
     var localities: Set<String> = []
 
     /// Street types in full and abbreviated, folded → the canonical type.
-    static let streetTypes: [String: String] = {
+    static let streetTypes = WordTable(streetTypeNames)
+    static let streetTypeNames: [String: String] = {
         let forms: [String: [String]] = [
             "road": ["road", "rd"], "street": ["street", "st", "str"], "avenue": ["avenue", "ave", "av"], "lane": ["lane", "ln"],
             "close": ["close", "cl"], "drive": ["drive", "dr", "drv"], "court": ["court", "ct"], "place": ["place", "pl"],
@@ -53,13 +54,13 @@ struct PostalAddress {
     ]
 
     /// Designators of a dwelling within a building or site: "Flat 5" identifies beside the street.
-    static let unitWords: Set<String> = ["flat", "apartment", "apt", "unit", "plot", "pitch", "bay", "room", "caravan", "trailer"]
+    static let unitWords: WordSet = ["flat", "apartment", "apt", "unit", "plot", "pitch", "bay", "room", "caravan", "trailer"]
 
     /// Abbreviated site words ("Brandon Hse", "Kingsmead Est.").
-    static let abbreviatedSiteWords: Set<String> = ["hse", "est", "ho", "ct", "bldgs", "twr", "mans"]
+    static let abbreviatedSiteWords: WordSet = ["hse", "est", "ho", "ct", "bldgs", "twr", "mans"]
 
     /// Words before a number that are part of it ("Flat 3", "Plot 7", "No. 12").
-    static let designators: Set<String> = ["flat", "apartment", "apt", "unit", "plot", "pitch", "bay", "room", "no", "number", "house", "block", "floor"]
+    static let designators: WordSet = ["flat", "apartment", "apt", "unit", "plot", "pitch", "bay", "room", "no", "number", "house", "block", "floor"]
 
     init(_ address: String?) {
         guard let address, !address.isEmpty else { return }

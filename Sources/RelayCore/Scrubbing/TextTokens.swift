@@ -1,7 +1,7 @@
 /// A text cut once into words, numbers, white space and punctuation, by Unicode scalar offsets,
 /// so that every matcher works on the same tokens and a replacement keeps the rest of the text
 /// byte for byte.
-struct TextTokens {
+final class TextTokens {
     enum Kind: Equatable {
         /// Letters (and their combining marks) of any script.
         case word
@@ -43,14 +43,17 @@ struct TextTokens {
     init(_ text: String) {
         let scalars = Array(text.unicodeScalars)
         self.scalars = scalars
-        var offsets = [Int](repeating: 0, count: scalars.count + 1)
-        var offset = 0
-        for (index, scalar) in scalars.enumerated() {
-            offsets[index] = offset
-            offset += scalar.value < 0x80 ? 1 : scalar.value < 0x800 ? 2 : scalar.value < 0x10000 ? 3 : 4
+        // Written through the buffer: an array subscript in a loop checks uniqueness on every write.
+        utf8Offsets = [Int](unsafeUninitializedCapacity: scalars.count + 1) { buffer, count in
+            var offset = 0
+            for index in scalars.indices {
+                buffer[index] = offset
+                let value = scalars[index].value
+                offset += value < 0x80 ? 1 : value < 0x800 ? 2 : value < 0x10000 ? 3 : 4
+            }
+            buffer[scalars.count] = offset
+            count = scalars.count + 1
         }
-        offsets[scalars.count] = offset
-        utf8Offsets = offsets
         var tokens: [Token] = []
         tokens.reserveCapacity(scalars.count / 3)
         var index = 0
@@ -117,27 +120,29 @@ struct TextTokens {
         self.tokens = tokens
         // Segments (sentences and quoted passages) written with no capital at all: there, case says
         // nothing about whether a word is a name.
-        var lowercaseSegment = [Bool](repeating: false, count: tokens.count)
-        var segmentStart = 0
-        var capitals = false
-        func close(_ end: Int) {
-            if !capitals { for position in segmentStart..<end { lowercaseSegment[position] = true } }
-            segmentStart = end
-            capitals = false
-        }
-        for (position, token) in tokens.enumerated() {
-            switch token.kind {
-            case .word where token.latin && token.capitalised && token.length > 1: capitals = true
-            case .space where token.newline: close(position)
-            case .punct where Self.segmentEnds.contains(token.scalar):
-                // An apostrophe between letters (don't) is no quote mark.
-                let inWord = position > 0 && position + 1 < tokens.count && tokens[position - 1].kind == .word && tokens[position + 1].kind == .word
-                if !inWord { close(position) }
-            default: break
+        self.lowercaseSegment = [Bool](unsafeUninitializedCapacity: tokens.count) { lowercaseSegment, count in
+            var segmentStart = 0
+            var capitals = false
+            func close(_ end: Int) {
+                for position in segmentStart..<end { lowercaseSegment[position] = !capitals }
+                segmentStart = end
+                capitals = false
             }
+            for position in tokens.indices {
+                let token = tokens[position]
+                switch token.kind {
+                case .word where token.latin && token.capitalised && token.length > 1: capitals = true
+                case .space where token.newline: close(position)
+                case .punct where Self.segmentEnds.contains(token.scalar):
+                    // An apostrophe between letters (don't) is no quote mark.
+                    let inWord = position > 0 && position + 1 < tokens.count && tokens[position - 1].kind == .word && tokens[position + 1].kind == .word
+                    if !inWord { close(position) }
+                default: break
+                }
+            }
+            close(tokens.count)
+            count = tokens.count
         }
-        close(tokens.count)
-        self.lowercaseSegment = lowercaseSegment
     }
 
     /// Per token: whether its sentence or quoted passage has no capital letter at all.
