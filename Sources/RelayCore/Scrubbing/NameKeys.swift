@@ -207,14 +207,14 @@ struct NameKeys {
 /// no first byte and length with any of them and are refused without hashing the word. The answer
 /// is always the set's own.
 struct KeyFilter: Sendable {
-    let keys: WordSet
+    let keys: Set<String>
     /// Bit `b & 63` for the first UTF-8 byte `b` of each key.
     private let firsts: UInt64
     /// Bit `min(n, 63)` for each key's UTF-8 length `n`.
     private let lengths: UInt64
 
     init(_ keys: Set<String>) {
-        self.keys = WordSet(keys)
+        self.keys = keys
         var firsts: UInt64 = 0, lengths: UInt64 = 0
         for key in keys {
             if let first = key.utf8.first { firsts |= 1 << UInt64(first & 63) }
