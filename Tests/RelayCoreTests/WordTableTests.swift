@@ -11,7 +11,7 @@ struct WordTableTests {
     func sameAnswer(seed: Int) {
         var generator = SeededGenerator(state: UInt64(seed) &* 7_919 &+ 11)
         let alphabet: [String] = "abcdefghijklmnopqrstuvwxyz-'ăîșțłżéöüçñß\u{212A}".map(String.init)
-        func word() -> String { generator.word(from: alphabet, maxLength: 20) }
+        func word() -> String { generator.word(from: alphabet, maxLength: 40) }
         var dictionary: [String: Int] = [:]
         for _ in 0..<Int.random(in: 0...300, using: &generator) { dictionary[word()] = Int.random(in: 0...1000, using: &generator) }
         let table = WordTable(dictionary)
@@ -33,6 +33,21 @@ struct WordTableTests {
         #expect(table["cafe"] == nil)
         let set: WordSet = ["Km", "", "a"]
         #expect(set.contains("\u{212A}m") && set.contains("") && set.contains("a") && !set.contains("b"))
+    }
+
+    @Test("long words that share their first sixteen bytes and their length are told apart by the rest")
+    func longWords() {
+        // Many keys of one length and one sixteen-byte start, so that lookups probe past each other.
+        let letters = "abcdefghijklmnopqrstuvwxyz".map(String.init)
+        let keys = letters.flatMap { first in letters.map { "institutionalisa" + first + $0 + "ion" } }
+        let table = WordTable(Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) }))
+        for (index, key) in keys.enumerated() { #expect(table[key] == index) }
+        for first in letters {
+            for second in "0123456789".map(String.init) {
+                #expect(table["institutionalisa" + first + second + "ion"] == nil)
+                #expect(table["institutionalisa" + second + first + "ion"] == nil)
+            }
+        }
     }
 
     @Test("a word from a bridged, non-contiguous string is answered by the dictionary")

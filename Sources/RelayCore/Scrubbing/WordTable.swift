@@ -9,10 +9,21 @@ import Foundation
 /// every key that is canonically equivalent to an ASCII word (`K`, U+212A, is `K`) is also
 /// filed under that word; any other word goes to the dictionary itself.
 struct WordTable<Value: Sendable>: Sendable {
-    /// Open addressing: entry index + 1 per slot, 0 for an empty slot; a power of two in size.
-    private let slots: [Int32]
+    /// One slot of the open-addressed table: a key's first sixteen bytes inline, so that a
+    /// lookup of a short word reads one slot (one cache line) of a table too big for the cache.
+    private struct Slot: Sendable {
+        /// Bytes 0..<8 and 8..<16 of the key, little-endian, zero-padded.
+        var head: UInt64 = 0
+        var tail: UInt64 = 0
+        var length: Int32 = 0
+        /// Entry index + 1; 0 for an empty slot.
+        var entry: Int32 = 0
+    }
+
+    /// A power of two in size, at most half full.
+    private let slots: [Slot]
     private let mask: Int
-    /// Entry `i`'s key is `bytes[starts[i]..<starts[i + 1]]`.
+    /// Entry `i`'s key is `bytes[starts[i]..<starts[i + 1]]` (read only for keys over 16 bytes).
     private let bytes: [UInt8]
     private let starts: [Int32]
     private let values: [Value]
@@ -31,15 +42,16 @@ struct WordTable<Value: Sendable>: Sendable {
         }
         var size = 16
         while size < entries.count * 2 { size *= 2 }
-        var slots = [Int32](repeating: 0, count: size)
+        var slots = [Slot](repeating: Slot(), count: size)
         var bytes: [UInt8] = []
         var starts: [Int32] = [0]
         var values: [Value] = []
         for (key, value) in entries {
-            var slot = Int(truncatingIfNeeded: Self.hash(key)) & (size - 1)
-            while slots[slot] != 0 { slot = (slot + 1) & (size - 1) }
+            let (hash, head, tail) = key.withUnsafeBufferPointer { Self.digest($0) }
+            var slot = Int(truncatingIfNeeded: hash) & (size - 1)
+            while slots[slot].entry != 0 { slot = (slot + 1) & (size - 1) }
             values.append(value)
-            slots[slot] = Int32(values.count)
+            slots[slot] = Slot(head: head, tail: tail, length: Int32(key.count), entry: Int32(values.count))
             bytes += key
             starts.append(Int32(bytes.count))
         }
@@ -50,12 +62,15 @@ struct WordTable<Value: Sendable>: Sendable {
         self.values = values
     }
 
-    /// FNV-1a over the bytes.
+    /// FNV-1a over the bytes, and the first sixteen bytes packed.
     @inline(__always)
-    static func hash<C: Collection<UInt8>>(_ key: C) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in key { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return hash
+    private static func digest(_ key: UnsafeBufferPointer<UInt8>) -> (hash: UInt64, head: UInt64, tail: UInt64) {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325, head: UInt64 = 0, tail: UInt64 = 0
+        for (offset, byte) in key.enumerated() {
+            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+            if offset < 8 { head |= UInt64(byte) << (8 * UInt64(offset)) } else if offset < 16 { tail |= UInt64(byte) << (8 * UInt64(offset - 8)) }
+        }
+        return (hash, head, tail)
     }
 
     private enum Answer {
@@ -67,24 +82,19 @@ struct WordTable<Value: Sendable>: Sendable {
 
     subscript(word: String) -> Value? {
         let answer = word.utf8.withContiguousStorageIfAvailable { key -> Answer in
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in key {
-                guard byte < 0x80 else { return .ask }
-                hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
-            }
+            guard !key.contains(where: { $0 >= 0x80 }) else { return .ask }
+            let (hash, head, tail) = Self.digest(key)
             var slot = Int(truncatingIfNeeded: hash) & mask
-            while true {
-                let entry = Int(slots[slot])
-                guard entry != 0 else { return .absent }
-                let start = Int(starts[entry - 1]), end = Int(starts[entry])
-                if end - start == key.count, bytes.withUnsafeBufferPointer({ stored in
-                    var offset = 0
-                    while offset < key.count, stored[start + offset] == key[offset] { offset += 1 }
-                    return offset == key.count
-                }) {
-                    return .found(values[entry - 1])
+            return slots.withUnsafeBufferPointer { slots in
+                while true {
+                    let candidate = slots[slot]
+                    guard candidate.entry != 0 else { return .absent }
+                    if candidate.head == head, candidate.tail == tail, Int(candidate.length) == key.count,
+                       key.count <= 16 || bytes[Int(starts[Int(candidate.entry) - 1]) + 16..<Int(starts[Int(candidate.entry)])].elementsEqual(key[16...]) {
+                        return .found(values[Int(candidate.entry) - 1])
+                    }
+                    slot = (slot + 1) & mask
                 }
-                slot = (slot + 1) & mask
             }
         } ?? .ask
         switch answer {
@@ -97,10 +107,10 @@ struct WordTable<Value: Sendable>: Sendable {
 
 /// A set of words with ``WordTable``'s lookup.
 struct WordSet: Sendable, ExpressibleByArrayLiteral {
-    private let table: WordTable<Bool>
+    private let table: WordTable<Void>
 
     init(_ words: Set<String>) {
-        table = WordTable(Dictionary(uniqueKeysWithValues: words.map { ($0, true) }))
+        table = WordTable(Dictionary(uniqueKeysWithValues: words.map { ($0, ()) }))
     }
 
     init(arrayLiteral words: String...) {
