@@ -147,7 +147,7 @@ struct NameKeys {
     /// as in English (`c`) and as the German-style spelling of Cyrillic `х` (`h`: `Charchenko` =
     /// `Kharchenko`), so a word with `ch` has two skeletons.
     static func skeletons(_ folded: String) -> [String] {
-        guard folded.contains("ch") else { return [skeleton(folded, ch: "c")] }
+        guard textContains(folded, "ch") else { return [skeleton(folded, ch: "c")] }
         return [skeleton(folded, ch: "c"), skeleton(folded, ch: "h")]
     }
 

@@ -407,8 +407,8 @@ struct NameMatcher {
     }
 
     func containsName(_ letters: String, minimum: Int) -> Bool {
-        for key in keys.exact where key.count >= minimum && letters.contains(key) { return true }
-        for key in keys.familiar where key.count >= max(minimum, 4) && letters.contains(key) && !CommonWords.isCommon(key) { return true }
+        for key in keys.exact where key.count >= minimum && textContains(letters, key) { return true }
+        for key in keys.familiar where key.count >= max(minimum, 4) && textContains(letters, key) && !CommonWords.isCommon(key) { return true }
         return false
     }
 
@@ -534,11 +534,11 @@ struct NameMatcher {
     /// word, or a name's skeleton stands inside `letters`.
     func containsKey(_ letters: String) -> Bool {
         guard letters.count >= 4 else { return false }
-        for key in keys.exact where key.count >= 4 && letters.contains(key) { return true }
+        for key in keys.exact where key.count >= 4 && textContains(letters, key) { return true }
         for skeleton in NameKeys.skeletons(letters) {
-            for key in keys.skeletons where key.count >= 5 && skeleton.contains(key) { return true }
+            for key in keys.skeletons where key.count >= 5 && textContains(skeleton, key) { return true }
         }
-        for key in keys.familiar where key.count >= 4 && !CommonWords.isCommon(key) && letters.contains(key) { return true }
+        for key in keys.familiar where key.count >= 4 && !CommonWords.isCommon(key) && textContains(letters, key) { return true }
         return false
     }
 

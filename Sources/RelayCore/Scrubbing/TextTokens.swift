@@ -41,7 +41,9 @@ final class TextTokens {
     let utf8Offsets: [Int]
 
     init(_ text: String) {
-        let scalars = Array(text.unicodeScalars)
+        var scalars: [Unicode.Scalar] = []
+        scalars.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars { scalars.append(scalar) }
         self.scalars = scalars
         // Written through the buffer: an array subscript in a loop checks uniqueness on every write.
         utf8Offsets = [Int](unsafeUninitializedCapacity: scalars.count + 1) { buffer, count in
@@ -62,8 +64,7 @@ final class TextTokens {
             let scalar = scalars[index]
             if Self.isDigit(scalar) {
                 while index < scalars.count, Self.isDigit(scalars[index]) { index += 1 }
-                var digits = ""
-                digits.unicodeScalars.append(contentsOf: scalars[start..<index])
+                let digits = Self.ascii(scalars[start..<index])
                 tokens.append(Token(kind: .number, start: start, end: index, folded: digits, scalar: scalar))
             } else if Self.isLetter(scalar) {
                 var ascii = true
@@ -87,10 +88,7 @@ final class TextTokens {
                 let slice = scalars[start..<index]
                 let folded: String
                 if ascii {
-                    folded = String(unsafeUninitializedCapacity: slice.count) { buffer in
-                        for (offset, scalar) in slice.enumerated() { buffer[offset] = UInt8(scalar.value | 0x20) }
-                        return slice.count
-                    }
+                    folded = Self.ascii(slice, lowercased: true)
                 } else {
                     folded = TextFolding.foldScalars(slice)
                 }
@@ -114,7 +112,7 @@ final class TextTokens {
                 tokens.append(Token(kind: .space, start: start, end: index, folded: newline ? "\n" : " ", newline: newline, scalar: scalar))
             } else {
                 index += 1
-                tokens.append(Token(kind: .punct, start: start, end: index, folded: String(scalar), scalar: scalar))
+                tokens.append(Token(kind: .punct, start: start, end: index, folded: scalar.isASCII ? Self.asciiStrings[Int(scalar.value)] : String(scalar), scalar: scalar))
             }
         }
         self.tokens = tokens
@@ -144,6 +142,22 @@ final class TextTokens {
             count = tokens.count
         }
     }
+
+    /// ASCII scalars as a String, letters in small letters if `lowercased`.
+    @inline(__always)
+    static func ascii(_ slice: ArraySlice<Unicode.Scalar>, lowercased: Bool = false) -> String {
+        String(unsafeUninitializedCapacity: slice.count) { buffer in
+            var offset = 0
+            for index in slice.indices {
+                buffer[offset] = UInt8(truncatingIfNeeded: lowercased ? slice[index].value | 0x20 : slice[index].value)
+                offset += 1
+            }
+            return offset
+        }
+    }
+
+    /// Each ASCII scalar as a String, made once.
+    static let asciiStrings: [String] = (0..<128).map { String(Unicode.Scalar(UInt8($0))) }
 
     /// Per token: whether its sentence or quoted passage has no capital letter at all.
     let lowercaseSegment: [Bool]
