@@ -135,7 +135,7 @@ struct NameKeys {
     /// A surname as written, without one inflectional ending (the longest that fits, leaving four
     /// letters or more), and that ending: `lakatosne` → [`lakatosne`, `lakatos`, `ne`].
     static func stemCandidates(_ folded: String, singleVowels: Bool = true) -> [String] {
-        for ending in inflections where folded.hasSuffix(ending) && folded.utf8.count - ending.utf8.count >= 4 && (singleVowels || ending.utf8.count > 1) {
+        for ending in inflections where folded.utf8.count - ending.utf8.count >= 4 && (singleVowels || ending.utf8.count > 1) && folded.hasSuffix(ending) {
             return [folded, String(folded.dropLast(ending.count)), ending]
         }
         return [folded]
