@@ -84,6 +84,8 @@ public enum RelayDaemon {
             opsRunning: { port in logger.notice("operations listening", metadata: ["relay.port": "\(port)"]) }
         ), signals: [.sigterm, .sigint], reloadOnHangup: true, logger: logger)
         warnOfStaleCRLs(runtime.services, logger: logger)
+        let elapsed = ContinuousClock().measure { Scrubber.prepareTables() }
+        logger.debug("redaction tables built", metadata: ["relay.duration": "\(elapsed)"])
         if !["127.0.0.1", "::1", "localhost"].contains(configuration.opsListen.host) {
             // /reload, /metrics and /readyz have no authentication of their own.
             logger.warning("ops_listen is not a loopback address: anyone who can reach it can read metrics and ask for a reload",

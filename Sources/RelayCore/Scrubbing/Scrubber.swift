@@ -83,6 +83,16 @@ public struct Scrubber: Sendable {
         ownPhone = policy.removeContact && digits.count >= 6 ? digits : nil
     }
 
+    /// Builds the word lists and tables every scrubber shares (ordinary words, places, months…),
+    /// which are otherwise built by the first report's scrub. The daemon calls this before it
+    /// listens, so that the first submission does not wait for them.
+    public static func prepareTables() {
+        let identity = VictimIdentity(name: "Maria Lovell", otherNames: ["Mary"], dateOfBirth: DateOfBirth(year: 1990, month: 2, day: 12),
+                                      address: "Flat 5, 31 Example Road, Leeds, LS1 1AA", phone: "07700 900123", email: "maria@example.com")
+        let scrubber = Scrubber(identity: identity, policy: Policy(removeIdentity: true, removeContact: true, generic: true))
+        _ = scrubber.scrubbed("On Monday the 12th of February 1990 Maria, M A R I A, of 31 Example Rd, Leeds LS1 1AA, rang 07700 900123 (QQ 12 34 56 C) from @maria_lovell.")
+    }
+
     /// The scrubbed text and the number of replacements by kind.
     public func scrub(_ text: String) -> (text: String, counts: [String: Int]) {
         let result = scrubbed(text)
