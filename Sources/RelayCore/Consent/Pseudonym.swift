@@ -13,9 +13,12 @@ public enum VictimPseudonym {
         return Base64URL.encode(HMAC<SHA256>.authenticationCode(for: message, using: secret))
     }
 
+    /// Made once: building a locale costs more than the folding.
+    private static let locale = Locale(identifier: "en_GB")
+
     /// Case, accents, punctuation, extra spaces and name order do not matter.
     public static func normalise(_ name: String) -> String {
-        let folded = name.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: Locale(identifier: "en_GB"))
+        let folded = name.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: locale)
         let tokens = folded.split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init)
         return tokens.sorted().joined(separator: " ")
     }

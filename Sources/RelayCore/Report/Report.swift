@@ -50,7 +50,16 @@ public struct DateOfBirth: Sendable, Equatable {
     }
 
     /// The `YYYY-MM-DD` form.
-    public var isoString: String { String(format: "%04d-%02d-%02d", year, month, day) }
+    public var isoString: String {
+        guard (0...9999).contains(year), (0...99).contains(month), (0...99).contains(day) else {
+            return String(format: "%04d-%02d-%02d", year, month, day)
+        }
+        func padded(_ value: Int, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: width - digits.count) + digits
+        }
+        return padded(year, 4) + "-" + padded(month, 2) + "-" + padded(day, 2)
+    }
 }
 
 /// A report that passed strict validation: the original document plus the typed facts that
