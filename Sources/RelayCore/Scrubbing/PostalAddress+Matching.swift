@@ -7,11 +7,18 @@ extension PostalAddress {
     /// site word, or capitals, to count.
     func spans(in text: TextTokens) -> [Range<Int>] {
         let tokens = text.tokens
+        // Every match starts with a word whose first byte is that of a unit designator or of a
+        // street's or place's first word (slot 256: the empty word): other words are passed over.
+        var starts = [Bool](repeating: false, count: 257)
+        let mark = { (word: String?) in starts[word?.utf8.first.map(Int.init) ?? 256] = true }
+        units.forEach { mark($0.designator) }
+        streets.forEach { mark($0.name.first) }
+        places.forEach { mark($0.name.first) }
         var found: [Range<Int>] = []
         var index = 0
         while index < tokens.count {
             defer { index += 1 }
-            guard tokens[index].kind == .word else { continue }
+            guard tokens[index].kind == .word, starts[tokens[index].folded.utf8.first.map(Int.init) ?? 256] else { continue }
             var best: Range<Int>?
             // The victim's own flat, plot or pitch ("Flat 5", "plot 7").
             for unit in units where tokens[index].folded == unit.designator {
