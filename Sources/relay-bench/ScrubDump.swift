@@ -44,7 +44,9 @@ struct ScrubDump: ParsableCommand {
         for path in try Self.files(reports) {
             guard case .object(var document)? = try? JSONParser.parse(Array(FileManager.default.contents(atPath: path) ?? Data())) else { continue }
             for level in ["anonymous", "identity", "identity_and_contact"] {
-                document["consent"] = ["level": .string(level)]
+                var consent = document["consent"]?.objectValue ?? [:]
+                consent["level"] = .string(level)
+                document["consent"] = .object(consent)
                 print("report \((path as NSString).lastPathComponent) \(level): " + Self.view(.object(document), now: now, context: context))
             }
         }

@@ -74,8 +74,7 @@ struct DateRecogniser {
         "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
     ]
 
-    /// Separators and words the cursor is asked about, built once.
-    static let separators: ScalarSet = "/-.,"
+    /// Words the cursor is asked about, built once.
     static let ordinalSuffixes = ["st", "nd", "rd", "th"]
     static let of: WordSet = ["of"]
     static let the: WordSet = ["the"]
@@ -130,7 +129,7 @@ struct DateRecogniser {
 
         /// Moves past white space and at most one separator from `allowed`; returns the separator
         /// ("" for white space alone), or nil when something else stands there.
-        mutating func separator(_ allowed: ScalarSet = DateRecogniser.separators, maxSpaces: Int = 3) -> String? {
+        mutating func separator(_ allowed: ScalarSet = "/-.,", maxSpaces: Int = 3) -> String? {
             var probe = index
             var separator = ""
             var spaces = 0

@@ -10,7 +10,8 @@ import Foundation
 /// filed under that word; any other word goes to the dictionary itself.
 struct WordTable<Value: Sendable>: Sendable {
     /// One slot of the open-addressed table: a key's first sixteen bytes inline, so that a
-    /// lookup of a short word reads one slot (one cache line) of a table too big for the cache.
+    /// lookup of a short word reads one 24-byte slot of a table too big for the cache, not three
+    /// arrays.
     private struct Slot: Sendable {
         /// Bytes 0..<8 and 8..<16 of the key, little-endian, zero-padded.
         var head: UInt64 = 0
