@@ -145,47 +145,61 @@ struct DocumentEditor {
 
     mutating func remove(_ pointer: String, action: Redaction.Action = .removed) {
         guard has(pointer) else { return }
-        document = Self.updating(document, path: pointer.split(separator: "/").map(String.init)[...], with: nil)
+        Self.update(&document, path: pointer.split(separator: "/").map(String.init)[...], with: nil)
         redactions.append(Redaction(path: pointer, action: action))
     }
 
     mutating func replace(_ pointer: String, with value: JSONValue) {
         guard let old = self.value(pointer), old != value else { return }
-        document = Self.updating(document, path: pointer.split(separator: "/").map(String.init)[...], with: value)
+        Self.update(&document, path: pointer.split(separator: "/").map(String.init)[...], with: value)
         redactions.append(Redaction(path: pointer, action: .coarsened))
     }
 
     /// Sets a value without recording a redaction (for fields the view adds).
     mutating func set(_ pointer: String, _ value: JSONValue) {
-        document = Self.updating(document, path: pointer.split(separator: "/").map(String.init)[...], with: value)
+        Self.update(&document, path: pointer.split(separator: "/").map(String.init)[...], with: value)
     }
 
     mutating func scrub(_ pointer: String, with scrubber: Scrubber, ownOnly: Bool = false) {
         guard let text = value(pointer)?.stringValue else { return }
         let result = scrubber.scrubbed(text, ownOnly: ownOnly)
         guard !result.replacements.isEmpty else { return }
-        document = Self.updating(document, path: pointer.split(separator: "/").map(String.init)[...], with: .string(result.text))
+        Self.update(&document, path: pointer.split(separator: "/").map(String.init)[...], with: .string(result.text))
         redactions.append(Redaction(path: pointer, action: .scrubbed, counts: result.counts))
         replacements += result.replacements.map { FieldReplacement(path: pointer, replacement: $0) }
     }
 
-    private static func updating(_ node: JSONValue, path: ArraySlice<String>, with value: JSONValue?) -> JSONValue {
-        guard let head = path.first else { return value ?? .null }
+    /// Sets (or, with nil, removes) the value at `path` in place. Each container on the path is
+    /// taken out of its enum case before it is changed, so that it is changed where it is rather
+    /// than copied.
+    private static func update(_ node: inout JSONValue, path: ArraySlice<String>, with value: JSONValue?) {
+        guard let head = path.first else {
+            node = value ?? .null
+            return
+        }
         let rest = path.dropFirst()
         switch node {
         case .object(var members):
+            node = .null
             if rest.isEmpty {
                 members[head] = value
             } else {
-                members[head] = updating(members[head] ?? .object([:]), path: rest, with: value)
+                var child = members.removeValue(forKey: head) ?? .object([:])
+                update(&child, path: rest, with: value)
+                members[head] = child
             }
-            return .object(members)
+            node = .object(members)
         case .array(var elements):
-            guard let index = Int(head), index < elements.count else { return node }
-            elements[index] = rest.isEmpty ? (value ?? .null) : updating(elements[index], path: rest, with: value)
-            return .array(elements)
+            guard let index = Int(head), index < elements.count else { return }
+            node = .null
+            if rest.isEmpty {
+                elements[index] = value ?? .null
+            } else {
+                update(&elements[index], path: rest, with: value)
+            }
+            node = .array(elements)
         default:
-            return node
+            return
         }
     }
 }
