@@ -29,16 +29,14 @@ enum CommonWords {
         $0.split(whereSeparator: { $0 == " " || $0 == "-" }).map { TextFolding.fold($0) }
     }).subtracting(["and", "of", "upon", "city", "north", "south", "west", "east", "valley", "police"])
 
-    /// Ordinary, calendar and place words in one set (one lookup on the hot path).
-    static let all: Set<String> = ordinary.union(calendar).union(places)
-
     /// Whether `folded` is an ordinary word, a calendar word or a place word.
     @inline(__always)
     static func isCommon(_ folded: String) -> Bool {
         allWords.contains(folded)
     }
 
-    static let allWords = WordSet(all)
+    /// Ordinary, calendar and place words in one set (one lookup on the hot path).
+    static let allWords = WordSet(ordinary.union(calendar).union(places))
 
     /// Words that make the word before them part of a place or an institution's name
     /// ("Delancey Street", "Walsall Magistrates' Court", "St Peter's church").
@@ -50,7 +48,7 @@ enum CommonWords {
             "museum", "shopping", "services", "barracks", "infirmary", "junction", "ward", "wharf", "estate", "primary",
             "bay", "common", "heath", "town", "village", "city", "broadway", "cross", "bridge", "park", "street", "road",
         ]
-        words.formUnion(PostalAddress.streetTypeNames.keys)
+        words.formUnion(PostalAddress.streetTypes.keys)
         words.formUnion(PostalAddress.siteWords)
         return words
     }())

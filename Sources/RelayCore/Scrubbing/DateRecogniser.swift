@@ -35,8 +35,7 @@ struct DateRecogniser {
     }
 
     /// Folded month names and abbreviations → month number.
-    static let months = WordTable(monthNames)
-    static let monthNames: [String: Int] = {
+    static let months = WordTable<Int>({
         let names: [[String]] = [
             ["january", "jan", "ianuarie", "ian", "styczen", "stycznia", "leden", "ledna", "januar", "janvier", "enero", "janeiro", "gennaio", "janner", "ocak", "sausis", "sausio"],
             ["february", "feb", "febr", "februarie", "luty", "lutego", "unor", "unora", "februar", "fevrier", "febrero", "fevereiro", "febbraio", "subat", "vasaris", "vasario"],
@@ -54,21 +53,18 @@ struct DateRecogniser {
         var table: [String: Int] = [:]
         for (index, forms) in names.enumerated() { for form in forms { table[form] = index + 1 } }
         return table
-    }()
+    }())
 
-    static let romanMonths = WordTable(romanMonthNames)
-    static let romanMonthNames: [String: Int] = [
+    static let romanMonths: WordTable<Int> = [
         "i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10, "xi": 11, "xii": 12,
     ]
 
-    static let weekdays: WordSet = WordSet(weekdayNames)
-    static let weekdayNames: Set<String> = [
+    static let weekdays: WordSet = [
         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
         "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
     ]
 
-    static let ordinalWords = WordTable(ordinalWordNames)
-    static let ordinalWordNames: [String: Int] = [
+    static let ordinalWords: WordTable<Int> = [
         "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
         "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15, "sixteenth": 16,
         "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
@@ -107,7 +103,7 @@ struct DateRecogniser {
     ]
 
     /// Words a date expression can begin with (most words cannot, and are not tried).
-    static let starters = WordSet(Set(monthNames.keys).union(weekdayNames).union(ordinalWordNames.keys).union(["the", "twenty", "thirty"])
+    static let starters = WordSet(Set(months.keys).union(weekdays.words).union(ordinalWords.keys).union(["the", "twenty", "thirty"])
         .union(namedDays.map { $0.0[0] }))
 
     func mayStart(_ token: TextTokens.Token) -> Bool {

@@ -30,8 +30,7 @@ struct NameMatcher {
     static let familyArticles: WordSet = ["the", "both"]
     static let diminutiveSuffixes = ["ie", "y", "i", "ey", "ek", "ka", "ko", "ica", "ika", "ita", "ito", "ci", "si", "zi", "us", "ike", "ke", "ush", "ik"]
     static let diminutiveSuffixBytes = diminutiveSuffixes.map { Array($0.utf8) }
-    static let nato = WordTable(natoLetters)
-    static let natoLetters: [String: Character] = [
+    static let nato: WordTable<Character> = [
         "alpha": "a", "alfa": "a", "bravo": "b", "charlie": "c", "delta": "d", "echo": "e", "foxtrot": "f", "golf": "g",
         "hotel": "h", "india": "i", "juliet": "j", "juliett": "j", "kilo": "k", "lima": "l", "mike": "m", "november": "n",
         "oscar": "o", "papa": "p", "quebec": "q", "romeo": "r", "sierra": "s", "tango": "t", "uniform": "u", "victor": "v",

@@ -27,8 +27,7 @@ struct PostalAddress {
     var localities: Set<String> = []
 
     /// Street types in full and abbreviated, folded → the canonical type.
-    static let streetTypes = WordTable(streetTypeNames)
-    static let streetTypeNames: [String: String] = {
+    static let streetTypes = WordTable<String>({
         let forms: [String: [String]] = [
             "road": ["road", "rd"], "street": ["street", "st", "str"], "avenue": ["avenue", "ave", "av"], "lane": ["lane", "ln"],
             "close": ["close", "cl"], "drive": ["drive", "dr", "drv"], "court": ["court", "ct"], "place": ["place", "pl"],
@@ -43,7 +42,7 @@ struct PostalAddress {
         var table: [String: String] = [:]
         for (canonical, variants) in forms { for variant in variants { table[variant] = canonical } }
         return table
-    }()
+    }())
 
     /// Words that name a site, estate or building rather than a street.
     static let siteWords: Set<String> = [

@@ -8,7 +8,7 @@ import Foundation
 /// equivalence) included: an ASCII word is looked up in the table, where every ASCII key is, and
 /// every key that is canonically equivalent to an ASCII word (`K`, U+212A, is `K`) is also
 /// filed under that word; any other word goes to the dictionary itself.
-struct WordTable<Value: Sendable>: Sendable {
+struct WordTable<Value: Sendable>: Sendable, ExpressibleByDictionaryLiteral {
     /// One slot of the open-addressed table: a key's first sixteen bytes inline, so that a
     /// lookup of a short word reads one 24-byte slot of a table too big for the cache, not three
     /// arrays.
@@ -29,6 +29,13 @@ struct WordTable<Value: Sendable>: Sendable {
     private let starts: [Int32]
     private let values: [Value]
     private let dictionary: [String: Value]
+
+    init(dictionaryLiteral elements: (String, Value)...) {
+        self.init(Dictionary(uniqueKeysWithValues: elements))
+    }
+
+    /// The words the table holds, as given.
+    var keys: Dictionary<String, Value>.Keys { dictionary.keys }
 
     init(_ dictionary: [String: Value]) {
         self.dictionary = dictionary
@@ -117,6 +124,9 @@ struct WordSet: Sendable, ExpressibleByArrayLiteral {
     init(arrayLiteral words: String...) {
         self.init(Set(words))
     }
+
+    /// The words the set holds, as given.
+    var words: Dictionary<String, Void>.Keys { table.keys }
 
     @inline(__always)
     func contains(_ word: String) -> Bool {
