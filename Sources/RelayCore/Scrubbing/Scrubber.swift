@@ -145,7 +145,7 @@ public struct Scrubber: Sendable {
     }
 
     /// The parts of `range` that no range in `covered` overlaps.
-    static func uncovered(_ range: Range<Int>, by covered: [Range<Int>]) -> [Range<Int>] {
+    static func uncovered(_ range: Range<Int>, by covered: some Sequence<Range<Int>>) -> [Range<Int>] {
         var pieces = [range]
         for cover in covered where cover.overlaps(range) {
             pieces = pieces.flatMap { piece -> [Range<Int>] in
@@ -171,15 +171,11 @@ public struct Scrubber: Sendable {
     static func apply(_ candidates: [(Kind, Range<Int>)], to tokens: TextTokens, original: String) -> Result {
         guard !candidates.isEmpty else { return Result(text: original, replacements: []) }
         var kept: [(Kind, Range<Int>)] = []
-        var keptRanges: [Range<Int>] = []
         for (kind, range) in candidates.sorted(by: { ($0.0, $0.1.lowerBound, -$0.1.count) < ($1.0, $1.1.lowerBound, -$1.1.count) }) {
             // What an earlier kind already covers is taken out; the rest of the candidate still goes
             // ("[address] VAPOZAN" where the victim's street and given name are the same word).
-            for piece in uncovered(range, by: keptRanges) {
-                if let trimmed = trim(piece, tokens.scalars) {
-                    kept.append((kind, trimmed))
-                    keptRanges.append(trimmed)
-                }
+            for piece in uncovered(range, by: kept.lazy.map(\.1)) {
+                if let trimmed = trim(piece, tokens.scalars) { kept.append((kind, trimmed)) }
             }
         }
         kept.sort { $0.1.lowerBound < $1.1.lowerBound }
