@@ -25,7 +25,8 @@ public struct RelayRuntime: Sendable {
         if !databaseDirectory.isEmpty {
             try FileManager.default.createDirectory(atPath: databaseDirectory, withIntermediateDirectories: true)
         }
-        let database = try RelayDatabase(path: configuration.databasePath, signer: ReceiptSigner(key: keys.signingKey))
+        // The log is copied back by WALBackfillService, not by the writer after a commit.
+        let database = try RelayDatabase(path: configuration.databasePath, signer: ReceiptSigner(key: keys.signingKey), backgroundBackfill: true)
         let services = try RelayServices(
             configuration: configuration, database: database, keys: keys,
             registry: PrincipalRegistry(PrincipalDirectory(principals: configuration.principals, defaultIntake: configuration.defaultIntake)),

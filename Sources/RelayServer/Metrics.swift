@@ -56,6 +56,13 @@ public final class RelayMetrics: Sendable {
         Counter(label: "relay_tls_handshake_failures_total", dimensions: [("reason", reason)], factory: factory).increment()
     }
 
+    /// The write-ahead log's length after the last backfill pass, and the pages it left there
+    /// (still needed by an open read): a log that stays long means reads held open.
+    func walBackfilled(_ progress: RelayDatabase.BackfillProgress) {
+        Gauge(label: "relay_store_wal_pages", factory: factory).record(progress.logFrames)
+        Gauge(label: "relay_store_wal_pages_not_backfilled", factory: factory).record(progress.logFrames - progress.backfilledFrames)
+    }
+
     func groupCommit(size: Int) {
         Recorder(label: "relay_group_commit_batch_size", aggregate: true, factory: factory).record(size)
     }

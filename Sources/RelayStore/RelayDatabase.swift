@@ -8,12 +8,22 @@ public final class RelayDatabase: Sendable {
     let pool: DatabasePool
     let journal: Journal
     let committer: GroupCommitter
+    /// The connection that copies the write-ahead log back into the database file, when that is
+    /// done in the background (``backfillWAL()``); `nil` when the writer does it as it commits.
+    let backfiller: DatabaseQueue?
 
     /// Opens (creating if needed) the database at `path` and migrates it. `auditLog: false` exists
     /// only so the benchmark can measure what the log costs; the daemon always keeps it.
     /// `readOnly` opens an existing database for inspection (`relayctl audit verify`): nothing is
     /// created, migrated or written, and a schema older than this program's is refused.
-    public init(path: String, signer: ReceiptSigner, auditLog: Bool = true, readOnly: Bool = false) throws {
+    ///
+    /// `backgroundBackfill`: SQLite's checkpoint (copying committed pages from the write-ahead log
+    /// into the database file) is left to ``backfillWAL()``, called on a schedule by the caller on
+    /// a connection of its own, instead of being run by the writer after whichever commit passes
+    /// 1,000 pages of log — where the submitter whose commit it was waits for it, and every write
+    /// queued behind. The writer keeps a far threshold (``inlineBackfillFrames``) as a safety
+    /// net, should the scheduled backfill stop. (Not the audit log's signed checkpoints.)
+    public init(path: String, signer: ReceiptSigner, auditLog: Bool = true, readOnly: Bool = false, backgroundBackfill: Bool = false) throws {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
@@ -25,6 +35,7 @@ public final class RelayDatabase: Sendable {
             let journal = Journal(signer: signer, enabled: auditLog, tail: nil)
             self.journal = journal
             self.committer = GroupCommitter { _ in throw StoreError.readOnly }
+            self.backfiller = nil
             return
         }
         configuration.prepareDatabase { db in
@@ -46,8 +57,17 @@ public final class RelayDatabase: Sendable {
         // (SWIFT-NOTES.md): a 201 must mean the commit reached the disk, so set it back.
         try pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            if backgroundBackfill { try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.inlineBackfillFrames)") }
         }
         try Migrations.migrator.migrate(pool)
+        if backgroundBackfill {
+            var backfill = Configuration()
+            // A checkpoint syncs the log before copying it and the database file after; FULL as the writer.
+            backfill.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+            self.backfiller = try DatabaseQueue(path: path, configuration: backfill)
+        } else {
+            self.backfiller = nil
+        }
         self.pool = pool
         let journal = Journal(signer: signer, enabled: auditLog, tail: nil)
         self.journal = journal
@@ -74,12 +94,45 @@ public final class RelayDatabase: Sendable {
     }
 
     /// The writer connection's settings, for checks and tests: `synchronous` (2 = FULL),
-    /// `temp_store` (2 = MEMORY) and `secure_delete` (1 = ON).
-    public func writerSettings() throws -> (synchronous: Int, tempStore: Int, secureDelete: Int) {
+    /// `temp_store` (2 = MEMORY), `secure_delete` (1 = ON) and `wal_autocheckpoint` (pages of log
+    /// after which the writer copies it back itself).
+    public func writerSettings() throws -> (synchronous: Int, tempStore: Int, secureDelete: Int, walAutocheckpoint: Int) {
         try pool.writeWithoutTransaction { db in
             let value = { (pragma: String) in try Int.fetchOne(db, sql: "PRAGMA \(pragma)") ?? -1 }
-            return (try value("synchronous"), try value("temp_store"), try value("secure_delete"))
+            return (try value("synchronous"), try value("temp_store"), try value("secure_delete"), try value("wal_autocheckpoint"))
         }
+    }
+
+    /// With background backfill, the log length (in pages) at which the writer still copies the
+    /// log back itself: ten times SQLite's default, about 40 MiB, reached only when
+    /// ``backfillWAL()`` has not run for a while.
+    public static let inlineBackfillFrames = 10_000
+
+    /// How far the write-ahead log was copied back into the database file.
+    public struct BackfillProgress: Sendable, Equatable {
+        /// Pages in the log (since the writer last started it over).
+        public var logFrames: Int
+        /// Of those, the pages now in the database file.
+        public var backfilledFrames: Int
+    }
+
+    /// Copies into the database file every committed page of the write-ahead log that no open
+    /// read still needs (SQLite's PASSIVE checkpoint: it waits for no reader and blocks no
+    /// writer), syncing the log before and the file after. On the background connection when
+    /// there is one, else on the writer's. The writer starts the log over at its next commit once
+    /// all of it is copied. `nil` when another copy was under way (a purge's, or the writer's own
+    /// past ``inlineBackfillFrames``): SQLite runs one at a time.
+    public func backfillWAL() async throws -> BackfillProgress? {
+        let pass = { @Sendable (db: Database) throws -> BackfillProgress? in
+            do {
+                let (log, copied) = try db.checkpoint(.passive)
+                return BackfillProgress(logFrames: log, backfilledFrames: copied)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+                return nil
+            }
+        }
+        if let backfiller { return try await backfiller.writeWithoutTransaction(pass) }
+        return try await pool.writeWithoutTransaction(pass)
     }
 
     /// The journal mode (`wal` expected).
@@ -90,7 +143,12 @@ public final class RelayDatabase: Sendable {
     /// Whether the store can commit a write now (for `/readyz`): one small committed write to
     /// `store_probe`, so that a full disk or a read-only file system shows. `nil` when it can,
     /// else the reason (``StoreError/failureReason(_:)``).
+    ///
+    /// Also `disk_full` when the database's file system has less than ``minimumFreeBytes`` free:
+    /// a small write can still commit into write-ahead log pages already on disk (the log is
+    /// reused once copied back) when a report, which needs new pages, no longer can.
     public func writeProbe(now: Date) async -> String? {
+        if let free = Self.freeBytes(onFileSystemOf: pool.path), free < Self.minimumFreeBytes { return "disk_full" }
         do {
             try await pool.write { db in
                 try db.execute(sql: "INSERT OR REPLACE INTO store_probe (id, at) VALUES (1, ?)", arguments: [Self.millis(now)])
@@ -99,6 +157,16 @@ public final class RelayDatabase: Sendable {
         } catch {
             return StoreError.failureReason(error)
         }
+    }
+
+    /// Free space below which the store reports itself full: room for a few dozen reports' pages.
+    public static let minimumFreeBytes: UInt64 = 1 << 20
+
+    /// Bytes an unprivileged writer can still use on the file system holding `path`.
+    static func freeBytes(onFileSystemOf path: String) -> UInt64? {
+        var stats = statvfs()
+        guard statvfs(path, &stats) == 0 else { return nil }
+        return UInt64(stats.f_bavail) * UInt64(stats.f_frsize)
     }
 
     /// Milliseconds since 1970: the store's representation of time. Rounded to the nearest, so

@@ -65,6 +65,15 @@ struct MetricsTests {
             #expect(value("relay_tls_handshake_failures_total", ["reason": "no_certificate"]) == 1)
             #expect(value("relay_store_writable") == 1)
             #expect((value("relay_checkpoint_age_seconds") ?? -1) >= 0, "the relay signs a checkpoint at start")
+            // The write-ahead log is copied back by a pass every 100 ms, which reports the log's
+            // length: after the writes above, a pass finds pages in it.
+            var walPages = value("relay_store_wal_pages")
+            for _ in 0..<50 where (walPages ?? 0) == 0 {
+                try await Task.sleep(for: .milliseconds(100))
+                walPages = try await Self.scrape(relay).samples.first { $0.name == "relay_store_wal_pages" }?.value
+            }
+            #expect((walPages ?? 0) > 0)
+            #expect(value("relay_store_wal_pages_not_backfilled") != nil)
             // No label holds a report id (or anything shaped like one).
             let labelValues = samples.flatMap { $0.labels.values }
             #expect(!labelValues.contains { value in ids.contains { value.contains($0.lowercasedString) } })

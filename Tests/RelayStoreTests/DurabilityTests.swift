@@ -17,6 +17,29 @@ struct DurabilityTests {
         // Savepoint sub-journals (one per grouped submit) would otherwise be temporary files in
         // /var/tmp holding copies of pages.
         #expect(settings.tempStore == 2)
+        #expect(settings.walAutocheckpoint == 1_000, "SQLite's default: the writer copies the log back itself")
+    }
+
+    @Test("with background backfill the writer leaves the log to backfillWAL(), which copies all of it back; the next commit starts it over")
+    func backgroundBackfill() async throws {
+        let inline = try StoreFixture(), background = try StoreFixture(backgroundBackfill: true)
+        #expect(try background.database.writerSettings().walAutocheckpoint == RelayDatabase.inlineBackfillFrames)
+        for _ in 0..<80 {
+            try await inline.submit()
+            try await background.submit()
+        }
+        let inlineLog = try #require(try await inline.database.backfillWAL())
+        let first = try #require(try await background.database.backfillWAL())
+        #expect(first.logFrames > 1_000, "the writer copied the log back itself: \(first.logFrames) pages in it")
+        #expect(inlineLog.logFrames < first.logFrames, "the same writes, copied back by the writer: \(inlineLog.logFrames) pages")
+        #expect(first.backfilledFrames == first.logFrames, "no reader was open: everything is copied")
+        // What was copied is in the database file: a new connection reads every report.
+        let stored = try await background.rawQueue().read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM reports") }
+        #expect(stored == 80)
+        try await background.submit()
+        let next = try #require(try await background.database.backfillWAL())
+        #expect(next.logFrames < first.logFrames / 10, "the log started over: \(next.logFrames) pages")
+        #expect(next.backfilledFrames == next.logFrames)
     }
 
     @Test("no report content is stored in clear: bodies are the sealed envelopes")

@@ -15,9 +15,9 @@ struct StoreFixture {
     /// The fixture's queue limits (three attempts, as in the relay's tests).
     let policy = QueuePolicy(maxAttempts: 3)
 
-    init() throws {
+    init(backgroundBackfill: Bool = false) throws {
         directory = try TemporaryDirectory("store")
-        database = try RelayDatabase(path: directory.file("relay.sqlite"), signer: ReceiptSigner(key: signingKey))
+        database = try RelayDatabase(path: directory.file("relay.sqlite"), signer: ReceiptSigner(key: signingKey), backgroundBackfill: backgroundBackfill)
     }
 
     /// Submits a report routed to `intake` (or not forwarded for `stats_only`); returns its ids.
