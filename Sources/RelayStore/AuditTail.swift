@@ -1,10 +1,11 @@
 import Foundation
 import GRDB
+import NIOConcurrencyHelpers
 import RelayCore
 
-/// The audit tree's right edge held in memory for the length of one write transaction, so that a
-/// group-committed batch appends its entries without reading the log's size or sibling nodes back
-/// for each one.
+/// The audit tree's right edge held in memory for the length of one write transaction, so that
+/// its appends (a group-committed batch, a lease of fifty items) read neither the log's size nor
+/// sibling nodes back for each entry.
 ///
 /// `@unchecked Sendable`: it is created inside a write transaction and used only there, on the
 /// writer's queue; it never outlives the transaction.
@@ -17,7 +18,9 @@ final class AuditTail: @unchecked Sendable {
 
     var state: State
 
-    /// Reads the size and the right edge: O(log n) lookups, once per transaction.
+    init(state: State) { self.state = state }
+
+    /// Reads the size and the right edge: O(log n) lookups.
     init(_ db: Database) throws {
         let size = try AuditLog.size(db)
         var edge: [Int: [UInt8]] = [:]
@@ -43,5 +46,56 @@ final class AuditTail: @unchecked Sendable {
         state.edge[top.level] = top.hash
         state.size += 1
         return (index, nodes)
+    }
+}
+
+/// The right edge kept from one of the writer's transactions to the next, so that a transaction
+/// reads it back only when someone else may have appended meanwhile.
+///
+/// After a commit the edge is kept with the connection's `PRAGMA data_version`, which changes
+/// exactly when another connection (`relayctl`, an operator's `sqlite3`) commits to the file. A
+/// transaction starts from the kept edge only when it finds the same value *and* the log's size
+/// equal to the kept one; anything else, or a rollback, means reading the edge again (O(log n)
+/// point reads). The size is checked because a commit can fail after SQLite's commit hook has
+/// run — a full disk while writing the log — and then the kept edge is ahead of the file
+/// (`FullDiskTests` found exactly that: a gap in the log). Within one transaction every append
+/// goes through the same ``AuditTail``.
+final class AuditTailCache: Sendable {
+    private struct Kept {
+        var state: AuditTail.State
+        var dataVersion: Int
+    }
+
+    private struct Slots {
+        var kept: Kept?
+        /// The tail of the transaction under way, if it has appended.
+        var current: AuditTail?
+    }
+
+    private let slots = NIOLockedValueBox(Slots())
+
+    /// The tail for the transaction under way on the writer; `nil` outside a transaction (each
+    /// statement then commits alone, and appends read the log as they go — so the kept edge is
+    /// dropped, as this connection's own commits do not change its `data_version`). GRDB tells the
+    /// transaction's end to the observer registered here even when the transaction wrote nothing,
+    /// so a tail never outlives its transaction.
+    func tail(_ db: Database) throws -> AuditTail? {
+        guard db.isInsideTransaction else {
+            slots.withLockedValue { $0.kept = nil }
+            return nil
+        }
+        if let current = slots.withLockedValue({ $0.current }) { return current }
+        let version = try Int.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? -1
+        let kept = slots.withLockedValue { $0.kept }
+        let tail = if let kept, kept.dataVersion == version, try AuditLog.size(db) == kept.state.size {
+            AuditTail(state: kept.state)
+        } else {
+            try AuditTail(db)
+        }
+        slots.withLockedValue { $0.current = tail }
+        db.afterNextTransaction(
+            onCommit: { [slots] _ in slots.withLockedValue { $0 = Slots(kept: Kept(state: tail.state, dataVersion: version)) } },
+            onRollback: { [slots] _ in slots.withLockedValue { $0 = Slots() } })
+        return tail
     }
 }

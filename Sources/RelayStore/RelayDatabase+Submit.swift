@@ -136,16 +136,14 @@ extension RelayDatabase {
     /// Writes a batch of submissions in one transaction, each in its own savepoint.
     static func writeBatch(_ pool: DatabasePool, journal: Journal, _ submissions: [NewSubmission]) async throws -> [Result<SubmitOutcome, any Error>] {
         try await pool.write { db in
-            var batch = journal
-            let tail = journal.enabled ? try AuditTail(db) : nil
-            batch.tail = tail
+            let tail = journal.enabled ? try journal.tails.tail(db) : nil
             return submissions.map { submission in
                 // A submission that fails rolls back alone, and so does its part of the tree's edge.
                 let saved = tail?.state
                 let result = Result {
                     var outcome: SubmitOutcome?
                     try db.inSavepoint {
-                        outcome = try submitOne(db, journal: batch, submission)
+                        outcome = try submitOne(db, journal: journal, submission)
                         return .commit
                     }
                     return outcome!

@@ -32,7 +32,7 @@ public final class RelayDatabase: Sendable {
             let pool = try DatabasePool(path: path, configuration: configuration)
             guard try pool.read({ try Migrations.migrator.hasCompletedMigrations($0) }) else { throw StoreError.schemaOutdated }
             self.pool = pool
-            let journal = Journal(signer: signer, enabled: auditLog, tail: nil)
+            let journal = Journal(signer: signer, enabled: auditLog)
             self.journal = journal
             self.committer = GroupCommitter { _ in throw StoreError.readOnly }
             self.backfiller = nil
@@ -69,7 +69,7 @@ public final class RelayDatabase: Sendable {
             self.backfiller = nil
         }
         self.pool = pool
-        let journal = Journal(signer: signer, enabled: auditLog, tail: nil)
+        let journal = Journal(signer: signer, enabled: auditLog)
         self.journal = journal
         self.committer = GroupCommitter { [pool] submissions in try await Self.writeBatch(pool, journal: journal, submissions) }
     }
@@ -228,14 +228,14 @@ public enum StoreError: Error, Sendable, Equatable {
 struct Journal: Sendable {
     let signer: ReceiptSigner
     let enabled: Bool
-    /// The tree's right edge in memory, inside a group-committed batch.
-    var tail: AuditTail?
+    /// The tree's right edge, kept between the writer's transactions.
+    let tails = AuditTailCache()
 
     /// Appends an audit entry; its index, or `nil` when the log is disabled (benchmark only).
     @discardableResult
     func record(_ db: Database, _ event: AuditEvent, at: Date) throws -> Int? {
         guard enabled else { return nil }
-        return try AuditLog.append(db, event, at: at, tail: tail).index
+        return try AuditLog.append(db, event, at: at, tail: tails.tail(db)).index
     }
 
     /// Where a signed receipt is kept: with its centre's receipts, or with an intake's.

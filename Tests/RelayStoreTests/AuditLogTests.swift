@@ -76,6 +76,24 @@ struct AuditLogTests {
         #expect(verified.size == size + 8 * 2, "eight good submissions, two entries each; the four failures left none")
     }
 
+    @Test("the tree's edge kept between transactions is read again once another connection has appended")
+    func edgeAfterAnotherWriter() async throws {
+        let store = try StoreFixture()
+        // A second opening of the same file, as `relayctl` writing beside a running relay.
+        let other = try RelayDatabase(path: store.path, signer: ReceiptSigner(key: store.signingKey))
+        let event = AuditEvent(actor: "local-admin", role: "admin", action: "requeue", details: ["n": 1])
+        for _ in 0..<3 {
+            try await store.submit()
+            _ = try await other.record(event, at: store.clock.now)
+            _ = try await other.record(event, at: store.clock.now)
+        }
+        _ = try await store.lease()
+        try await store.database.checkpoint(origin: "test/log", key: store.signingKey, now: store.clock.now)
+        let verified = try await store.database.verifyAudit(origin: "test/log", keys: [store.signingKey.publicKey])
+        #expect(verified.isValid, "\(verified.problems)")
+        #expect(verified.size == 3 * (2 + 2) + 3, "three submissions of two entries, six appended beside them, three leases")
+    }
+
     @Test("entries hold no personal data")
     func noPersonalData() async throws {
         let store = try StoreFixture()
