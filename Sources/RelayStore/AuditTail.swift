@@ -56,10 +56,10 @@ final class AuditTail: @unchecked Sendable {
 /// exactly when another connection (`relayctl`, an operator's `sqlite3`) commits to the file. A
 /// transaction starts from the kept edge only when it finds the same value *and* the log's size
 /// equal to the kept one; anything else, or a rollback, means reading the edge again (O(log n)
-/// point reads). The size is checked because a commit can fail after SQLite's commit hook has
-/// run — a full disk while writing the log — and then the kept edge is ahead of the file
-/// (`FullDiskTests` found exactly that: a gap in the log). Within one transaction every append
-/// goes through the same ``AuditTail``.
+/// point reads). The size is checked because a commit that fails on a full disk can leave the
+/// kept edge ahead of the file: without the check `FullDiskTests` finds a gap in the log (the
+/// observer is evidently told of a commit SQLite did not complete, or not told of its rollback).
+/// Within one transaction every append goes through the same ``AuditTail``.
 final class AuditTailCache: Sendable {
     private struct Kept {
         var state: AuditTail.State
