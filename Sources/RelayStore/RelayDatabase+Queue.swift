@@ -276,8 +276,11 @@ extension RelayDatabase {
     }
 
     /// A random 128-bit lease token.
+    /// 128 random bits, base64url: two draws from the system's generator (one `getrandom` each),
+    /// not sixteen.
     static func newToken() -> String {
         var generator = SystemRandomNumberGenerator()
-        return Base64URL.encode((0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        let halves: [UInt64] = [generator.next(), generator.next()]
+        return Base64URL.encode(halves.withUnsafeBytes { Array($0) })
     }
 }

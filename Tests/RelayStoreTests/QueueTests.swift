@@ -45,6 +45,7 @@ struct QueueTests {
         #expect(second.deliveryID == first.deliveryID)
         #expect(second.attempts == 2)
         #expect(second.leaseToken != first.leaseToken)
+        #expect(Base64URL.decode(first.leaseToken)?.count == 16 && first.leaseToken.count == 22, "128 random bits, base64url")
         #expect(try await store.status(submitted.report)?.attempts == 2)
         #expect(try await store.ack(first).outcome == .staleLease)
         #expect(try await store.ack(second).outcome == .delivered)
