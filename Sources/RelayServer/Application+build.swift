@@ -56,8 +56,9 @@ public func buildApplication(services: RelayServices, hooks: ListenerHooks = .in
         router: router,
         server: .guardedTLS(policy: policy(services.connections, handshake: true, recorder: recorder)),
         configuration: .init(address: .hostname(configuration.listen.host, port: configuration.listen.port), serverName: "relayd"),
-        services: [ops, CheckpointService(services: services, logger: logger), RateLimitAuditService(services: services, logger: logger),
-                   PurgeService(services: services, logger: logger), WALBackfillService(services: services, logger: logger)],
+        // Services stop in reverse order: the log's last backfill pass comes after the others' last writes.
+        services: [WALBackfillService(services: services, logger: logger), ops, CheckpointService(services: services, logger: logger),
+                   RateLimitAuditService(services: services, logger: logger), PurgeService(services: services, logger: logger)],
         onServerRunning: { channel in await hooks.apiRunning(channel.localAddress?.port ?? 0) },
         logger: logger)
 }

@@ -56,8 +56,9 @@ public final class RelayMetrics: Sendable {
         Counter(label: "relay_tls_handshake_failures_total", dimensions: [("reason", reason)], factory: factory).increment()
     }
 
-    /// The write-ahead log's length after the last backfill pass, and the pages it left there
-    /// (still needed by an open read): a log that stays long means reads held open.
+    /// The write-ahead log's length after the last backfill pass, and the pages it had to leave
+    /// there (an open read still needed them). The length stays as it is while the relay is idle
+    /// (the log starts over at the next write); pages left over pass after pass mean a read held open.
     func walBackfilled(_ progress: RelayDatabase.BackfillProgress) {
         Gauge(label: "relay_store_wal_pages", factory: factory).record(progress.logFrames)
         Gauge(label: "relay_store_wal_pages_not_backfilled", factory: factory).record(progress.logFrames - progress.backfilledFrames)

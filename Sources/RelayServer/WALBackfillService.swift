@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Logging
 import RelayStore
 import ServiceLifecycle
@@ -32,6 +33,11 @@ struct WALBackfillService: Service {
             if let progress = try await services.database.backfillWAL() { services.metrics.walBackfilled(progress) }
             if failing { logger.notice("write-ahead log backfill recovered") }
             return false
+        } catch is CancellationError {
+            return failing
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_INTERRUPT {
+            // Graceful shutdown cancelled the pass; the last pass runs after.
+            return failing
         } catch {
             if !failing { logger.error("write-ahead log backfill failed", metadata: ["relay.error": "\(StoreError.failureReason(error))"]) }
             return true

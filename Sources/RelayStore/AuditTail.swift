@@ -8,7 +8,8 @@ import RelayCore
 /// sibling nodes back for each entry.
 ///
 /// `@unchecked Sendable`: it is created inside a write transaction and used only there, on the
-/// writer's queue; it never outlives the transaction.
+/// writer's queue; what outlives the transaction is a copy of its ``State``, kept by
+/// ``AuditTailCache`` once the commit has succeeded.
 final class AuditTail: @unchecked Sendable {
     struct State {
         var size: Int
@@ -52,50 +53,44 @@ final class AuditTail: @unchecked Sendable {
 /// The right edge kept from one of the writer's transactions to the next, so that a transaction
 /// reads it back only when someone else may have appended meanwhile.
 ///
-/// After a commit the edge is kept with the connection's `PRAGMA data_version`, which changes
-/// exactly when another connection (`relayctl`, an operator's `sqlite3`) commits to the file. A
-/// transaction starts from the kept edge only when it finds the same value *and* the log's size
-/// equal to the kept one; anything else, or a rollback, means reading the edge again (O(log n)
-/// point reads). The size is checked because a commit that fails on a full disk can leave the
-/// kept edge ahead of the file: without the check `FullDiskTests` finds a gap in the log (the
-/// observer is evidently told of a commit SQLite did not complete, or not told of its rollback).
-/// Within one transaction every append goes through the same ``AuditTail``.
+/// ``RelayDatabase/journaledWrite(_:)`` hands a transaction its edge at the start
+/// (``begin(_:)``) and keeps the edge it ends with only once `pool.write` has returned, that is
+/// once the commit has succeeded (``committed(_:dataVersion:)``); any error forgets it
+/// (``forget()``). No transaction observer decides what was committed: when SQLite rolls a
+/// transaction back by itself (`RAISE(ROLLBACK)`, a commit failing on a full disk), GRDB does not
+/// tell observers, and an edge kept on such a signal would sit ahead of the file
+/// (`AuditLogTests` and `FullDiskTests` found that gap).
+///
+/// A transaction starts from the kept edge only when the connection's `PRAGMA data_version` is
+/// the one it was kept with — it changes exactly when another connection (`relayctl`, an
+/// operator's `sqlite3`) commits to the file — and the log's size equals the kept size (a kept
+/// edge from an older commit, stored late, is then simply not used). Otherwise the edge is read
+/// again: O(log n) point reads.
 final class AuditTailCache: Sendable {
     private struct Kept {
         var state: AuditTail.State
         var dataVersion: Int
     }
 
-    private struct Slots {
-        var kept: Kept?
-        /// The tail of the transaction under way, if it has appended.
-        var current: AuditTail?
+    private let kept = NIOLockedValueBox<Kept?>(nil)
+
+    /// The edge for a write transaction starting now on the writer, and the `data_version` to
+    /// keep its final edge with.
+    func begin(_ db: Database) throws -> (tail: AuditTail, dataVersion: Int) {
+        let version = try Int.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? -1
+        if let kept = kept.withLockedValue({ $0 }), kept.dataVersion == version, try AuditLog.size(db) == kept.state.size {
+            return (AuditTail(state: kept.state), version)
+        }
+        return (try AuditTail(db), version)
     }
 
-    private let slots = NIOLockedValueBox(Slots())
+    /// The edge a transaction committed with.
+    func committed(_ state: AuditTail.State, dataVersion: Int) {
+        kept.withLockedValue { $0 = Kept(state: state, dataVersion: dataVersion) }
+    }
 
-    /// The tail for the transaction under way on the writer; `nil` outside a transaction (each
-    /// statement then commits alone, and appends read the log as they go — so the kept edge is
-    /// dropped, as this connection's own commits do not change its `data_version`). GRDB tells the
-    /// transaction's end to the observer registered here even when the transaction wrote nothing,
-    /// so a tail never outlives its transaction.
-    func tail(_ db: Database) throws -> AuditTail? {
-        guard db.isInsideTransaction else {
-            slots.withLockedValue { $0.kept = nil }
-            return nil
-        }
-        if let current = slots.withLockedValue({ $0.current }) { return current }
-        let version = try Int.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? -1
-        let kept = slots.withLockedValue { $0.kept }
-        let tail = if let kept, kept.dataVersion == version, try AuditLog.size(db) == kept.state.size {
-            AuditTail(state: kept.state)
-        } else {
-            try AuditTail(db)
-        }
-        slots.withLockedValue { $0.current = tail }
-        db.afterNextTransaction(
-            onCommit: { [slots] _ in slots.withLockedValue { $0 = Slots(kept: Kept(state: tail.state, dataVersion: version)) } },
-            onRollback: { [slots] _ in slots.withLockedValue { $0 = Slots() } })
-        return tail
+    /// Forgets the kept edge: the next transaction reads it again.
+    func forget() {
+        kept.withLockedValue { $0 = nil }
     }
 }

@@ -37,8 +37,7 @@ extension RelayDatabase {
 
     /// Returns a dead-lettered item to its queue with its attempts reset; audited.
     public func requeue(deliveryID: String, actor: AuditActor, now: Date) async throws {
-        let journal = self.journal
-        try await pool.write { db in
+        try await journaledWrite { db, journal in
             guard let delivery = try StoredDelivery.fetch(db, deliveryID: deliveryID) else { throw StoreError.unknownDelivery }
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM delivery_bodies WHERE delivery_id = ?", arguments: [deliveryID]) == true else {
                 throw StoreError.bodyPurged

@@ -49,14 +49,12 @@ extension RelayDatabase {
     /// Appends one event on its own (auditor reads, refused certificates, unknown principals).
     @discardableResult
     public func record(_ event: AuditEvent, at: Date) async throws -> Int? {
-        let journal = self.journal
-        return try await pool.write { db in try journal.record(db, event, at: at) }
+        return try await journaledWrite { db, journal in try journal.record(db, event, at: at) }
     }
 
     /// Appends many events in one transaction (bulk loads, benchmarks).
     public func record(_ events: [AuditEvent], at: Date) async throws {
-        let journal = self.journal
-        try await pool.write { db in
+        try await journaledWrite { db, journal in
             for event in events { try journal.record(db, event, at: at) }
         }
     }

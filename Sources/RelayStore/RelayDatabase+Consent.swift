@@ -77,8 +77,7 @@ extension RelayDatabase {
     /// `context` was read (the caller prepares again).
     public func changeConsent(_ context: ConsentChangeContext, centreID: String, to consent: Consent, plan: ConsentChangePlan,
                               delivery: NewDelivery?, now: Date) async throws -> ReportStatus {
-        let journal = self.journal
-        return try await pool.write { db in
+        return try await journaledWrite { db, journal in
             let id = context.reportID.lowercasedString
             guard let current = try String.fetchOne(db.cachedStatement(sql: "SELECT status FROM reports WHERE report_id = ? AND centre_id = ?"),
                                                     arguments: [id, centreID]), current == context.status.rawValue else {

@@ -69,8 +69,7 @@ extension RelayDatabase {
         let selection = try await pool.read { db in try PurgeSelection(db, cutoffs) }
         guard !dryRun, !selection.isEmpty else { return selection.counts }
         try await afterSelection?()
-        let journal = self.journal
-        var counts: PurgeCounts = try await pool.write { db in
+        var counts: PurgeCounts = try await journaledWrite { db, journal in
             var due = selection
             try due.retain(originals: { try PurgeSelection.originalDue(db, $0, cutoffs) }, views: { try PurgeSelection.viewDue(db, $0, cutoffs) })
             let counts = due.counts, originals = due.originals, views = due.views

@@ -103,8 +103,7 @@ extension RelayDatabase {
     /// Leases up to `max` items of `intakeID`'s queue for `duration`: high risk first, then oldest.
     /// Expired leases and elapsed nack delays are first returned to the queue (or dead-lettered).
     public func lease(intakeID: String, max: Int, duration: TimeInterval, now: Date, policy: QueuePolicy) async throws -> [LeasedItem] {
-        let journal = self.journal
-        return try await pool.write { db in
+        return try await journaledWrite { db, journal in
             try Self.reclaim(db, intakeID: intakeID, now: now, policy: policy, journal: journal)
             let rows = try Row.fetchAll(db.cachedStatement(sql: Self.readyItemsSQL), arguments: [intakeID, max])
             let expires = now.addingTimeInterval(duration)
@@ -203,8 +202,7 @@ extension RelayDatabase {
     /// Acknowledges leased items. An ack of an item already delivered with its last token returns
     /// the same receipt; any other token is stale.
     public func ack(intakeID: String, acks: [AckRequest], now: Date, policy: QueuePolicy) async throws -> [AckResult] {
-        let journal = self.journal
-        return try await pool.write { db in
+        return try await journaledWrite { db, journal in
             try acks.map { try Self.ackOne(db, intakeID: intakeID, ack: $0, now: now, policy: policy, journal: journal) }
         }
     }
@@ -247,8 +245,7 @@ extension RelayDatabase {
 
     /// Hands a leased item back: at once, or hidden for `retryAfter` seconds.
     public func nack(intakeID: String, deliveryID: String, leaseToken: String, retryAfter: TimeInterval, now: Date, policy: QueuePolicy) async throws {
-        let journal = self.journal
-        try await pool.write { db in
+        try await journaledWrite { db, journal in
             guard let delivery = try StoredDelivery.fetch(db, deliveryID: deliveryID, intakeID: intakeID) else { throw StoreError.unknownDelivery }
             let action = policy.lifecycle.on(.nack(token: leaseToken, delay: retryAfter), item: delivery.lifecycle, now: now)
             try Self.carryOut(action, on: delivery, db, now: now, journal: journal, actor: .intake(intakeID))
@@ -257,8 +254,7 @@ extension RelayDatabase {
 
     /// Extends a current lease to `now + duration`.
     public func extend(intakeID: String, deliveryID: String, leaseToken: String, duration: TimeInterval, now: Date, policy: QueuePolicy) async throws -> Date {
-        let journal = self.journal
-        return try await pool.write { db in
+        return try await journaledWrite { db, journal in
             guard let delivery = try StoredDelivery.fetch(db, deliveryID: deliveryID, intakeID: intakeID) else { throw StoreError.unknownDelivery }
             switch policy.lifecycle.on(.extend(token: leaseToken, until: now.addingTimeInterval(duration)), item: delivery.lifecycle, now: now) {
             case .extend(let until):

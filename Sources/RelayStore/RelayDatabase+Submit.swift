@@ -135,8 +135,8 @@ extension RelayDatabase {
 
     /// Writes a batch of submissions in one transaction, each in its own savepoint.
     static func writeBatch(_ pool: DatabasePool, journal: Journal, _ submissions: [NewSubmission]) async throws -> [Result<SubmitOutcome, any Error>] {
-        try await pool.write { db in
-            let tail = journal.enabled ? try journal.tails.tail(db) : nil
+        try await journaledWrite(pool, journal) { db, journal in
+            let tail = journal.tail
             return submissions.map { submission in
                 // A submission that fails rolls back alone, and so does its part of the tree's edge.
                 let saved = tail?.state

@@ -106,8 +106,7 @@ extension RelayDatabase {
     /// Checks, in order: the intake received the report; a known update id is a retry (the same
     /// body) or a conflict; the report's consent still admits this status.
     public func postUpdate(_ update: NewCaseUpdate) async throws -> CaseUpdateOutcome {
-        let journal = self.journal
-        return try await pool.write { db in
+        return try await journaledWrite { db, journal in
             let reportID = update.reportID.lowercasedString, updateID = update.updateID.lowercasedString
             guard let target = try Self.updateTarget(db, reportID: reportID, intakeID: update.intakeID) else { return .notFound }
             if let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT report_id, intake_id, request_sha256, receipt FROM case_updates WHERE update_id = ?"),
@@ -155,8 +154,7 @@ extension RelayDatabase {
     /// Marks a centre's updates seen, issuing one `update_seen` receipt per update for the intake
     /// (a repeated ack answers with the same receipt). Ids the centre does not own are `unknown`.
     public func ackUpdates(centreID: String, updateIDs: [UUID], now: Date) async throws -> [UpdateAckResult] {
-        let journal = self.journal
-        return try await pool.write { db in
+        return try await journaledWrite { db, journal in
             try updateIDs.map { id in
                 let updateID = id.lowercasedString
                 guard let row = try Row.fetchOne(db.cachedStatement(sql: """

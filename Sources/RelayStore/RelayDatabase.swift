@@ -62,7 +62,8 @@ public final class RelayDatabase: Sendable {
         try Migrations.migrator.migrate(pool)
         if backgroundBackfill {
             var backfill = Configuration()
-            // A checkpoint syncs the log before copying it and the database file after; FULL as the writer.
+            // A checkpoint syncs the log before copying and the database file after (in WAL mode
+            // under NORMAL too); FULL, as the writer, so that nothing about syncing differs.
             backfill.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             self.backfiller = try DatabaseQueue(path: path, configuration: backfill)
         } else {
@@ -72,6 +73,31 @@ public final class RelayDatabase: Sendable {
         let journal = Journal(signer: signer, enabled: auditLog)
         self.journal = journal
         self.committer = GroupCommitter { [pool] submissions in try await Self.writeBatch(pool, journal: journal, submissions) }
+    }
+
+    /// A write transaction that may append to the audit log: `body` gets the journal with the
+    /// tree's right edge for this transaction. The edge it ends with is kept for the next such
+    /// transaction only after the commit has returned; any error forgets it (``AuditTailCache``).
+    func journaledWrite<T: Sendable>(_ body: @escaping @Sendable (Database, Journal) throws -> T) async throws -> T {
+        try await Self.journaledWrite(pool, journal, body)
+    }
+
+    /// ``journaledWrite(_:)`` for callers that hold the pool and journal, not the database.
+    static func journaledWrite<T: Sendable>(_ pool: DatabasePool, _ journal: Journal,
+                                            _ body: @escaping @Sendable (Database, Journal) throws -> T) async throws -> T {
+        do {
+            let (value, edge, version) = try await pool.write { db -> (T, AuditTail.State?, Int) in
+                var scoped = journal
+                var version = 0
+                if journal.enabled { (scoped.tail, version) = try journal.tails.begin(db) }
+                return (try body(db, scoped), scoped.tail?.state, version)
+            }
+            if let edge { journal.tails.committed(edge, dataVersion: version) }
+            return value
+        } catch {
+            journal.tails.forget()
+            throw error
+        }
     }
 
     /// The database file is created (or set) mode 0600 before SQLite opens it, whatever the
@@ -230,12 +256,14 @@ struct Journal: Sendable {
     let enabled: Bool
     /// The tree's right edge, kept between the writer's transactions.
     let tails = AuditTailCache()
+    /// The edge of the transaction under way (set by ``RelayDatabase/journaledWrite(_:)``).
+    var tail: AuditTail?
 
     /// Appends an audit entry; its index, or `nil` when the log is disabled (benchmark only).
     @discardableResult
     func record(_ db: Database, _ event: AuditEvent, at: Date) throws -> Int? {
         guard enabled else { return nil }
-        return try AuditLog.append(db, event, at: at, tail: tails.tail(db)).index
+        return try AuditLog.append(db, event, at: at, tail: tail).index
     }
 
     /// Where a signed receipt is kept: with its centre's receipts, or with an intake's.

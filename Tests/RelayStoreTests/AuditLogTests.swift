@@ -94,6 +94,26 @@ struct AuditLogTests {
         #expect(verified.size == 3 * (2 + 2) + 3, "three submissions of two entries, six appended beside them, three leases")
     }
 
+    @Test("a transaction SQLite rolls back by itself after an append leaves no gap: the next transaction appends where the log ends")
+    func edgeAfterAutomaticRollback() async throws {
+        let store = try StoreFixture()
+        try await store.submit()
+        let item = try #require(try await store.lease().first)
+        // RAISE(ROLLBACK) ends the whole transaction inside SQLite, as a commit failing on a full
+        // disk does: the ack has appended its entry by the time its receipt is refused.
+        try await store.rawQueue().write { db in
+            try db.execute(sql: "CREATE TRIGGER fail_delivered BEFORE INSERT ON receipts WHEN NEW.type = 'delivered' BEGIN SELECT RAISE(ROLLBACK, 'forced'); END")
+        }
+        let size = try await store.database.auditSize()
+        await #expect(throws: (any Error).self) { try await store.ack(item) }
+        #expect(try await store.database.auditSize() == size)
+        try await store.submit()
+        try await store.database.checkpoint(origin: "test/log", key: store.signingKey, now: store.clock.now)
+        let verified = try await store.database.verifyAudit(origin: "test/log", keys: [store.signingKey.publicKey])
+        #expect(verified.isValid, "\(verified.problems)")
+        #expect(verified.size == size + 2)
+    }
+
     @Test("entries hold no personal data")
     func noPersonalData() async throws {
         let store = try StoreFixture()

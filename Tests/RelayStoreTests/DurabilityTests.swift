@@ -33,8 +33,11 @@ struct DurabilityTests {
         #expect(first.logFrames > 1_000, "the writer copied the log back itself: \(first.logFrames) pages in it")
         #expect(inlineLog.logFrames < first.logFrames, "the same writes, copied back by the writer: \(inlineLog.logFrames) pages")
         #expect(first.backfilledFrames == first.logFrames, "no reader was open: everything is copied")
-        // What was copied is in the database file: a new connection reads every report.
-        let stored = try await background.rawQueue().read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM reports") }
+        // What was copied is in the database file itself: a copy of the file without its -wal
+        // holds every report.
+        let copy = background.directory.file("copy.sqlite")
+        try FileManager.default.copyItem(atPath: background.path, toPath: copy)
+        let stored = try await DatabaseQueue(path: copy).read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM reports") }
         #expect(stored == 80)
         try await background.submit()
         let next = try #require(try await background.database.backfillWAL())
