@@ -10,20 +10,15 @@ enum AuditLog {
         try Int.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(idx) + 1, 0) FROM audit_entries")) ?? 0
     }
 
-    /// Appends one entry and the perfect-subtree nodes it completes: O(log n). With `tail` (a
-    /// batch's transaction) the size and siblings come from memory instead of the database.
+    /// Appends one entry and the perfect-subtree nodes it completes: O(log n). The size and the
+    /// siblings come from the transaction's `tail`, not from the database.
     @discardableResult
-    static func append(_ db: Database, _ event: AuditEvent, at: Date, tail: AuditTail? = nil) throws -> AuditEntry {
+    static func append(_ db: Database, _ event: AuditEvent, at: Date, tail: AuditTail) throws -> AuditEntry {
         // The leaf is hashed from the time as stored (whole milliseconds), so that it can be recomputed.
         let at = RelayDatabase.date(RelayDatabase.millis(at))
-        var entry = AuditEntry(index: try tail?.state.size ?? size(db), at: at, event: event)
-        let leafHash = entry.leafHash
-        var created: [(level: Int, index: Int, hash: [UInt8])]
-        if let tail {
-            (entry.index, created) = try tail.append(leafHash: leafHash)
-        } else {
-            created = try MerkleTree.nodesCreated(appendingLeaf: entry.index, hash: leafHash, lookup: lookup(db))
-        }
+        var entry = AuditEntry(index: tail.state.size, at: at, event: event)
+        let created: [(level: Int, index: Int, hash: [UInt8])]
+        (entry.index, created) = try tail.append(leafHash: entry.leafHash)
         try db.cachedStatement(sql: """
             INSERT INTO audit_entries (idx, at, actor, role, action, report_id, delivery_id, details, report_seq)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT seq FROM reports WHERE report_id = ?6))

@@ -271,9 +271,8 @@ extension RelayDatabase {
         }
     }
 
-    /// A random 128-bit lease token.
-    /// 128 random bits, base64url: two draws from the system's generator (one `getrandom` each),
-    /// not sixteen.
+    /// A random 128-bit lease token, base64url: two draws from the system's generator (one
+    /// `getrandom` each), not sixteen.
     static func newToken() -> String {
         var generator = SystemRandomNumberGenerator()
         let halves: [UInt64] = [generator.next(), generator.next()]

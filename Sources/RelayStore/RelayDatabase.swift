@@ -263,6 +263,7 @@ struct Journal: Sendable {
     @discardableResult
     func record(_ db: Database, _ event: AuditEvent, at: Date) throws -> Int? {
         guard enabled else { return nil }
+        guard let tail else { preconditionFailure("audit entries are appended inside journaledWrite, which sets the tail") }
         return try AuditLog.append(db, event, at: at, tail: tail).index
     }
 
