@@ -9,7 +9,8 @@ import RelayCore
 /// Leader and followers, without a background task: the first submitter to find no leader leads
 /// and writes everything queued in one transaction; the others wait. When the leader's own
 /// submission is done it hands leadership to the first one still waiting, so no caller serves
-/// others for long. Each submission runs in its own savepoint: one that fails rolls back alone.
+/// others for long. In a batch of several, each submission runs in its own savepoint: one that
+/// fails rolls back alone.
 final class GroupCommitter: Sendable {
     /// Most submissions in one transaction.
     static let maxBatch = 128

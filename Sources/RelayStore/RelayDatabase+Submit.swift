@@ -133,9 +133,18 @@ extension RelayDatabase {
     /// (transactions, submissions) committed by group commit so far.
     public var groupCommitCounts: (batches: Int, submissions: Int) { committer.counts }
 
-    /// Writes a batch of submissions in one transaction, each in its own savepoint.
+    /// Writes a batch of submissions in one transaction, each in its own savepoint. A batch of one
+    /// (every batch on a single connection) needs none: if it fails, the whole transaction rolls
+    /// back and the error fails that one submission, which is what its savepoint would have done,
+    /// without preparing and running two more statements.
     static func writeBatch(_ pool: DatabasePool, journal: Journal, _ submissions: [NewSubmission]) async throws -> [Result<SubmitOutcome, any Error>] {
-        try await journaledWrite(pool, journal) { db, journal in
+        if let only = submissions.first, submissions.count == 1 {
+            let outcome: SubmitOutcome = try await journaledWrite(pool, journal) { db, journal in
+                try Self.submitOne(db, journal: journal, only)
+            }
+            return [.success(outcome)]
+        }
+        return try await journaledWrite(pool, journal) { db, journal in
             let tail = journal.tail
             return submissions.map { submission in
                 // A submission that fails rolls back alone, and so does its part of the tree's edge.
@@ -176,6 +185,7 @@ extension RelayDatabase {
                 facts.types.joined(separator: ","), Self.millis(facts.occurredAt), Self.millis(submission.acceptedAt),
                 facts.centreReference,
             ])
+        let seq = db.lastInsertedRowID
         try db.cachedStatement(sql: "INSERT INTO report_originals (report_id, envelope) VALUES (?, ?)").execute(
                        arguments: [reportID, submission.originalEnvelope])
         if let pseudonym = submission.pseudonym {
@@ -201,8 +211,8 @@ extension RelayDatabase {
         try Self.recordConsent(db, journal: journal, reportID: reportID, actor: centre, from: nil, to: consent,
                                effect: "recorded", at: submission.acceptedAt)
         let acceptance = Acceptance(reportID: submission.reportID, status: status, acceptedAt: submission.acceptedAt, receipt: receipt)
-        try db.cachedStatement(sql: "UPDATE reports SET acceptance = ? WHERE report_id = ?")
-            .execute(arguments: [acceptance.jsonValue.canonicalString, reportID])
+        try db.cachedStatement(sql: "UPDATE reports SET acceptance = ? WHERE seq = ?")
+            .execute(arguments: [acceptance.jsonValue.canonicalString, seq])
         return .created(acceptance)
     }
 
