@@ -28,7 +28,7 @@ struct Serve: AsyncParsableCommand {
         // (configuration errors aside) comes out in it.
         let format = (try? RelayConfiguration.load(path: config).logFormat) ?? .text
         LoggingSystem.bootstrap { label -> any LogHandler in
-            format == .json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+            RelayLogHandler(label: label, format: format)
         }
         var logger = Logger(label: "relayd")
         logger.logLevel = logLevel
