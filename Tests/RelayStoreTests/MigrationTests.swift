@@ -42,4 +42,75 @@ struct MigrationTests {
         // A read-only opening now finds nothing left to migrate.
         _ = try RelayDatabase(path: path, signer: ReceiptSigner(key: Curve25519.Signing.PrivateKey()), readOnly: true)
     }
+
+    @Test("v8 moves the sealed bodies out of WITHOUT ROWID tables: every body reads back byte for byte, leases carry them, keys and cascades hold")
+    func sealedBodiesToRowidTables() async throws {
+        let directory = try TemporaryDirectory("migration-v8")
+        let path = directory.file("relay.sqlite")
+        let reports = (0..<40).map { _ in UUID() }
+        let deliveries = reports.map { _ in UUID.timeOrdered() }
+        // Bodies of several sizes, all past a page, with non-ASCII text: the copy must be exact.
+        let original = reports.indices.map { "{\"ciphertext\":\"" + String(repeating: "é\($0)", count: 1500 + $0 * 97) + "\"}" }
+        let view = reports.indices.map { "{\"view\":\"" + String(repeating: "ł\($0)", count: 1200 + $0 * 89) + "\"}" }
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try Migrations.migrator.migrate(queue, upTo: "v7-stats-by-month")
+            try await queue.write { db in
+                for (index, reportID) in reports.enumerated() {
+                    let id = reportID.lowercasedString, deliveryID = deliveries[index].lowercasedString
+                    try db.execute(sql: """
+                        INSERT INTO reports (report_id, centre_id, envelope_sha256, status, consent_level, share_demographics, intake_id, risk,
+                                             borough, police_force_area, strands, communities, types, occurred_at, accepted_at, acceptance)
+                        VALUES (?, 'centre-a', ?, 'queued', 'anonymous', 0, 'intake-a', 'standard', NULL, NULL, 'race', '', 'verbal_abuse',
+                                1790000000000, 1790000100000, '{}')
+                        """, arguments: [id, String(repeating: "a", count: 64)])
+                    try db.execute(sql: "INSERT INTO report_originals (report_id, envelope) VALUES (?, ?)", arguments: [id, original[index]])
+                    try db.execute(sql: """
+                        INSERT INTO deliveries (delivery_id, report_id, intake_id, kind, state, priority, visible_at, payload_sha256)
+                        VALUES (?, ?, 'intake-a', 'report', 'queued', 1, 1790000100000, ?)
+                        """, arguments: [deliveryID, id, String(repeating: "b", count: 64)])
+                    try db.execute(sql: "INSERT INTO delivery_bodies (delivery_id, envelope) VALUES (?, ?)", arguments: [deliveryID, view[index]])
+                }
+            }
+        }
+        let database = try RelayDatabase(path: path, signer: ReceiptSigner(key: Curve25519.Signing.PrivateKey()))
+        let queue = try DatabaseQueue(path: path)
+        try await queue.read { db in
+            for table in ["report_originals", "delivery_bodies"] {
+                let sql = try #require(try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", arguments: [table]))
+                #expect(!sql.uppercased().contains("WITHOUT ROWID"), "\(table): \(sql)")
+            }
+            #expect(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE name LIKE '%_v8'").isEmpty)
+            for (index, reportID) in reports.enumerated() {
+                #expect(try String.fetchOne(db, sql: "SELECT envelope FROM report_originals WHERE report_id = ?", arguments: [reportID.lowercasedString]) == original[index])
+            }
+            #expect(try String.fetchAll(db, sql: "PRAGMA integrity_check") == ["ok"])
+            #expect(try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").isEmpty)
+        }
+        // The queue hands out the bodies as they were stored, oldest first.
+        let leased = try await database.lease(intakeID: "intake-a", max: 50, duration: 60, now: Date(timeIntervalSince1970: 1_790_000_200),
+                                              policy: QueuePolicy(maxAttempts: 5))
+        #expect(leased.map(\.deliveryID) == deliveries.map(\.lowercasedString))
+        #expect(leased.map(\.envelope) == view)
+        // Keys and cascades are those of v1: a second body for a report is refused, and a report's
+        // row takes its original with it.
+        try await queue.write { db in
+            #expect(throws: DatabaseError.self) {
+                try db.execute(sql: "INSERT INTO report_originals (report_id, envelope) VALUES (?, 'x')", arguments: [reports[0].lowercasedString])
+            }
+            #expect(throws: DatabaseError.self) {
+                try db.execute(sql: "INSERT INTO delivery_bodies (delivery_id, envelope) VALUES (?, 'x')", arguments: [UUID().lowercasedString])
+            }
+        }
+        try await queue.write { db in
+            // A delivery's body keeps its row: the foreign key refuses the delivery's deletion first.
+            #expect(throws: DatabaseError.self) {
+                try db.execute(sql: "DELETE FROM deliveries WHERE delivery_id = ?", arguments: [deliveries[1].lowercasedString])
+            }
+            try db.execute(sql: "DELETE FROM delivery_bodies WHERE delivery_id = ?", arguments: [deliveries[1].lowercasedString])
+            try db.execute(sql: "DELETE FROM deliveries WHERE delivery_id = ?", arguments: [deliveries[1].lowercasedString])
+            try db.execute(sql: "DELETE FROM reports WHERE report_id = ?", arguments: [reports[1].lowercasedString])
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM report_originals WHERE report_id = ?", arguments: [reports[1].lowercasedString]) == 0)
+        }
+    }
 }
