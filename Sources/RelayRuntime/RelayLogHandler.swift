@@ -9,7 +9,8 @@ import RelayCore
 /// - `json`, one object per line for log shippers: `{"ts", "level", "logger", "message",
 ///   ...metadata}`, metadata values written as strings.
 ///
-/// Like every log line of the relay, they carry ids, counts and reasons, never content.
+/// Like every log line of the relay, they carry ids, counts and reasons, never content; an error
+/// passed to the logger (`error:`) is not written, as its description could carry content.
 ///
 /// Metadata is rendered only for a line that is written. `StreamLogHandler` renders its metadata
 /// into a string whenever the metadata changes, and the HTTP server sets a request id (and the
@@ -33,7 +34,9 @@ public struct RelayLogHandler: LogHandler {
 
     public func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String,
                     file: String, function: String, line: UInt) {
-        FileHandle.standardError.write(Data(formatted(level: level, message: message, metadata: explicit, source: source).utf8))
+        // Never `write(_:)`, which traps on an error: a full disk or a closed pipe must not stop
+        // the relay because a log line could not be written.
+        try? FileHandle.standardError.write(contentsOf: Data(formatted(level: level, message: message, metadata: explicit, source: source).utf8))
     }
 
     /// One line, with its newline: the handler's metadata and the call's (which wins).

@@ -233,10 +233,12 @@ enum Migrations {
             // pages where three hold the row (`.stats` on a lease of 50 items: 1,086 page reads,
             // 193 after). In ordinary tables the B-tree is keyed by the row number, the id lives in
             // a small unique index, and a body's overflow pages are read only when it is asked for.
-            // Same names and columns: no query changes. Rows are copied in key order, once.
+            // Same names and columns: no query changes. Rows are copied in key order, once. (An
+            // ordinary table's text primary key would take NULLs, which WITHOUT ROWID refused:
+            // hence NOT NULL.)
             try db.execute(sql: """
                 CREATE TABLE report_originals_v8 (
-                    report_id TEXT PRIMARY KEY REFERENCES reports(report_id) ON DELETE CASCADE,
+                    report_id TEXT NOT NULL PRIMARY KEY REFERENCES reports(report_id) ON DELETE CASCADE,
                     envelope TEXT NOT NULL
                 );
                 INSERT INTO report_originals_v8 (report_id, envelope) SELECT report_id, envelope FROM report_originals;
@@ -244,7 +246,7 @@ enum Migrations {
                 ALTER TABLE report_originals_v8 RENAME TO report_originals;
 
                 CREATE TABLE delivery_bodies_v8 (
-                    delivery_id TEXT PRIMARY KEY REFERENCES deliveries(delivery_id),
+                    delivery_id TEXT NOT NULL PRIMARY KEY REFERENCES deliveries(delivery_id),
                     envelope TEXT NOT NULL
                 );
                 INSERT INTO delivery_bodies_v8 (delivery_id, envelope) SELECT delivery_id, envelope FROM delivery_bodies;

@@ -135,8 +135,10 @@ extension RelayDatabase {
 
     /// Writes a batch of submissions in one transaction, each in its own savepoint. A batch of one
     /// (every batch on a single connection) needs none: if it fails, the whole transaction rolls
-    /// back and the error fails that one submission, which is what its savepoint would have done,
-    /// without preparing and running two more statements.
+    /// back and the error fails that one submission, leaving what its savepoint would have left
+    /// (nothing), without preparing and running two more statements. The error it fails with is
+    /// the statement's own, also where SQLite rolled the transaction back by itself (a full disk),
+    /// where a batch of several reports the commit's.
     static func writeBatch(_ pool: DatabasePool, journal: Journal, _ submissions: [NewSubmission]) async throws -> [Result<SubmitOutcome, any Error>] {
         if let only = submissions.first, submissions.count == 1 {
             let outcome: SubmitOutcome = try await journaledWrite(pool, journal) { db, journal in

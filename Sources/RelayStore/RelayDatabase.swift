@@ -59,7 +59,14 @@ public final class RelayDatabase: Sendable {
             try db.execute(sql: "PRAGMA synchronous = FULL")
             if backgroundBackfill { try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.inlineBackfillFrames)") }
         }
+        let migrating = try pool.read { try !Migrations.migrator.hasCompletedMigrations($0) }
         try Migrations.migrator.migrate(pool)
+        if migrating {
+            // A migration that rewrote tables (v8 copies every sealed body) leaves the write-ahead
+            // log as long as what it wrote, and SQLite reuses the file without shrinking it: copy
+            // it into the database now, while nothing else has the file open, and truncate it.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        }
         if backgroundBackfill {
             var backfill = Configuration()
             // A checkpoint syncs the log before copying and the database file after (in WAL mode

@@ -5,7 +5,7 @@ import Testing
 
 /// The built relayd's log lines: with `log.format: json` one JSON object per line for log
 /// shippers, with `text` one line per event; no line holds report content, whatever the traffic.
-@Suite("JSON log lines (built relayd)", .serialized)
+@Suite("Log lines, text and JSON (built relayd)", .serialized)
 struct JSONLogTests {
     @Test("every line is a JSON object with ts, level, logger and message; no report content anywhere")
     func jsonLines() async throws {

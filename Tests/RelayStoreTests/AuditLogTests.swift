@@ -114,6 +114,26 @@ struct AuditLogTests {
         #expect(verified.size == size + 2)
     }
 
+    @Test("a lone submission that fails after its audit entry (no savepoint) leaves neither; the next appends where the log ends")
+    func loneSubmissionFailsAfterAppend() async throws {
+        let store = try StoreFixture()
+        try await store.submit()
+        // The consent event is written after the submission's entry and receipt: refusing it fails
+        // the submission with one entry already appended in its transaction.
+        try await store.rawQueue().write { db in
+            try db.execute(sql: "CREATE TRIGGER fail_consent BEFORE INSERT ON consent_events BEGIN SELECT RAISE(ABORT, 'forced'); END")
+        }
+        let size = try await store.database.auditSize()
+        await #expect(throws: (any Error).self) { try await store.submit() }
+        #expect(try await store.database.auditSize() == size)
+        try await store.rawQueue().write { db in try db.execute(sql: "DROP TRIGGER fail_consent") }
+        try await store.submit()
+        try await store.database.checkpoint(origin: "test/log", key: store.signingKey, now: store.clock.now)
+        let verified = try await store.database.verifyAudit(origin: "test/log", keys: [store.signingKey.publicKey])
+        #expect(verified.isValid, "\(verified.problems)")
+        #expect(verified.size == size + 2, "the next submission's entry and its consent's")
+    }
+
     @Test("entries hold no personal data")
     func noPersonalData() async throws {
         let store = try StoreFixture()

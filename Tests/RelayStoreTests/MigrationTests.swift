@@ -74,6 +74,9 @@ struct MigrationTests {
             }
         }
         let database = try RelayDatabase(path: path, signer: ReceiptSigner(key: Curve25519.Signing.PrivateKey()))
+        // The copy went through the write-ahead log; relayd truncates the log after migrating.
+        let walBytes = try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int
+        #expect(walBytes == 0, "the write-ahead log after the migration: \(walBytes ?? -1) bytes")
         let queue = try DatabaseQueue(path: path)
         try await queue.read { db in
             for table in ["report_originals", "delivery_bodies"] {
@@ -92,15 +95,20 @@ struct MigrationTests {
                                               policy: QueuePolicy(maxAttempts: 5))
         #expect(leased.map(\.deliveryID) == deliveries.map(\.lowercasedString))
         #expect(leased.map(\.envelope) == view)
-        // Keys and cascades are those of v1: a second body for a report is refused, and a report's
-        // row takes its original with it.
+        // Keys and cascades are those of v1: a second body for a report or a delivery is refused,
+        // so is a body without an id or for no delivery, and a report's row takes its original with it.
         try await queue.write { db in
             #expect(throws: DatabaseError.self) {
                 try db.execute(sql: "INSERT INTO report_originals (report_id, envelope) VALUES (?, 'x')", arguments: [reports[0].lowercasedString])
             }
             #expect(throws: DatabaseError.self) {
+                try db.execute(sql: "INSERT INTO delivery_bodies (delivery_id, envelope) VALUES (?, 'x')", arguments: [deliveries[0].lowercasedString])
+            }
+            #expect(throws: DatabaseError.self) {
                 try db.execute(sql: "INSERT INTO delivery_bodies (delivery_id, envelope) VALUES (?, 'x')", arguments: [UUID().lowercasedString])
             }
+            #expect(throws: DatabaseError.self) { try db.execute(sql: "INSERT INTO report_originals (report_id, envelope) VALUES (NULL, 'x')") }
+            #expect(throws: DatabaseError.self) { try db.execute(sql: "INSERT INTO delivery_bodies (delivery_id, envelope) VALUES (NULL, 'x')") }
         }
         try await queue.write { db in
             // A delivery's body keeps its row: the foreign key refuses the delivery's deletion first.
