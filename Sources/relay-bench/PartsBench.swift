@@ -10,7 +10,7 @@ import RelayStore
 /// `RelayApplication.submit` runs, called directly; HTTP and TLS are not in them.
 struct PartsBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "parts", abstract: "CPU per step of a submit: read, open, validate, police view, seal, sign, store commit.")
+        commandName: "parts", abstract: "CPU per step of a submit (read, open, validate, police view, seal, sign, store commit), and of lease + ack in the store.")
 
     @Option(help: "Distinct reports (each step runs once per report per round).") var reports = 1000
     @Option(help: "Rounds; the summary gives medians.") var rounds = 5
@@ -24,7 +24,7 @@ struct PartsBenchmark: AsyncParsableCommand {
         print("relay-bench parts: \(reports) distinct sealed reports of \(bodies[0].count) bytes; CPU µs per report, release build expected")
         var table: [String: [Double]] = [:]
         let steps = ["read request", "open envelope", "validate report", "pseudonym", "police view + scrub", "seal view", "sign receipt"]
-        let order = steps + ["store commit, 1 writer", "store commit, 8 writers", "cryptography alone"]
+        let order = steps + ["store commit, 1 writer", "store commit, 8 writers", "lease + ack, per item", "cryptography alone"]
         for round in 1...rounds {
             var requests: [(UUID, Envelope, [UInt8])] = []
             table["read request", default: []].append(measure(bodies.count) { index in
@@ -99,6 +99,21 @@ struct PartsBenchmark: AsyncParsableCommand {
                     try await group.waitForAll()
                 }
                 table["store commit, \(writers) writer\(writers == 1 ? "" : "s")", default: []].append((cpuSeconds() - start) / Double(bodies.count) * 1e6)
+                guard writers == 8 else { continue }
+                // The intake's side on the same store, without HTTP: lease pages of 50 and
+                // acknowledge each page, until the queue is empty.
+                let policy = QueuePolicy(maxAttempts: 5)
+                let leaseStart = cpuSeconds()
+                var delivered = 0
+                while true {
+                    let page = try await database.lease(intakeID: "met-intake", max: 50, duration: 300, now: Date(), policy: policy)
+                    if page.isEmpty { break }
+                    let results = try await database.ack(intakeID: "met-intake", acks: page.map { AckRequest(deliveryID: $0.deliveryID, leaseToken: $0.leaseToken) },
+                                                         now: Date(), policy: policy)
+                    delivered += results.filter { $0.outcome == .delivered }.count
+                }
+                guard delivered == bodies.count else { throw ValidationError("lease + ack delivered \(delivered) of \(bodies.count)") }
+                table["lease + ack, per item", default: []].append((cpuSeconds() - leaseStart) / Double(delivered) * 1e6)
             }
             print("round \(round): " + order.map { String(format: "%@ %.1f", $0, table[$0]!.last!) }.joined(separator: ", "))
         }
