@@ -134,6 +134,34 @@ struct AuditLogTests {
         #expect(verified.size == size + 2, "the next submission's entry and its consent's")
     }
 
+    @Test("each report's history holds its own queue events: lease, extend, nack, ack and dead letters land on the right report")
+    func queueEventsOnTheirReport() async throws {
+        let store = try StoreFixture()
+        let reports = try await [store.submit(), store.submit(), store.submit()].map(\.report.lowercasedString)
+        let policy = QueuePolicy(maxAttempts: 1)
+        let leased = try await store.lease(max: 3, maxAttempts: 1)
+        #expect(leased.map(\.reportID) == reports)
+        let now = store.clock.now
+        _ = try await store.database.extend(intakeID: "intake-a", deliveryID: leased[0].deliveryID, leaseToken: leased[0].leaseToken,
+                                            duration: 60, now: now, policy: policy)
+        _ = try await store.ack(leased[0])
+        // A nack with attempts left hides the item; the third lease runs out and, with one attempt
+        // allowed, the next lease call dead-letters it (and whatever the nack's delay released).
+        try await store.database.nack(intakeID: "intake-a", deliveryID: leased[1].deliveryID, leaseToken: leased[1].leaseToken,
+                                      retryAfter: 30, now: now, policy: QueuePolicy(maxAttempts: 3))
+        store.clock.advance(by: 120)
+        _ = try await store.lease(max: 3, maxAttempts: 1)
+        var histories: [[String]] = []
+        for report in reports { histories.append(try await store.database.auditHistory(reportID: report).map(\.action)) }
+        #expect(histories[0] == ["submission", "consent", "lease", "extend", "ack"], "\(histories[0])")
+        #expect(histories[1].count == 5 && histories[1].prefix(4) == ["submission", "consent", "lease", "nack"], "\(histories[1])")
+        #expect(histories[2] == ["submission", "consent", "lease", "dead_letter"], "\(histories[2])")
+        let entries = try await store.database.auditEntries(start: 0, end: 100)
+        for (report, history) in zip(reports, histories) {
+            #expect(entries.filter { $0.reportID == report }.count == history.count, "every entry naming \(report) is in its history")
+        }
+    }
+
     @Test("entries hold no personal data")
     func noPersonalData() async throws {
         let store = try StoreFixture()
