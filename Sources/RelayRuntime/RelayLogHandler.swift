@@ -32,11 +32,11 @@ public struct RelayLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    public func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String,
-                    file: String, function: String, line: UInt) {
+    public func log(event: LogEvent) {
         // Never `write(_:)`, which traps on an error: a full disk or a closed pipe must not stop
-        // the relay because a log line could not be written.
-        try? FileHandle.standardError.write(contentsOf: Data(formatted(level: level, message: message, metadata: explicit, source: source).utf8))
+        // the relay because a log line could not be written. `event.error` is not written (above).
+        let line = formatted(level: event.level, message: event.message, metadata: event.metadata, source: event.source)
+        try? FileHandle.standardError.write(contentsOf: Data(line.utf8))
     }
 
     /// One line, with its newline: the handler's metadata and the call's (which wins).

@@ -90,8 +90,10 @@ extension RelayDatabase {
             // busy rather than failing): try again briefly, then say so.
             counts.walEmptied = false
             for _ in 0..<20 where !counts.walEmptied {
-                let row = try await pool.writeWithoutTransaction { db in try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
-                counts.walEmptied = (row?[0] as Int?) == 0
+                // The first column, `busy`, is 0 once the log is copied and emptied. (An `Int`, not a
+                // `Row`: a Sendable result selects the async write, which does not block this thread.)
+                let busy = try await pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+                counts.walEmptied = busy == 0
                 if !counts.walEmptied { try await Task.sleep(for: .milliseconds(100)) }
             }
         }

@@ -82,6 +82,9 @@ struct PurgeSelectionTests {
         }
         #expect(counts.deadLetterViews == 0 && counts.deadLetterOriginals == 0)
         #expect(counts.total == dry.total - 2)
+        // No read was open: the log holding the purged bodies' old pages was copied back and emptied.
+        #expect(counts.walEmptied)
+        #expect(try FileManager.default.attributesOfItem(atPath: store.path + "-wal")[.size] as? Int == 0)
         let (view, original, originals) = try await store.rawQueue().read { db in
             (try Bool.fetchOne(db, sql: "SELECT 1 FROM delivery_bodies WHERE delivery_id = ?", arguments: [dead.deliveryID]),
              try Bool.fetchOne(db, sql: "SELECT 1 FROM report_originals WHERE report_id = ?", arguments: [dead.reportID]),
