@@ -99,7 +99,7 @@ struct DateRecogniser {
         (["new", "years", "eve"], 31, 12), (["new", "year", "day"], 1, 1), (["new", "years", "day"], 1, 1), (["valentine", "day"], 14, 2),
         (["valentines", "day"], 14, 2), (["halloween"], 31, 10), (["bonfire", "night"], 5, 11), (["guy", "fawkes", "night"], 5, 11),
         (["st", "patrick", "day"], 17, 3), (["st", "george", "day"], 23, 4), (["st", "andrew", "day"], 30, 11), (["st", "david", "day"], 1, 3),
-        (["burns", "night"], 25, 1),
+        (["burns", "night"], 25, 1), (["april", "fools", "day"], 1, 4), (["april", "fool", "day"], 1, 4),
     ]
 
     /// Words a date expression can begin with (most words cannot, and are not tried).

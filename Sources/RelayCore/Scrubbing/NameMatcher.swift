@@ -165,6 +165,7 @@ struct NameMatcher {
         for neighbour in neighbours {
             let word = tokens[neighbour]
             guard word.capitalised, word.length > 1, word.latin, !Self.functionWords.contains(word.folded), !Self.titles.contains(word.folded),
+                  !Self.groupWords.contains(word.folded),
                   !(neighbour < index && text.isSentenceInitial(neighbour) && CommonWords.isCommon(word.folded)),
                   !(text.isAllCaps(neighbour) && CommonWords.isCommon(word.folded)) else { continue }
             if lookup.exact.contains(word.folded) || lookup.familiar.contains(word.folded) { continue }
@@ -173,6 +174,20 @@ struct NameMatcher {
         }
         return false
     }
+
+    /// Words for a people, a nationality, a faith, a sexuality or a disability, and the slurs
+    /// for them: in abuse they stand before a name ("Gypsy Stef", "Irish Stef", "Hungarian Ildi")
+    /// and are nobody's name. Many are ordinary words already; the others are listed here.
+    static let groupWords: WordSet = [
+        "irish", "scottish", "scots", "welsh", "english", "british", "polish", "romanian", "roma", "romani", "romany", "gypsy", "gipsy",
+        "gypsies", "traveller", "travellers", "hungarian", "czech", "slovak", "bulgarian", "lithuanian", "latvian", "estonian",
+        "albanian", "kosovan", "serbian", "croatian", "bosnian", "ukrainian", "russian", "moldovan", "kurdish", "kurd", "turkish",
+        "syrian", "afghan", "iraqi", "iranian", "persian", "eritrean", "ethiopian", "sudanese", "somali", "nigerian", "ghanaian",
+        "zimbabwean", "congolese", "pakistani", "indian", "bangladeshi", "tamil", "chinese", "vietnamese", "filipino", "jewish", "jew",
+        "muslim", "sikh", "hindu", "arab", "african", "asian", "european", "eastern", "foreign", "migrant", "refugee", "immigrant",
+        "trans", "gay", "lesbian", "queer", "deaf", "blind", "disabled", "gypo", "gyppo", "gippo", "pikey", "pikie", "piky", "knacker",
+        "tinker", "paki", "tranny", "spaz", "spastic", "retard", "mong", "pole", "polack", "romanians", "bulgars",
+    ]
 
     static let titles: WordSet = ["mr", "mrs", "ms", "miss", "mx", "master", "pani", "pan", "dna", "domnul", "doamna", "herr", "frau", "madame", "monsieur"]
 

@@ -11,7 +11,7 @@ extension PostalAddress {
         // street's or place's first word (slot 256: the empty word): other words are passed over.
         var starts = [Bool](repeating: false, count: 257)
         let mark = { (word: String?) in starts[word?.utf8.first.map(Int.init) ?? 256] = true }
-        units.forEach { mark($0.designator) }
+        for (word, kind) in Self.unitKindList where units.contains(where: { $0.designator == kind }) { mark(word) }
         streets.forEach { mark($0.name.first) }
         places.forEach { mark($0.name.first) }
         var found: [Range<Int>] = []
@@ -21,7 +21,7 @@ extension PostalAddress {
             guard tokens[index].kind == .word, starts[tokens[index].folded.utf8.first.map(Int.init) ?? 256] else { continue }
             var best: Range<Int>?
             // The victim's own flat, plot or pitch ("Flat 5", "plot 7").
-            for unit in units where tokens[index].folded == unit.designator {
+            for unit in units where Self.unitKinds[tokens[index].folded] == unit.designator {
                 if let number = text.nextSolid(after: index), number == index + 2, tokens[number].kind == .number, tokens[number].folded == unit.number {
                     best = index..<(number + 1)
                 }
@@ -34,8 +34,9 @@ extension PostalAddress {
                    type != street.type, next == end + 1 { continue }
                 let typed = typeWord(text, after: end, types: { Self.streetTypes[$0] == street.type })
                 guard typed != nil || (distinctive(street.name) && standsAlone(text, from: index, to: end)) else { continue }
-                // "Kilburn High Road station" names the station, not the victim's home.
-                if CommonWords.namesAnotherPlace(text, after: typed ?? end) { continue }
+                // "Kilburn High Road station" names the station, not the victim's home; "the
+                // Cranbrook Road estate" is housing on or by the victim's street.
+                if !dwellingFollows(text, after: typed ?? end), CommonWords.namesAnotherPlace(text, after: typed ?? end) { continue }
                 let range = extendLeft(text, index)..<(typed ?? end)
                 if best.map({ range.count > $0.count }) ?? true { best = range }
             }
@@ -62,6 +63,13 @@ extension PostalAddress {
             }
         }
         return found
+    }
+
+    /// Whether a word for housing (``PostalAddress/dwellingWords``) comes right after `end`.
+    func dwellingFollows(_ text: TextTokens, after end: Int) -> Bool {
+        let tokens = text.tokens
+        guard end + 1 < tokens.count, tokens[end].kind == .space, !tokens[end].newline, tokens[end + 1].kind == .word else { return false }
+        return Self.dwellingWords.contains(tokens[end + 1].folded)
     }
 
     /// A street name written without its type counts only where a street is meant ("lives on

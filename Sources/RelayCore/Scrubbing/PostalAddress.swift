@@ -33,7 +33,7 @@ struct PostalAddress {
             "close": ["close", "cl"], "drive": ["drive", "dr", "drv"], "court": ["court", "ct"], "place": ["place", "pl"],
             "gardens": ["gardens", "gdns", "gdn"], "crescent": ["crescent", "cres", "cresc"], "terrace": ["terrace", "terr", "ter", "tce"],
             "square": ["square", "sq"], "grove": ["grove", "gr", "gro"], "park": ["park", "pk"], "mews": ["mews"], "rise": ["rise"],
-            "way": ["way", "wy"], "walk": ["walk", "wlk"], "row": ["row"], "hill": ["hill"], "parade": ["parade", "pde"], "green": ["green", "grn"],
+            "way": ["way", "wy"], "walk": ["walk", "wlk", "wk"], "row": ["row"], "hill": ["hill"], "parade": ["parade", "pde"], "green": ["green", "grn"],
             "vale": ["vale"], "gate": ["gate"], "path": ["path"], "wharf": ["wharf"], "quay": ["quay"], "embankment": ["embankment"],
             "boulevard": ["boulevard", "blvd"], "broadway": ["broadway"], "circus": ["circus"], "approach": ["approach", "appr"],
             "passage": ["passage"], "heights": ["heights", "hts"], "mount": ["mount", "mt"], "yard": ["yard", "yd"], "end": ["end"],
@@ -52,8 +52,23 @@ struct PostalAddress {
         "hse", "est", "bldgs", "twr", "mans",
     ]
 
-    /// Designators of a dwelling within a building or site: "Flat 5" identifies beside the street.
-    static let unitWords: WordSet = ["flat", "apartment", "apt", "unit", "plot", "pitch", "bay", "room", "caravan", "trailer"]
+    /// Designators of a dwelling within a building or site ("Flat 5" identifies beside the street),
+    /// each with its kind: the words that name the same dwelling. A Traveller site's plot is as
+    /// often called its pitch or bay, and a flat its apartment.
+    static let unitKindList: [(word: String, kind: String)] = [
+        ("flat", "flat"), ("apartment", "flat"), ("apt", "flat"), ("unit", "flat"), ("plot", "pitch"), ("pitch", "pitch"), ("bay", "pitch"),
+        ("room", "room"), ("caravan", "caravan"), ("trailer", "caravan"),
+    ]
+    static let unitWords = WordSet(Set(unitKindList.map(\.word)))
+    static let unitKinds = WordTable<String>(Dictionary(uniqueKeysWithValues: unitKindList.map { ($0.word, $0.kind) }))
+
+    /// Housing named after a street ("the Cranbrook Road estate", "the Meridian Walk flats"): the
+    /// victim's street before one of these is still the victim's, where a station or a school
+    /// after it names another place.
+    static let dwellingWords: WordSet = [
+        "estate", "est", "block", "blocks", "flats", "apartments", "tower", "towers", "twr", "mansions", "mans", "buildings", "bldgs",
+        "cottages", "houses",
+    ]
 
     /// Abbreviated site words ("Brandon Hse", "Kingsmead Est.").
     static let abbreviatedSiteWords: WordSet = ["hse", "est", "ho", "ct", "bldgs", "twr", "mans"]
@@ -80,7 +95,7 @@ struct PostalAddress {
         var unknownAfter: [[String]] = []
         for part in parts {
             for (index, token) in part.enumerated().dropLast() where Self.unitWords.contains(token.folded) && part[index + 1].kind == .number {
-                units.append((token.folded, part[index + 1].folded))
+                units.append((Self.unitKinds[token.folded]!, part[index + 1].folded))
             }
             let words = Self.stripNumbers(part)
             guard !words.isEmpty else { continue }
