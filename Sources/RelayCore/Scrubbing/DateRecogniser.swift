@@ -50,8 +50,25 @@ struct DateRecogniser {
             ["november", "nov", "noiembrie", "listopad", "listopada", "listopadu", "novembre", "noviembre", "novembro", "kasim", "lapkritis", "lapkricio"],
             ["december", "dec", "decembrie", "grudzien", "grudnia", "prosinec", "prosince", "dezember", "decembre", "diciembre", "dezembro", "dicembre", "aralik", "gruodis", "gruodzio"],
         ]
+        // Russian, Ukrainian and Bulgarian, in the nominative and the genitive a date uses
+        // (`1 вересня 1983`, `12 мая 1995`), folded through the Cyrillic table as the text is.
+        let cyrillic: [[String]] = [
+            ["январь", "января", "січень", "січня", "януари"], ["февраль", "февраля", "лютий", "лютого", "февруари"],
+            ["март", "марта", "березень", "березня"], ["апрель", "апреля", "квітень", "квітня", "април"],
+            ["май", "мая", "травень", "травня"], ["июнь", "июня", "червень", "червня", "юни"],
+            ["июль", "июля", "липень", "липня", "юли"], ["август", "августа", "серпень", "серпня"],
+            ["сентябрь", "сентября", "вересень", "вересня", "септември"], ["октябрь", "октября", "жовтень", "жовтня", "октомври"],
+            ["ноябрь", "ноября", "листопад", "листопада", "ноември"], ["декабрь", "декабря", "грудень", "грудня", "декември"],
+        ]
         var table: [String: Int] = [:]
         for (index, forms) in names.enumerated() { for form in forms { table[form] = index + 1 } }
+        for (index, forms) in cyrillic.enumerated() {
+            for form in forms {
+                let folded = TextFolding.fold(form)
+                precondition(table[folded] == nil || table[folded] == index + 1, "\(form) folds to another month's name")
+                table[folded] = index + 1
+            }
+        }
         return table
     }())
 
@@ -214,7 +231,7 @@ struct DateRecogniser {
             guard cursor.separator(",", maxSpaces: 2) != nil, let date = expression(at: cursor.index) else { return nil }
             return Expression(tokens: start..<date.tokens.upperBound, readings: date.readings)
         }
-        return numeric(at: start) ?? compact(at: start) ?? named(at: start) ?? namedDay(at: start)
+        return numeric(at: start) ?? compact(at: start) ?? named(at: start) ?? namedDay(at: start) ?? eastAsian(at: start)
     }
 
     /// "Christmas Eve 1992", "St Patrick's Day, 1988", "on Halloween".
@@ -242,6 +259,28 @@ struct DateRecogniser {
             return nil
         }
         return nil
+    }
+
+    static let yearSigns: ScalarSet = "年년"
+    static let monthSigns: ScalarSet = "月월"
+    static let daySigns: ScalarSet = "日일"
+
+    /// `1975年3月15日` (Chinese, Japanese), `1975년 3월 15일` (Korean): a year, a month and a day,
+    /// each followed by its sign. A sign glued to the words after it (`15日出生`) goes with them.
+    func eastAsian(at start: Int) -> Expression? {
+        let tokens = text.tokens
+        // Most numbers are followed by no year sign: asked first, before anything is built.
+        guard start + 1 < tokens.count, tokens[start + 1].kind == .word, Self.yearSigns.contains(tokens[start + 1].scalar) else { return nil }
+        var index = start
+        var values: [Int] = []
+        for signs in [Self.yearSigns, Self.monthSigns, Self.daySigns] {
+            if index > start, index < tokens.count, tokens[index].kind == .space, tokens[index].length == 1 { index += 1 }
+            guard index + 1 < tokens.count, tokens[index].kind == .number, tokens[index].length <= 4, let value = Int(tokens[index].folded),
+                  tokens[index + 1].kind == .word, signs.contains(tokens[index + 1].scalar) else { return nil }
+            values.append(value)
+            index += 2
+        }
+        return finish(start, Cursor(text: text, index: index), [Reading(day: values[2], month: values[1], year: values[0])])
     }
 
     /// Built from the cursor's position: ends the expression there.

@@ -47,7 +47,7 @@ enum FamiliarNames {
         ["aleksandra", "ola", "olenka", "ala"], ["agnieszka", "aga", "agusia"], ["barbara", "basia", "baska"], ["joanna", "joasia"],
         ["elzbieta", "ela", "elka"], ["magdalena", "magda", "madzia"], ["anna", "ania", "anka", "hania", "anicka", "anca"],
         ["krzysztof", "krzys", "krzysiek", "chris"], ["zofia", "zosia", "zocha"], ["mirela", "mira", "mirelica"], ["imogen", "immy", "immie"],
-        ["shannon", "shan", "shanny"], ["rose", "rosie"], ["erzsebet", "erzsike", "erzsi", "bozsi"], ["piotr", "piotrus", "piotrek"], ["wojciech", "wojtek"], ["grzegorz", "grzes", "grzesiek"], ["tomasz", "tomek"],
+        ["shannon", "shan", "shanny"], ["rose", "rosie"], ["erzsebet", "erzsike", "erzsi", "bozsi"], ["piotr", "piotrus", "piotrek"], ["wojciech", "wojtek"], ["grzegorz", "grzes", "grzesiek", "greg"], ["tomasz", "tomek"],
 ["pawel", "pawelek"], ["lukasz", "lukas"], ["jakub", "kuba"], ["michal", "michalek", "misiek"],
         ["stanislaw", "stas", "staszek", "stan"], ["jozef", "jozek", "juzek"], ["zbigniew", "zbyszek"], ["boleslaw", "bolek"],
         ["jan", "janek", "jasiek", "honza"], ["jiri", "jirka"], ["frantisek", "franta"], ["josef", "pepa", "joska"],
@@ -61,11 +61,12 @@ enum FamiliarNames {
         ["laszlo", "laci", "les"], ["istvan", "pista", "steve"], ["gyorgy", "gyuri"], ["janos", "jani", "jancsi"],
         ["erzsebet", "erzsi", "zsoka"], ["katalin", "kati", "kata"], ["ferenc", "feri"], ["sandor", "sanyi"],
         // Russian, Ukrainian, Belarusian, Bulgarian, Balkan
-        ["aleksandr", "aleksander", "oleksandr", "olexandr", "alexandr", "sasha", "sanya", "shura", "sashko", "alex"],
+        ["aleksandr", "aleksander", "oleksandr", "olexandr", "alexandr", "sasha", "sanya", "shura", "sashko", "alex", "olek", "alek"],
         ["aleksei", "alexei", "alexey", "oleksiy", "oleksii", "alyosha", "lyosha"], ["anastasia", "anastasiya", "nastya", "nastia", "stasya", "asya"],
         ["anatoly", "anatolii", "tolya", "tolik"], ["andrei", "andriy", "andrii", "andrey", "andriusha", "andryusha"],
         ["dmitri", "dmitry", "dmytro", "dmitriy", "dima", "mitya"], ["ekaterina", "yekaterina", "kateryna", "katerina", "katya", "katia", "katyusha", "katrusia"],
         ["elena", "yelena", "olena", "lena", "lenochka"], ["evgeny", "yevgeny", "yevhen", "evgeni", "zhenya", "zhenia"],
+        ["evgenia", "evgeniya", "yevgenia", "yevgeniya", "yevheniia", "zhenya", "zhenia", "genya"],
         ["irina", "iryna", "ira", "irochka"], ["ivan", "vanya", "vania", "ivanko"], ["lyudmila", "ludmila", "liudmyla", "luda", "lyuda", "mila"],
         ["maria", "mariya", "mariia", "masha", "marusya"], ["mikhail", "mykhailo", "misha", "mishka"], ["natalia", "natalya", "nataliya", "natasha", "nata"],
         ["nikolai", "mykola", "nikolay", "kolya", "kolia"], ["olga", "olya", "olia", "olenka"], ["pavel", "pavlo", "pasha"],
@@ -84,6 +85,30 @@ enum FamiliarNames {
         ["yusuf", "yousef", "yousuf"], ["ahmed", "ahmad"], ["hussein", "husain", "hussain"], ["aisha", "ayesha", "aysha"],
         ["tesfaye", "tesfa"], ["mehmet", "memo"], ["robiel", "robel"],
     ]
+
+    /// The familiar and full forms of the name `folded`: those of its groups, or, for a name of five
+    /// letters or more in no group as written, those of the groups with a form of the same phonetic
+    /// skeleton (`Anatoliy` for the listed Anatoly and Anatolii, `Yevgeniya` for Evgenia).
+    static func forms(of folded: String) -> Set<String> {
+        if let forms = variants[folded] { return forms }
+        guard folded.utf8.count >= 5 else { return [] }
+        var forms: Set<String> = []
+        for skeleton in NameKeys.skeletons(folded) { forms.formUnion(variantsBySkeleton[skeleton] ?? []) }
+        forms.remove(folded)
+        return forms
+    }
+
+    /// For each skeleton of a form of five letters or more, every form of the groups it is in.
+    static let variantsBySkeleton: [String: Set<String>] = {
+        var map: [String: Set<String>] = [:]
+        for group in groups {
+            let folded = group.map { TextFolding.fold($0) }
+            for name in folded where name.utf8.count >= 5 {
+                for skeleton in NameKeys.skeletons(name) { map[skeleton, default: []].formUnion(folded) }
+            }
+        }
+        return map
+    }()
 
     /// For each folded form, every other form of the names it belongs to.
     static let variants: [String: Set<String>] = {

@@ -55,7 +55,7 @@ struct NameKeys {
                 }
                 addPrefixedStem(folded, original: tokens.scalars[token.start..<token.end])
                 if folded.count >= 2 {
-                    for variant in FamiliarNames.variants[folded] ?? [] where !exact.contains(variant) { familiar.insert(variant) }
+                    for variant in FamiliarNames.forms(of: folded) where !exact.contains(variant) { familiar.insert(variant) }
                 }
                 // Shortened forms are of given names (the first word): a surname's start is often
                 // another name (Adams → Adam, Peters → Peter).
@@ -147,8 +147,12 @@ struct NameKeys {
     /// as in English (`c`) and as the German-style spelling of Cyrillic `х` (`h`: `Charchenko` =
     /// `Kharchenko`), so a word with `ch` has two skeletons.
     static func skeletons(_ folded: String) -> [String] {
-        guard textContains(folded, "ch") else { return [skeleton(folded, ch: "c")] }
-        return [skeleton(folded, ch: "c"), skeleton(folded, ch: "h")]
+        let own = textContains(folded, "ch") ? [skeleton(folded, ch: "c"), skeleton(folded, ch: "h")] : [skeleton(folded, ch: "c")]
+        // A Russian or Ukrainian `Е` opening a name is written `Ye` or `E` (Yegor, Egor, Егор):
+        // such a word also has the skeletons of its spelling without the `y`.
+        let bytes = folded.utf8
+        guard bytes.count >= 4, bytes.first == UInt8(ascii: "y"), bytes.dropFirst().first == UInt8(ascii: "e") else { return own }
+        return own + skeletons(String(folded.dropFirst()))
     }
 
     static func skeleton(_ folded: String, ch: String) -> String {

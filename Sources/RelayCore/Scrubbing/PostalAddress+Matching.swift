@@ -7,21 +7,25 @@ extension PostalAddress {
     /// site word, or capitals, to count.
     func spans(in text: TextTokens) -> [Range<Int>] {
         let tokens = text.tokens
-        // Every match starts with a word whose first byte is that of a unit designator or of a
-        // street's or place's first word (slot 256: the empty word): other words are passed over.
-        var starts = [Bool](repeating: false, count: 257)
-        let mark = { (word: String?) in starts[word?.utf8.first.map(Int.init) ?? 256] = true }
-        for (word, kind) in Self.unitKindList where units.contains(where: { $0.designator == kind }) { mark(word) }
-        streets.forEach { mark($0.name.first) }
-        places.forEach { mark($0.name.first) }
+        // Every match starts with a word whose first byte is that of a unit designator (followed by
+        // a number) or of a street's or place's first word (slot 256: the empty word): other words
+        // are passed over.
+        var unitStarts = [Bool](repeating: false, count: 257), nameStarts = [Bool](repeating: false, count: 257)
+        let slot = { (word: String?) in word?.utf8.first.map(Int.init) ?? 256 }
+        for (word, kind) in Self.unitKindList where units.contains(where: { $0.designator == kind }) { unitStarts[slot(word)] = true }
+        streets.forEach { nameStarts[slot($0.name.first)] = true }
+        places.forEach { nameStarts[slot($0.name.first)] = true }
         var found: [Range<Int>] = []
         var index = 0
         while index < tokens.count {
             defer { index += 1 }
-            guard tokens[index].kind == .word, starts[tokens[index].folded.utf8.first.map(Int.init) ?? 256] else { continue }
+            guard tokens[index].kind == .word else { continue }
+            let first = slot(tokens[index].folded)
+            let unitStart = unitStarts[first] && index + 2 < tokens.count && tokens[index + 2].kind == .number
+            guard unitStart || nameStarts[first] else { continue }
             var best: Range<Int>?
-            // The victim's own flat, plot or pitch ("Flat 5", "plot 7").
-            for unit in units where Self.unitKinds[tokens[index].folded] == unit.designator {
+            // The victim's own flat, plot or pitch ("Flat 5", "plot 7"), under any word for it.
+            for unit in units where unitStart && Self.unitKindList.contains(where: { $0.kind == unit.designator && $0.word == tokens[index].folded }) {
                 if let number = text.nextSolid(after: index), number == index + 2, tokens[number].kind == .number, tokens[number].folded == unit.number {
                     best = index..<(number + 1)
                 }

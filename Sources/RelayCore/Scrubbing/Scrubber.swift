@@ -157,12 +157,14 @@ public struct Scrubber: Sendable {
         return pieces
     }
 
-    /// `range` without white space and punctuation at its ends; nil if no letter or digit is left.
+    /// `range` without white space and punctuation at its ends; nil if no letter or digit (of any
+    /// script: `٥/١١/١٩٨٨` is a date) is left.
     static func trim(_ range: Range<Int>, _ scalars: [Unicode.Scalar]) -> Range<Int>? {
+        let solid = { (scalar: Unicode.Scalar) in ContactPatterns.isAlnum(scalar) || TextTokens.otherDigitValue(scalar) != nil }
         var lower = range.lowerBound, upper = range.upperBound
-        while lower < upper, !ContactPatterns.isAlnum(scalars[lower]) { lower += 1 }
+        while lower < upper, !solid(scalars[lower]) { lower += 1 }
         // A combining mark belongs to the letter before it (decomposed `á`).
-        while upper > lower, !ContactPatterns.isAlnum(scalars[upper - 1]), !TextFolding.isMark(scalars[upper - 1]) { upper -= 1 }
+        while upper > lower, !solid(scalars[upper - 1]), !TextFolding.isMark(scalars[upper - 1]) { upper -= 1 }
         return lower < upper ? lower..<upper : nil
     }
 

@@ -66,6 +66,13 @@ final class TextTokens {
                 while index < scalars.count, Self.isDigit(scalars[index]) { index += 1 }
                 let digits = Self.ascii(scalars[start..<index])
                 tokens.append(Token(kind: .number, start: start, end: index, folded: digits, scalar: scalar))
+            } else if Self.otherDigitValue(scalar) != nil {
+                var digits = ""
+                while index < scalars.count, let value = Self.otherDigitValue(scalars[index]) {
+                    digits.unicodeScalars.append(Unicode.Scalar(0x30 + value))
+                    index += 1
+                }
+                tokens.append(Token(kind: .number, start: start, end: index, folded: digits, scalar: scalar))
             } else if Self.isLetter(scalar) {
                 var ascii = true
                 var innerCapital = false
@@ -165,6 +172,16 @@ final class TextTokens {
 
     @inline(__always)
     static func isDigit(_ scalar: Unicode.Scalar) -> Bool { scalar.value >= 0x30 && scalar.value <= 0x39 }
+
+    /// The value of a decimal digit of another script (Arabic-Indic `٥`, Persian `۵`, Devanagari
+    /// `५`, full-width `５`…): a run of them is a number token, folded to ASCII digits, so that
+    /// `٥/١١/١٩٨٨` reads as a date. (A run mixing them with ASCII digits is two numbers.)
+    @inline(__always)
+    static func otherDigitValue(_ scalar: Unicode.Scalar) -> UInt8? {
+        guard !scalar.isASCII, scalar.properties.numericType == .decimal, let value = scalar.properties.numericValue,
+              value >= 0, value <= 9 else { return nil }
+        return UInt8(value)
+    }
 
     /// White space, with an ASCII fast path.
     @inline(__always)
