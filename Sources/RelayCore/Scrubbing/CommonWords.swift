@@ -55,11 +55,15 @@ enum CommonWords {
 
     /// Whether the words right after `end` (token index) make what ends there part of another
     /// place's name: an institution ("station", "Primary School"), directly or after capitalised words.
+    /// After an abbreviation's full stop a capital opens the next sentence ("Graffiti on Meridian
+    /// Wk. Meridian Walk residents…"): there only a word in small letters still continues the name.
     static func namesAnotherPlace(_ text: TextTokens, after end: Int) -> Bool {
         var probe = end - 1
+        let afterFullStop = probe >= 0 && text.tokens[probe].kind == .punct && text.tokens[probe].scalar == "."
         for _ in 0..<3 {
             guard let next = text.nextSolid(after: probe), next == probe + 2, text.tokens[probe + 1].kind == .space,
-                  text.tokens[probe + 1].length == 1, text.tokens[next].kind == .word else { return false }
+                  text.tokens[probe + 1].length == 1, text.tokens[next].kind == .word,
+                  !(afterFullStop && text.tokens[next].capitalised) else { return false }
             let word = text.tokens[next].folded
             if institutions.contains(word), PostalAddress.streetTypes[word] == nil || text.tokens[next].capitalised { return true }
             guard text.tokens[next].capitalised, !NameMatcher.functionWords.contains(word) else { return false }

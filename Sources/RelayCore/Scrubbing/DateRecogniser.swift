@@ -87,6 +87,17 @@ struct DateRecogniser {
         "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
     ]
 
+    static let unitNumbers: WordTable<Int> = [
+        "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    ]
+    static let teenNumbers: WordTable<Int> = [
+        "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+        "eighteen": 18, "nineteen": 19,
+    ]
+    static let tensNumbers: WordTable<Int> = [
+        "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    ]
+
     /// Words the cursor is asked about, built once.
     static let ordinalSuffixes = ["st", "nd", "rd", "th"]
     static let of: WordSet = ["of"]
@@ -209,6 +220,72 @@ struct DateRecogniser {
             if token.length == 4, !(1850...2100).contains(value) { return nil }
             index = probe + 1
             return (value, token.length == 2)
+        }
+
+        /// A year written in words after a day and month: `nineteen ninety-seven`, `nineteen eighty`,
+        /// `nineteen oh five`, `two thousand and three`, `twenty twelve`. Moves past it.
+        mutating func yearInWords() -> Int? {
+            var probe = self
+            guard let first = probe.numberWord() else { return nil }
+            var century: Int
+            switch first {
+            case "eighteen": century = 1800
+            case "nineteen": century = 1900
+            case "twenty": century = 2000
+            case "two":
+                guard probe.numberWord() == "thousand" else { return nil }
+                var rest = probe
+                if rest.numberWord() != "and" { rest = probe }
+                let year = 2000 + (rest.belowHundred() ?? 0)
+                if year > 2000 { probe = rest }
+                self = probe
+                return year
+            default: return nil
+            }
+            var rest = probe
+            if let word = rest.numberWord(), word == "oh" || word == "o", let unit = rest.numberWord().flatMap({ DateRecogniser.unitNumbers[$0] }) {
+                self = rest
+                return century + unit
+            }
+            rest = probe
+            if rest.numberWord() == "hundred" {
+                self = rest
+                return century
+            }
+            rest = probe
+            guard let below = rest.belowHundred(), below >= 10 else { return nil }
+            self = rest
+            return century + below
+        }
+
+        /// 1–99 in words: `three`, `twelve`, `ninety`, `ninety-seven`, `ninety seven`.
+        mutating func belowHundred() -> Int? {
+            var probe = self
+            guard let word = probe.numberWord() else { return nil }
+            if let small = DateRecogniser.unitNumbers[word] ?? DateRecogniser.teenNumbers[word] {
+                self = probe
+                return small
+            }
+            guard let tens = DateRecogniser.tensNumbers[word] else { return nil }
+            self = probe
+            var unit = probe
+            if let next = unit.numberWord(), let value = DateRecogniser.unitNumbers[next] {
+                self = unit
+                return tens + value
+            }
+            return tens
+        }
+
+        /// The folded word after white space or a hyphen (or at the cursor), moving past it.
+        mutating func numberWord() -> String? {
+            var probe = index
+            if probe < text.tokens.count, text.tokens[probe].kind == .space || text.tokens[probe].scalar == "-",
+               text.tokens[probe].length == 1, !text.tokens[probe].newline {
+                probe += 1
+            }
+            guard probe < text.tokens.count, text.tokens[probe].kind == .word else { return nil }
+            index = probe + 1
+            return text.tokens[probe].folded
         }
 
         /// Skips "of" and "the".
@@ -378,6 +455,9 @@ struct DateRecogniser {
             if let (year, twoDigit) = withYear.year() {
                 return finish(start, withYear, [Reading(day: day, month: month, year: year, twoDigitYear: twoDigit)])
             }
+            if let year = withYear.yearInWords() {
+                return finish(start, withYear, [Reading(day: day, month: month, year: year)])
+            }
             return finish(start, afterDay, [Reading(day: day, month: month, year: nil)])
         }
         guard text.tokens[start].folded != "the" else { return nil }
@@ -387,8 +467,13 @@ struct DateRecogniser {
         attempt.skipWords(Self.the)
         guard let day = attempt.day() else { return nil }
         var withYear = attempt
-        if withYear.separator("/-.,", maxSpaces: 2) != nil, let (year, twoDigit) = withYear.year() {
-            return finish(start, withYear, [Reading(day: day, month: month, year: year, twoDigitYear: twoDigit)])
+        if withYear.separator("/-.,", maxSpaces: 2) != nil {
+            if let (year, twoDigit) = withYear.year() {
+                return finish(start, withYear, [Reading(day: day, month: month, year: year, twoDigitYear: twoDigit)])
+            }
+            if let year = withYear.yearInWords() {
+                return finish(start, withYear, [Reading(day: day, month: month, year: year)])
+            }
         }
         return finish(start, attempt, [Reading(day: day, month: month, year: nil)])
     }
