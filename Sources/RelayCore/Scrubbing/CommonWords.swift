@@ -48,7 +48,9 @@ enum CommonWords {
             "museum", "shopping", "services", "barracks", "infirmary", "junction", "ward", "wharf", "estate", "primary",
             "bay", "common", "heath", "town", "village", "city", "broadway", "cross", "bridge", "park", "street", "road",
         ]
-        words.formUnion(PostalAddress.streetTypes.keys)
+        // Every street type but `wk`, which is as often a week ("Stefan Lacatus Wk 3"): it is read
+        // as Walk only after the victim's own street name.
+        words.formUnion(PostalAddress.streetTypes.keys.filter { $0 != "wk" })
         words.formUnion(PostalAddress.siteWords)
         return words
     }())

@@ -6,11 +6,15 @@
 ///   together (`12021984`, `19840212`, `120284`); a Roman-numeral month (`12.II.1984`);
 /// - a month name or abbreviation in English or in the languages of the communities served
 ///   (Polish, Romanian, Czech, Hungarian, Turkish, Lithuanian, French, Spanish, Portuguese,
-///   Italian, German), before or after the day (`12 Feb 1984`, `Feb 12th, 1984`, `12-FEB-84`,
-///   `12th of February`, `1984. február 12.`);
-/// - a day as an ordinal word (`the twelfth of February`, `twenty-third of June`);
+///   Italian, German, and in Cyrillic: Russian, Ukrainian, Bulgarian), before or after the day
+///   (`12 Feb 1984`, `Feb 12th, 1984`, `12-FEB-84`, `12th of February`, `1984. február 12.`,
+///   `1 вересня 1983`);
+/// - a day as an ordinal word (`the twelfth of February`, `twenty-third of June`), and a year in
+///   words after the day and month (`nineteen ninety-seven`, `two thousand and three`);
 /// - a weekday in front (`Sunday 12th February 1984`, `Sun, 12 Feb '84`), taken with the date;
-/// - two-digit years (`'84`, `84`).
+/// - two-digit years (`'84`, `84`); days known by name with a year (`Christmas Eve 1992`);
+/// - the Chinese, Japanese and Korean form (`1975年3月15日`, `1975년 3월 15일`);
+/// - any of these numeric forms in the digits of other scripts (`٥/١١/١٩٨٨`; ``TextTokens``).
 /// A date written without a year (`her birthday, 12 February`) can mean the date of birth.
 struct DateRecogniser {
     /// A calendar reading of a date expression; `year` is nil when none was written, and
@@ -86,6 +90,9 @@ struct DateRecogniser {
         "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15, "sixteenth": 16,
         "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
     ]
+
+    /// Marks that join a number word to the next word (`twelve-year-olds`, `two thousand's`).
+    static let joiningMarks: ScalarSet = "-'’‐–"
 
     static let unitNumbers: WordTable<Int> = [
         "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -223,8 +230,31 @@ struct DateRecogniser {
         }
 
         /// A year written in words after a day and month: `nineteen ninety-seven`, `nineteen eighty`,
-        /// `nineteen oh five`, `two thousand and three`, `twenty twelve`. Moves past it.
+        /// `nineteen oh five`, `two thousand and three`, `twenty twelve`. Moves past it. Only where
+        /// the words end there (the text ends, or a line, or a comma, full stop or the like follows):
+        /// in `14 August two thousand people` or `twenty twelve-year-olds` they count something
+        /// else, and a year read from them would keep the birthday's day and month in the text.
         mutating func yearInWords() -> Int? {
+            var reading = self
+            guard let year = reading.yearWords(), reading.endsPhrase() else { return nil }
+            self = reading
+            return year
+        }
+
+        /// Whether the words stop at the cursor: the end of the text, a line break, or punctuation
+        /// other than a hyphen or an apostrophe, after at most one space.
+        func endsPhrase() -> Bool {
+            var probe = index
+            if probe < text.tokens.count, text.tokens[probe].kind == .space {
+                if text.tokens[probe].newline { return true }
+                probe += 1
+            }
+            guard probe < text.tokens.count else { return true }
+            let token = text.tokens[probe]
+            return token.kind == .punct && !DateRecogniser.joiningMarks.contains(token.scalar)
+        }
+
+        mutating func yearWords() -> Int? {
             var probe = self
             guard let first = probe.numberWord() else { return nil }
             var century: Int
@@ -451,11 +481,11 @@ struct DateRecogniser {
             afterDay.skipWords(Self.of)
             guard let month = afterDay.monthName() else { return nil }
             var withYear = afterDay
-            _ = withYear.separator("/-.,", maxSpaces: 2)  // none at all in `07AUG1989`
+            let yearSeparator = withYear.separator("/-.,", maxSpaces: 2)  // none at all in `07AUG1989`
             if let (year, twoDigit) = withYear.year() {
                 return finish(start, withYear, [Reading(day: day, month: month, year: year, twoDigitYear: twoDigit)])
             }
-            if let year = withYear.yearInWords() {
+            if yearSeparator != ".", let year = withYear.yearInWords() {
                 return finish(start, withYear, [Reading(day: day, month: month, year: year)])
             }
             return finish(start, afterDay, [Reading(day: day, month: month, year: nil)])
@@ -467,11 +497,11 @@ struct DateRecogniser {
         attempt.skipWords(Self.the)
         guard let day = attempt.day() else { return nil }
         var withYear = attempt
-        if withYear.separator("/-.,", maxSpaces: 2) != nil {
+        if let yearSeparator = withYear.separator("/-.,", maxSpaces: 2) {
             if let (year, twoDigit) = withYear.year() {
                 return finish(start, withYear, [Reading(day: day, month: month, year: year, twoDigitYear: twoDigit)])
             }
-            if let year = withYear.yearInWords() {
+            if yearSeparator != ".", let year = withYear.yearInWords() {
                 return finish(start, withYear, [Reading(day: day, month: month, year: year)])
             }
         }
