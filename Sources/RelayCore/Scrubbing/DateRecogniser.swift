@@ -91,8 +91,9 @@ struct DateRecogniser {
         "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
     ]
 
-    /// Marks that join a number word to the next word (`twelve-year-olds`, `two thousand's`).
-    static let joiningMarks: ScalarSet = "-'’‐–"
+    /// Hyphens and dashes, which join a number word to the next word (`twelve-year-olds`). (Not
+    /// an apostrophe: after a year it is most often a closing quote, `'… nineteen ninety-two'`.)
+    static let joiningMarks: ScalarSet = "-‐–"
 
     static let unitNumbers: WordTable<Int> = [
         "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -242,7 +243,7 @@ struct DateRecogniser {
         }
 
         /// Whether the words stop at the cursor: the end of the text, a line break, or punctuation
-        /// other than a hyphen or an apostrophe, after at most one space.
+        /// other than a hyphen, after at most one space.
         func endsPhrase() -> Bool {
             var probe = index
             if probe < text.tokens.count, text.tokens[probe].kind == .space {
