@@ -264,11 +264,17 @@ enum ContactPatterns {
         var found: [Range<Int>] = []
         var index = 0
         while index + 8 < scalars.count {
-            guard isASCIILetter(scalars[index]), boundaryBefore(scalars, index), isASCIILetter(scalars[index + 1]),
-                  isNIPrefix(upper(scalars[index]), upper(scalars[index + 1])) else { index += 1; continue }
-            var position = index + 2
-            var digits = 0
+            guard isASCIILetter(scalars[index]), boundaryBefore(scalars, index) else { index += 1; continue }
+            // The prefix's letters apart too (`Q Q 1 2 3 4 5 6 C`), with the separator used throughout.
+            var second = index + 1
             var separator: Unicode.Scalar?
+            if isSeparator(scalars[second]), isASCIILetter(scalars[second + 1]) {
+                separator = scalars[second]
+                second += 1
+            }
+            guard isASCIILetter(scalars[second]), isNIPrefix(upper(scalars[index]), upper(scalars[second])) else { index += 1; continue }
+            var position = second + 1
+            var digits = 0
             var consistent = true
             func take(_ s: Unicode.Scalar) { if let separator, separator != s { consistent = false }; separator = s }
             while position < scalars.count, digits < 6 {
