@@ -258,7 +258,7 @@ struct DateRecogniser {
         mutating func yearWords() -> Int? {
             var probe = self
             guard let first = probe.numberWord() else { return nil }
-            var century: Int
+            let century: Int
             switch first {
             case "eighteen": century = 1800
             case "nineteen": century = 1900
@@ -307,11 +307,12 @@ struct DateRecogniser {
             return tens
         }
 
-        /// The folded word after white space or a hyphen (or at the cursor), moving past it.
+        /// The folded word after one space or a hyphen (``DateRecogniser/joiningMarks``), or at the
+        /// cursor, moving past it.
         mutating func numberWord() -> String? {
             var probe = index
-            if probe < text.tokens.count, text.tokens[probe].kind == .space || text.tokens[probe].scalar == "-",
-               text.tokens[probe].length == 1, !text.tokens[probe].newline {
+            if probe < text.tokens.count, text.tokens[probe].length == 1, !text.tokens[probe].newline,
+               text.tokens[probe].kind == .space || (text.tokens[probe].kind == .punct && DateRecogniser.joiningMarks.contains(text.tokens[probe].scalar)) {
                 probe += 1
             }
             guard probe < text.tokens.count, text.tokens[probe].kind == .word else { return nil }

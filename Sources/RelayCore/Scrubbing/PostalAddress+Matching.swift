@@ -25,7 +25,8 @@ extension PostalAddress {
             guard unitStart || nameStarts[first] else { continue }
             var best: Range<Int>?
             // The victim's own flat, plot or pitch ("Flat 5", "plot 7"), under any word for it.
-            for unit in units where unitStart && Self.unitKindList.contains(where: { $0.kind == unit.designator && $0.word == tokens[index].folded }) {
+            let kind = unitStart ? Self.unitKind(tokens[index].folded) : nil
+            for unit in units where unit.designator == kind {
                 if let number = text.nextSolid(after: index), number == index + 2, tokens[number].kind == .number, tokens[number].folded == unit.number {
                     best = index..<(number + 1)
                 }

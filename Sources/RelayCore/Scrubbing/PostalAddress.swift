@@ -59,8 +59,11 @@ struct PostalAddress {
         ("flat", "flat"), ("apartment", "flat"), ("apt", "flat"), ("unit", "flat"), ("plot", "pitch"), ("pitch", "pitch"), ("bay", "pitch"),
         ("room", "room"), ("caravan", "caravan"), ("trailer", "caravan"),
     ]
-    static let unitWords = WordSet(Set(unitKindList.map(\.word)))
-    static let unitKinds = WordTable<String>(Dictionary(uniqueKeysWithValues: unitKindList.map { ($0.word, $0.kind) }))
+
+    /// The kind of dwelling `folded` designates, if it is a designator (a scan of the ten words).
+    static func unitKind(_ folded: String) -> String? {
+        unitKindList.first { $0.word == folded }?.kind
+    }
 
     /// Housing named after a street ("the Cranbrook Road estate", "the Meridian Walk flats"): the
     /// victim's street before one of these is still the victim's, where a station or a school
@@ -94,8 +97,8 @@ struct PostalAddress {
         var unknownBeforeStreet: [[String]] = []
         var unknownAfter: [[String]] = []
         for part in parts {
-            for (index, token) in part.enumerated().dropLast() where Self.unitWords.contains(token.folded) && part[index + 1].kind == .number {
-                units.append((Self.unitKinds[token.folded]!, part[index + 1].folded))
+            for (index, token) in part.enumerated().dropLast() where part[index + 1].kind == .number {
+                if let kind = Self.unitKind(token.folded) { units.append((kind, part[index + 1].folded)) }
             }
             let words = Self.stripNumbers(part)
             guard !words.isEmpty else { continue }
