@@ -81,9 +81,10 @@ public enum PoliceViewBuilder {
 
         // Free text.
         let policy = Scrubber.Policy(removeIdentity: identityWithheld, removeContact: contactWithheld, generic: true)
-        let scrubber = Scrubber(identity: report.victim, policy: policy)
-        editor.scrub("/incident/narrative", with: scrubber)
-        editor.scrub("/incident/location/description", with: scrubber)
+        var scrubber = Scrubber(identity: report.victim, policy: policy)
+        // A name the narrative gives the victim ("Ashley Pardoe (Ash)") goes from the other fields too.
+        scrubber = scrubber.adding(names: editor.scrub("/incident/narrative", with: scrubber))
+        scrubber = scrubber.adding(names: editor.scrub("/incident/location/description", with: scrubber))
         for index in 0..<(editor.value("/incident/witnesses")?.arrayValue?.count ?? 0) {
             editor.scrub("/incident/witnesses/\(index)/description", with: scrubber)
         }
@@ -160,13 +161,16 @@ struct DocumentEditor {
         Self.update(&document, path: pointer.split(separator: "/").map(String.init)[...], with: value)
     }
 
-    mutating func scrub(_ pointer: String, with scrubber: Scrubber, ownOnly: Bool = false) {
-        guard let text = value(pointer)?.stringValue else { return }
+    /// Scrubs the text at `pointer`; returns the other names it gave the victim.
+    @discardableResult
+    mutating func scrub(_ pointer: String, with scrubber: Scrubber, ownOnly: Bool = false) -> [String] {
+        guard let text = value(pointer)?.stringValue else { return [] }
         let result = scrubber.scrubbed(text, ownOnly: ownOnly)
-        guard !result.replacements.isEmpty else { return }
+        guard !result.replacements.isEmpty else { return [] }
         Self.update(&document, path: pointer.split(separator: "/").map(String.init)[...], with: .string(result.text))
         redactions.append(Redaction(path: pointer, action: .scrubbed, counts: result.counts))
         replacements += result.replacements.map { FieldReplacement(path: pointer, replacement: $0) }
+        return result.declaredNames
     }
 
     /// Sets (or, with nil, removes) the value at `path` in place. Each container on the path is

@@ -29,6 +29,7 @@ enum CommonWords {
         $0.split(whereSeparator: { $0 == " " || $0 == "-" }).map { TextFolding.fold($0) }
     }).subtracting(["and", "of", "upon", "city", "north", "south", "west", "east", "valley", "police"])
 
+    static let calendarWords = WordSet(calendar)
     /// Whether `folded` is an ordinary word, a calendar word or a place word.
     @inline(__always)
     static func isCommon(_ folded: String) -> Bool {

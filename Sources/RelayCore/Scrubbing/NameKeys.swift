@@ -11,7 +11,8 @@ struct NameKeys {
     var skeletons: Set<String> = []
     /// Skeletons of five letters or more, for the one-edit rule.
     var fuzzy: [String] = []
-    /// Given names (first words) of four letters or more, for shortened and diminutive forms.
+    /// Given names (first words) of four letters or more and their familiar forms of five or
+    /// more, for shortened, diminutive and clipped forms.
     var prefixes: [String] = []
     /// Consonant skeletons (vowels dropped), for names written in scripts that leave vowels out.
     var consonants: Set<String> = []
@@ -54,12 +55,16 @@ struct NameKeys {
                     add(folded + tokens.tokens[words[position + 1]].folded)
                 }
                 addPrefixedStem(folded, original: tokens.scalars[token.start..<token.end])
-                if folded.count >= 2 {
-                    for variant in FamiliarNames.forms(of: folded) where !exact.contains(variant) { familiar.insert(variant) }
-                }
+                let forms = folded.count >= 2 ? FamiliarNames.forms(of: folded) : []
+                for variant in forms where !exact.contains(variant) { familiar.insert(variant) }
                 // Shortened forms are of given names (the first word): a surname's start is often
                 // another name (Adams → Adam, Peters → Peter).
-                if position == 0, words.count > 1 || names.count == 1, folded.count >= 4, !Self.particles.contains(folded) { prefixes.append(folded) }
+                // So are those of the given name's familiar forms of five letters or more (`Costi`
+                // for Constantin, through Costică).
+                if position == 0, words.count > 1 || names.count == 1, folded.count >= 4, !Self.particles.contains(folded) {
+                    prefixes.append(folded)
+                    prefixes += forms.filter { $0.count >= 5 && !CommonWords.isCommon($0) }.sorted()
+                }
             }
         }
         familiar.subtract(exact)

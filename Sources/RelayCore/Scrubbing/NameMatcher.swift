@@ -46,9 +46,16 @@ struct NameMatcher {
     static let handleMarkers: ScalarSet = "@#/_:=+~"
     static let leetCharacters: ScalarSet = "0134578@$!|"
 
+    /// The names the matcher was built from, as registered (and any the text declared).
+    let names: [String]
+    /// The victim's initials (``NameMatcher/initials(of:)``).
+    let initials: KeyFilter
+
     init?(names: [String]) {
         let keys = NameKeys(names: names)
         guard !keys.isEmpty else { return nil }
+        self.names = names
+        self.initials = KeyFilter(Self.initials(of: names))
         self.keys = keys
         self.lookup = NameLookup(keys)
         self.glueKeys = keys.exact.union(keys.familiar.filter { !CommonWords.isCommon($0) }).filter { $0.count >= 2 }.sorted().map { Array($0.utf8) }
@@ -58,22 +65,108 @@ struct NameMatcher {
 
     /// Scalar ranges of the victim's names in `text`.
     func spans(in text: TextTokens) -> [Range<Int>] {
+        find(in: text).spans
+    }
+
+    /// Scalar ranges of the victim's names in `text`, and the other names the text gives them
+    /// (``NameMatcher/declaredNames(_:after:)``).
+    func find(in text: TextTokens) -> (spans: [Range<Int>], declared: [String]) {
         let tokens = text.tokens
         var matched: [Range<Int>] = []  // token index ranges
         var index = 0
         while index < tokens.count {
             defer { index += 1 }
             guard tokens[index].kind == .word else { continue }
-            if let end = joined(text, from: index) ?? spelt(text, from: index) ?? natoSpelt(text, from: index) {
+            if let end = joined(text, from: index) ?? spelt(text, from: index) ?? natoSpelt(text, from: index) ?? initialled(text, from: index) {
                 matched.append(index..<end)
                 index = end - 1
                 continue
             }
             if matches(text, index) { matched.append(index..<(index + 1)) }
         }
-        var scalarRanges = merge(text, matched).map { extend(text, $0) }.map { tokens[$0.lowerBound].start..<tokens[$0.upperBound - 1].end }
+        let tokenRanges = merge(text, matched).map { extend(text, $0) }
+        var scalarRanges = tokenRanges.map { tokens[$0.lowerBound].start..<tokens[$0.upperBound - 1].end }
         scalarRanges += compounds(text)
-        return scalarRanges
+        return (scalarRanges, declaredNames(text, after: tokenRanges))
+    }
+
+    // MARK: Names the text declares
+
+    /// Words that introduce another name of the person just named.
+    static let aliasMarkers: WordSet = ["aka", "alias", "nicknamed", "nee", "formerly"]
+    /// Words that may stand in brackets after a name and are no name of theirs.
+    static let notNames: WordSet = [
+        "victim", "complainant", "witness", "client", "reporter", "resident", "tenant", "neighbour", "friend", "carer", "partner",
+        "female", "male", "woman", "man", "girl", "boy", "child", "adult", "mother", "father", "mum", "dad", "son", "daughter", "wife",
+        "husband", "brother", "sister", "aunt", "uncle", "nan", "gran", "grandmother", "grandfather", "cousin", "age", "aged",
+        "deceased", "name", "real", "withheld", "redacted", "unknown", "anonymous", "nonbinary", "they", "them", "pronouns", "see",
+        "below", "above", "sic", "yes", "no", "ok", "also", "now", "then", "previously", "formerly", "legal", "birth", "dob",
+    ]
+    static let quoteMarks: ScalarSet = "\"'“‘«"
+
+    /// Other names the text itself gives the victim, right after one of theirs: `Ashley Pardoe
+    /// (Ash)`, `Faith, known as 'Nedu'`, `Kai aka Kesh`, `Kai a.k.a. Kesh`, `Mary Ward, née
+    /// Quinn`. Such a word is then the victim's name wherever it stands in the report. An
+    /// ordinary word counts only as a start of one of their names (`Ash`, not `Victim` or
+    /// `Female`); words for a people, titles and ranks never do.
+    func declaredNames(_ text: TextTokens, after ranges: [Range<Int>]) -> [String] {
+        let tokens = text.tokens
+        var declared: [String] = []
+        for range in ranges {
+            guard var probe = text.nextSolid(after: range.upperBound - 1) else { continue }
+            func advance() -> Bool {
+                guard let next = text.nextSolid(after: probe) else { return false }
+                probe = next
+                return true
+            }
+            if tokens[probe].folded == ",", !advance() { continue }
+            var bracketed = false
+            if tokens[probe].kind == .punct, tokens[probe].scalar == "(" {
+                bracketed = true
+                guard advance() else { continue }
+            } else if tokens[probe].kind == .word {
+                if tokens[probe].folded == "also", !advance() { continue }
+                let marker = tokens[probe].folded
+                if Self.aliasMarkers.contains(marker) {
+                    guard advance() else { continue }
+                } else if marker == "known" || marker == "goes" {
+                    guard advance(), tokens[probe].folded == (marker == "known" ? "as" : "by"), advance() else { continue }
+                } else if marker == "a", probe + 4 < tokens.count, tokens[probe + 1].folded == ".", tokens[probe + 2].folded == "k",
+                          tokens[probe + 3].folded == ".", tokens[probe + 4].folded == "a" {
+                    probe += 4
+                    if probe + 1 < tokens.count, tokens[probe + 1].folded == "." { probe += 1 }
+                    guard advance() else { continue }
+                } else {
+                    continue
+                }
+            } else {
+                continue
+            }
+            if tokens[probe].kind == .punct, Self.quoteMarks.contains(tokens[probe].scalar), !advance() { continue }
+            guard tokens[probe].kind == .word, isDeclarableName(text, probe) else { continue }
+            if bracketed {
+                // Only a name alone in the brackets, perhaps quoted: "(Ash)", "('Ash')".
+                guard var after = text.nextSolid(after: probe) else { continue }
+                if tokens[after].kind == .punct, Self.quoteMarks.contains(tokens[after].scalar) || tokens[after].scalar == "’",
+                   let next = text.nextSolid(after: after) { after = next }
+                guard tokens[after].scalar == ")" else { continue }
+            }
+            declared.append(String(String.UnicodeScalarView(text.scalars[tokens[probe].start..<tokens[probe].end])))
+        }
+        return declared
+    }
+
+    /// Whether the word at `index` can be a declared name of the victim.
+    func isDeclarableName(_ text: TextTokens, _ index: Int) -> Bool {
+        let token = text.tokens[index]
+        let folded = token.folded
+        guard folded.count >= 2, token.capitalised || !token.latin, !lookup.exact.contains(folded) else { return false }
+        for list in [Self.functionWords, Self.titles, Self.ranks, Self.groupWords, Self.determiners, Self.notNames, Self.acronyms] where list.contains(folded) {
+            return false
+        }
+        guard token.latin, CommonWords.isCommon(folded) else { return true }
+        let word = Array(folded.utf8)
+        return keys.exact.contains { $0.utf8.count > word.count && $0.utf8.starts(with: word) }
     }
 
     // MARK: One word
@@ -114,7 +207,7 @@ struct NameMatcher {
                 return true
             }
         }
-        guard !common else { return false }
+        guard !common else { return isNamedByStart(text, index, folded) }
         if glued(folded) { return true }
         return loose(text, index, folded, checkNeighbours: true)
     }
@@ -125,14 +218,7 @@ struct NameMatcher {
     func loose(_ text: TextTokens, _ index: Int, _ folded: String, checkNeighbours: Bool) -> Bool {
         let token = text.tokens[index]
         // The loose rules below never take a word that names a place with the word after it.
-        if let next = text.nextSolid(after: index), text.tokens[next].kind == .word, CommonWords.institutions.contains(text.tokens[next].folded) {
-            return false
-        }
-        if index + 2 < text.tokens.count, text.tokens[index + 1].folded == "'" || text.tokens[index + 1].folded == "’",
-           text.tokens[index + 2].folded == "s", let next = text.nextSolid(after: index + 2),
-           CommonWords.institutions.contains(text.tokens[next].folded) {
-            return false
-        }
+        if namesPlace(text, index) { return false }
         // A gendered or family form of the surname stays the victim's beside another first name:
         // a relative ("her husband Tomas Kazlauskas") identifies her as much.
         if token.capitalised, folded.utf8.count >= 5 {
@@ -152,9 +238,41 @@ struct NameMatcher {
             let bytes = Array(skeleton.utf8)
             if fuzzyKeys.contains(where: { Self.withinOneEdit($0, bytes) }) { return true }
         }
-        if folded.utf8.count >= 3, isShortened(folded) { return true }
+        if folded.utf8.count >= 3, isShortened(folded) || isClipped(folded) { return true }
         return false
     }
+
+    /// Whether the word at `index` names a place with the word after it (`Ash Grove`, `Ashley's Café`).
+    func namesPlace(_ text: TextTokens, _ index: Int) -> Bool {
+        if let next = text.nextSolid(after: index), text.tokens[next].kind == .word, CommonWords.institutions.contains(text.tokens[next].folded) {
+            return true
+        }
+        return index + 2 < text.tokens.count && Self.apostrophes.contains(text.tokens[index + 1].scalar)
+            && text.tokens[index + 2].folded == "s" && text.nextSolid(after: index + 2).map { CommonWords.institutions.contains(text.tokens[$0].folded) } == true
+    }
+
+    /// An ordinary word that is the start of a given name, half of it or more (`Ash` for Ashley,
+    /// `Rob` for Robin), is the name only where it is written as one: capitalised mid-sentence,
+    /// not in a passage of capitals, not a function word nor after an article ("the Sun"), not a
+    /// word always capitalised (`August`, `Roma`, `Christ`), and not beside another person's name
+    /// or before a word for a place.
+    func isNamedByStart(_ text: TextTokens, _ index: Int, _ folded: String) -> Bool {
+        let token = text.tokens[index]
+        let word = Array(folded.utf8)
+        guard token.capitalised, word.count >= 3,
+              prefixKeys.contains(where: { $0.count > word.count && word.count * 2 >= $0.count && $0.starts(with: word) }),
+              !text.isSentenceInitial(index), !text.isAllCaps(index),
+              !Self.functionWords.contains(folded), !Self.determiners.contains(folded), !CommonWords.calendarWords.contains(folded),
+              !Self.groupWords.contains(folded), !Self.alwaysCapitalised.contains(folded) else { return false }
+        if let previous = text.previousSolid(before: index), Self.determiners.contains(text.tokens[previous].folded) { return false }
+        return !namesPlace(text, index) && !besideOtherName(text, index)
+    }
+
+    /// Ordinary words written with a capital wherever they stand: faith and its feasts.
+    static let alwaysCapitalised: WordSet = [
+        "god", "christ", "jesus", "allah", "lord", "islam", "bible", "koran", "quran", "torah", "easter", "christmas", "eid", "ramadan",
+        "diwali", "hanukkah", "passover", "lent", "sabbath", "pride",
+    ]
 
     /// Whether a loose match at `index` would stand beside another person's name word.
     func besideOtherName(_ text: TextTokens, _ index: Int) -> Bool {
@@ -262,15 +380,36 @@ struct NameMatcher {
         return false
     }
 
-    /// A start of a registered name (`Stef`), or one plus a diminutive ending (`Stefi`, `Luki`).
+    /// A start of a given name: half of it or four letters or more (`Stef` for Stefan, `Tesfa`
+    /// for Tesfamichael, `Phil` for Philomena); or a start of three letters or more plus a
+    /// diminutive ending (`Stefi`, `Luki`, `Patka` for Patrycja), the start being half
+    /// the name or missing at most two letters more.
     func isShortened(_ folded: String) -> Bool {
         let word = Array(folded.utf8)
-        for key in prefixKeys where key.count > word.count || key.first == word.first {
-            if word.count < key.count, word.count * 2 >= key.count, key.starts(with: word) { return true }
+        for key in prefixKeys where key.first == word.first {
+            if word.count < key.count, Self.isStart(word.count, of: key.count), key.starts(with: word) { return true }
             for suffix in Self.diminutiveSuffixBytes where word.count > suffix.count && word.suffix(suffix.count).elementsEqual(suffix) {
                 let stem = word.count - suffix.count
-                if stem >= 3, stem * 2 >= key.count, stem < key.count, key.starts(with: word[..<stem]) { return true }
+                if stem >= 3, stem * 2 + 2 >= key.count || stem >= 4, stem < key.count, key.starts(with: word[..<stem]) { return true }
             }
+        }
+        return false
+    }
+
+    /// Whether `length` letters are enough of a name of `keyLength` to stand for it.
+    static func isStart(_ length: Int, of keyLength: Int) -> Bool {
+        length >= 4 || (length >= 3 && length * 2 >= keyLength)
+    }
+
+    /// The end of a given name of six letters or more, at least two letters shorter: four letters
+    /// or more from a consonant on, five from a vowel. This is how Igbo, Yoruba and many European
+    /// names are shortened (`Nedu` for Chinedu, `Emeka` for Chukwuemeka, `Seun` for Oluwaseun,
+    /// `Mena` for Philomena, `Nathan` for Jonathan).
+    func isClipped(_ folded: String) -> Bool {
+        let word = Array(folded.utf8)
+        guard word.count >= 4, let first = word.first, word.count >= 5 || !Self.isVowel(first) else { return false }
+        for key in prefixKeys where key.count >= 6 && key.count >= word.count + 2 && key.last == word.last {
+            if key.suffix(word.count).elementsEqual(word) { return true }
         }
         return false
     }
@@ -424,6 +563,72 @@ struct NameMatcher {
         for key in keys.exact where key.count >= minimum && textContains(letters, key) { return true }
         for key in keys.familiar where key.count >= max(minimum, 4) && textContains(letters, key) && !CommonWords.isCommon(key) { return true }
         return false
+    }
+
+    /// Two or three initials of a name in capitals, written together or with full stops (`JB`,
+    /// `J.B.` for Jean-Baptiste Mukendi, `FN` for Faith Nwachukwu): the given name's parts (a
+    /// hyphenated or two-word given name), the given name and the family name, or every word.
+    static func initials(of names: [String]) -> Set<String> {
+        var found: Set<String> = []
+        for name in names {
+            let tokens = TextTokens(name)
+            // Words, grouped where a hyphen joins them.
+            var groups: [[Character]] = []
+            var joinsPrevious = false
+            for token in tokens.tokens {
+                switch token.kind {
+                case .word:
+                    guard let letter = token.folded.first, token.folded.count >= 2, !NameKeys.particles.contains(token.folded) else { continue }
+                    if joinsPrevious, !groups.isEmpty { groups[groups.count - 1].append(letter) } else { groups.append([letter]) }
+                    joinsPrevious = false
+                case .punct: joinsPrevious = token.scalar == "-" || token.scalar == "‐"
+                default: joinsPrevious = false
+                }
+            }
+            let all = groups.flatMap { $0 }
+            var forms: [[Character]] = [all]
+            if let given = groups.first, given.count >= 2 { forms.append(given) }
+            if groups.count >= 2 { forms.append(groups.map { $0[0] }) }
+            for form in forms where (2...3).contains(form.count) && form.allSatisfy({ $0.isASCII && $0.isLetter }) { found.insert(String(form)) }
+        }
+        return found
+    }
+
+    /// Abbreviations and other short words in capitals that are also someone's initials: never
+    /// taken for the victim's.
+    static let acronyms: WordSet = [
+        "ok", "id", "tv", "gp", "uk", "us", "eu", "un", "am", "pm", "hr", "pe", "re", "ps", "nb", "cc", "bc", "ad", "ac", "dj", "fc",
+        "vs", "ie", "eg", "ne", "nw", "se", "sw", "dv", "rt", "dm", "cv", "ft", "pt", "ae", "aa", "rd", "th", "nd", "jr", "sr", "vip",
+        "aka", "dob", "nhs", "bbc", "itv", "asb", "abh", "gbh", "cps", "cid", "mps", "met", "tfl", "atm", "sms", "gps", "dvd", "usa",
+        "ppe", "rip", "lol", "omg", "wtf", "btw", "fyi", "ni", "sen", "adhd", "asd", "hiv", "ms", "cp", "ld", "hmo", "la", "ha", "bnp",
+        "edl", "kkk", "ira", "isis", "mma", "vat", "pin", "bmw", "vw", "ltd", "plc", "ceo", "qc", "kc", "ss", "sa", "rnli", "rspca",
+        "bsl", "asl", "esol", "sia", "dla", "pip", "esa", "uc", "hmrc", "dwp", "ukvi", "ho", "nrpf", "lgbt", "lgbtq", "gcse", "mot", "sos",
+    ]
+
+    /// The victim's initials at `index` (`JB`, `J.B.`, `J.B`); returns the end token index.
+    func initialled(_ text: TextTokens, from index: Int) -> Int? {
+        guard !initials.keys.isEmpty else { return nil }
+        let tokens = text.tokens
+        let token = tokens[index]
+        if (2...3).contains(token.length) {
+            guard initials.contains(token.folded), text.isAllCaps(index), !Self.acronyms.contains(token.folded), !Self.ranks.contains(token.folded),
+                  !CommonWords.isCommon(token.folded) else { return nil }
+            return index + 1
+        }
+        // Letters with full stops between them (and perhaps after the last).
+        guard token.length == 1, token.capitalised, index == 0 || tokens[index - 1].kind != .punct || tokens[index - 1].scalar != "." else { return nil }
+        var letters = token.folded
+        var probe = index
+        while probe + 2 < tokens.count, tokens[probe + 1].folded == ".", tokens[probe + 2].kind == .word, tokens[probe + 2].length == 1,
+              tokens[probe + 2].capitalised, letters.count < 3 {
+            letters += tokens[probe + 2].folded
+            probe += 2
+        }
+        guard letters.count >= 2, initials.contains(letters), !Self.acronyms.contains(letters), !Self.ranks.contains(letters) else { return nil }
+        if probe + 1 < tokens.count, tokens[probe + 1].folded == "." { probe += 1 }
+        // Letters running on are some other abbreviation (`U.S.A.`).
+        if probe + 1 < tokens.count, tokens[probe + 1].kind == .word, tokens[probe + 1].length == 1 { return nil }
+        return probe + 1
     }
 
     // MARK: Around a match

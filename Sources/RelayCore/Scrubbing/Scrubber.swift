@@ -55,6 +55,9 @@ public struct Scrubber: Sendable {
     public struct Result: Sendable {
         public var text: String
         public var replacements: [Replacement]
+        /// Other names the text gave the victim ("Ashley Pardoe (Ash)"), removed from it and to be
+        /// removed from the report's other fields (``Scrubber/adding(names:)``); never logged.
+        public var declaredNames: [String] = []
 
         /// The number of replacements by kind name.
         public var counts: [String: Int] {
@@ -63,7 +66,7 @@ public struct Scrubber: Sendable {
     }
 
     let policy: Policy
-    let names: NameMatcher?
+    var names: NameMatcher?
     let dateOfBirth: DateOfBirth?
     let address: PostalAddress
     let ownEmail: [Unicode.Scalar]?
@@ -81,6 +84,14 @@ public struct Scrubber: Sendable {
         if digits.starts(with: ["4", "4"]) { digits.removeFirst(2) }
         if digits.first == "0" { digits.removeFirst() }
         ownPhone = policy.removeContact && digits.count >= 6 ? digits : nil
+    }
+
+    /// This scrubber, also removing `names` as the victim's (names the report's text declared).
+    public func adding(names extra: [String]) -> Scrubber {
+        guard let names, !extra.isEmpty else { return self }
+        var copy = self
+        copy.names = NameMatcher(names: names.names + extra)
+        return copy
     }
 
     /// Builds the word lists and tables every scrubber shares (ordinary words, places, months…),
@@ -135,8 +146,17 @@ public struct Scrubber: Sendable {
                 candidates.append((.dateOfBirth, tokens.tokens[expression.tokens.lowerBound].start..<tokens.tokens[expression.tokens.upperBound - 1].end))
             }
         }
-        if let names { candidates += names.spans(in: tokens).map { (.name, $0) } }
-        return Self.apply(candidates, to: tokens, original: text)
+        var declared: [String] = []
+        if let names {
+            var found = names.find(in: tokens)
+            declared = found.declared
+            // The text names the victim otherwise too: those words go wherever they stand in it.
+            if !declared.isEmpty, let wider = NameMatcher(names: names.names + declared) { found = wider.find(in: tokens) }
+            candidates += found.spans.map { (.name, $0) }
+        }
+        var result = Self.apply(candidates, to: tokens, original: text)
+        result.declaredNames = declared
+        return result
     }
 
     func isOwnEmail(_ candidate: ArraySlice<Unicode.Scalar>) -> Bool {
