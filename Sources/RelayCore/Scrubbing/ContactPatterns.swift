@@ -55,6 +55,142 @@ enum ContactPatterns {
         return found
     }
 
+    /// An email address written to dodge a scanner: where it is, its plain form (lower case), and
+    /// whether it is plainly one whoever it belongs to.
+    struct DisguisedEmail {
+        var range: Range<Int>
+        var plain: String
+        /// Written with `[at]`, `(at)`, ` @ ` or a written-out dot, or with a local part that has
+        /// digits or punctuation: `name at example.org` alone could be "it at facebook.com".
+        var certain: Bool
+    }
+
+    /// Email addresses written to dodge a scanner: `moonbeam77 at example dot com`, `gracey dot
+    /// young at example dot co dot uk`, `name [at] example.co.uk`, `name(at)example(dot)org`,
+    /// `name @ example.org`. The domain has two labels or more joined by a dot (written either
+    /// way) and ends in a known top-level domain, so that "at" in a sentence is none.
+    static func disguisedEmails(in scalars: Scalars) -> [DisguisedEmail] {
+        var found: [DisguisedEmail] = []
+        var index = 0
+        while index < scalars.count {
+            defer { index += 1 }
+            let scalar = scalars[index]
+            guard scalar == "@" || scalar == "a" || scalar == "A" || bracketOpeners.contains(scalar),
+                  let (afterMark, bracketed) = spelledMark(scalars, at: index, "at", symbol: "@"),
+                  let local = localPart(scalars, endingBefore: index), let domain = domainPart(scalars, from: afterMark) else { continue }
+            if let last = found.last, last.range.upperBound > local.start { continue }
+            let certain = bracketed || scalar == "@" || local.spelled || domain.spelled || !local.plain.unicodeScalars.allSatisfy(TextTokens.isLetter)
+            found.append(DisguisedEmail(range: local.start..<domain.end, plain: local.plain + "@" + domain.plain, certain: certain))
+            index = domain.end - 1
+        }
+        return found
+    }
+
+    static let bracketOpeners: ScalarSet = "[({<"
+    static let bracketClosers: ScalarSet = "])}>"
+    static let topLevelDomains: Set<String> = [
+        "com", "org", "net", "uk", "io", "info", "biz", "eu", "ie", "me", "co", "gov", "ac", "edu", "app", "dev", "scot", "wales",
+        "cymru", "london", "online", "email", "xyz", "ru", "pl", "ro", "de", "fr", "es", "it", "nl", "lt", "lv", "sk", "cz", "hu",
+        "bg", "ua", "ng", "gh", "ke", "so", "in", "pk", "bd", "tr", "sy", "ir", "iq", "af", "al", "rs", "ba", "hr", "si", "pt", "gr",
+    ]
+
+    /// The end of `word` (ASCII letters, any case) written at `index` as a whole word, if it is.
+    static func wordAt(_ scalars: Scalars, _ index: Int, _ word: String) -> Int? {
+        let letters = Array(word.unicodeScalars)
+        guard index >= 0, index + letters.count <= scalars.count, boundaryBefore(scalars, index), boundaryAfter(scalars, index + letters.count) else { return nil }
+        for (offset, letter) in letters.enumerated() where lower(scalars[index + offset]) != letter { return nil }
+        return index + letters.count
+    }
+
+    /// A written-out `at` or `dot` at `index`: in brackets (`[at]`, `(dot)`, spaces around it or
+    /// not), or set apart by spaces (` at `, ` @ `, ` dot `). Returns the offset after it and the
+    /// spaces that follow, and whether it was in brackets.
+    static func spelledMark(_ scalars: Scalars, at index: Int, _ word: String, symbol: Unicode.Scalar) -> (end: Int, bracketed: Bool)? {
+        func skipSpaces(_ position: Int) -> Int {
+            var position = position
+            while position < scalars.count, scalars[position] == " " { position += 1 }
+            return position
+        }
+        guard index > 0, index < scalars.count else { return nil }
+        if bracketOpeners.contains(scalars[index]), let end = wordAt(scalars, index + 1, word), end < scalars.count, bracketClosers.contains(scalars[end]) {
+            return (skipSpaces(end + 1), true)
+        }
+        guard scalars[index - 1] == " " else { return nil }
+        if scalars[index] == symbol, index + 1 < scalars.count, scalars[index + 1] == " " { return (skipSpaces(index + 1), false) }
+        if let end = wordAt(scalars, index, word), end < scalars.count, scalars[end] == " " { return (skipSpaces(end), false) }
+        return nil
+    }
+
+    static func isAddressCharacter(_ s: Unicode.Scalar) -> Bool {
+        (s.isASCII && isAlnum(s)) || s == "." || s == "_" || s == "%" || s == "+" || s == "-"
+    }
+
+    static func lowered(_ scalars: Scalars, _ range: Range<Int>) -> String {
+        String(String.UnicodeScalarView(scalars[range].map(lower)))
+    }
+
+    /// The local part ending before the mark at `index` (spaces before it skipped), its words
+    /// perhaps joined by written-out dots (`gracey dot young`, `gracey[dot]young`).
+    static func localPart(_ scalars: Scalars, endingBefore index: Int) -> (start: Int, plain: String, spelled: Bool)? {
+        func chunk(endingAt end: Int) -> Int? {
+            var start = end
+            while start > 0, isAddressCharacter(scalars[start - 1]) { start -= 1 }
+            return start < end && isAlnum(scalars[start]) ? start : nil
+        }
+        var end = index
+        while end > 0, scalars[end - 1] == " " { end -= 1 }
+        guard var start = chunk(endingAt: end) else { return nil }
+        var plain = lowered(scalars, start..<end)
+        var spelled = false
+        while true {
+            var probe = start
+            while probe > 0, scalars[probe - 1] == " " { probe -= 1 }
+            var mark: Int?
+            if probe >= 5, bracketClosers.contains(scalars[probe - 1]), wordAt(scalars, probe - 4, "dot") == probe - 1, bracketOpeners.contains(scalars[probe - 5]) {
+                mark = probe - 5
+            } else if probe < start, probe >= 4, wordAt(scalars, probe - 3, "dot") == probe, scalars[probe - 4] == " " {
+                mark = probe - 3
+            }
+            guard let mark else { break }
+            var wordEnd = mark
+            while wordEnd > 0, scalars[wordEnd - 1] == " " { wordEnd -= 1 }
+            guard let wordStart = chunk(endingAt: wordEnd) else { break }
+            plain = lowered(scalars, wordStart..<wordEnd) + "." + plain
+            start = wordStart
+            spelled = true
+        }
+        return (start, plain, spelled)
+    }
+
+    /// The domain from `index`: two labels or more joined by `.` or a written-out dot, the last a
+    /// known top-level domain.
+    static func domainPart(_ scalars: Scalars, from index: Int) -> (end: Int, plain: String, spelled: Bool)? {
+        func isLabel(_ s: Unicode.Scalar) -> Bool { (s.isASCII && isAlnum(s)) || s == "-" }
+        var labels: [String] = []
+        var position = index
+        var end = index
+        var spelled = false
+        while true {
+            var labelEnd = position
+            while labelEnd < scalars.count, isLabel(scalars[labelEnd]) { labelEnd += 1 }
+            guard labelEnd > position else { break }
+            labels.append(lowered(scalars, position..<labelEnd))
+            end = labelEnd
+            if labelEnd + 1 < scalars.count, scalars[labelEnd] == ".", isLabel(scalars[labelEnd + 1]) {
+                position = labelEnd + 1
+                continue
+            }
+            let mark = spelledMark(scalars, at: labelEnd, "dot", symbol: ".")
+                ?? (labelEnd < scalars.count && scalars[labelEnd] == " " ? spelledMark(scalars, at: labelEnd + 1, "dot", symbol: ".") : nil)
+            guard let mark, mark.end < scalars.count, isLabel(scalars[mark.end]) else { break }
+            position = mark.end
+            spelled = true
+        }
+        // Not "laughed at the dot com bubble".
+        guard labels.count >= 2, let last = labels.last, topLevelDomains.contains(last), !NameMatcher.determiners.contains(labels[0]) else { return nil }
+        return (end, labels.joined(separator: "."), spelled)
+    }
+
     // MARK: Phone numbers
 
     @inline(__always) static func isPhoneSeparator(_ s: Unicode.Scalar) -> Bool {
@@ -230,9 +366,16 @@ enum ContactPatterns {
             if digit + 1 < scalars.count, isDigit(scalars[digit + 1]) || isASCIILetter(scalars[digit + 1]) { outwardEnds.append(digit + 2) }
             outwardEnds.append(digit + 1)
         }
+        // The Post Office's own non-geographic postcode.
+        if start + 3 < scalars.count, "GIR".unicodeScalars.elementsEqual(scalars[start..<start + 3].lazy.map(upper)) { outwardEnds = [start + 3] }
         for outwardEnd in outwardEnds {
+            // White space (a line break too) or one hyphen between the halves: `E8 1AB`, `WC1H-8HZ`.
             var position = outwardEnd
-            while position < scalars.count, scalars[position] == " " || scalars[position] == "\u{00A0}" || scalars[position] == "\t" { position += 1 }
+            if position < scalars.count, scalars[position] == "-" {
+                position += 1
+            } else {
+                while position < scalars.count, scalars[position] == " " || scalars[position] == "\u{00A0}" || scalars[position] == "\t" || scalars[position] == "\n" || scalars[position] == "\r" { position += 1 }
+            }
             guard position + 2 < scalars.count, isDigit(scalars[position]),
                   isASCIILetter(scalars[position + 1]), isASCIILetter(scalars[position + 2]),
                   boundaryAfter(scalars, position + 3) else { continue }
@@ -272,6 +415,11 @@ enum ContactPatterns {
                 separator = scalars[second]
                 second += 1
             }
+            // Written whole, the groups may be set apart by different marks (`AB 12-34-56 C`), unless
+            // the prefix is an English word ("On 03/11/25 a man", "ON 03-11-25 A MAN"); with the
+            // prefix's letters apart, only by the one used between them.
+            let spacedPrefix = separator != nil
+            let prefixIsWord = Self.twoLetterWords.contains(String(String.UnicodeScalarView([lower(scalars[index]), lower(scalars[second])])))
             guard isASCIILetter(scalars[second]), isNIPrefix(upper(scalars[index]), upper(scalars[second])) else { index += 1; continue }
             var position = second + 1
             var digits = 0
@@ -287,13 +435,19 @@ enum ContactPatterns {
                 break
             }
             if digits == 6, position < scalars.count, isSeparator(scalars[position]) { take(scalars[position]); position += 1 }
-            guard digits == 6, consistent, position < scalars.count, (0x41...0x44).contains(upper(scalars[position]).value),
+            guard digits == 6, position < scalars.count,
+                  consistent || (!spacedPrefix && !prefixIsWord), (0x41...0x44).contains(upper(scalars[position]).value),
                   boundaryAfter(scalars, position + 1) else { index += 1; continue }
             found.append(index..<(position + 1))
             index = position + 1
         }
         return found
     }
+
+    static let twoLetterWords: Set<String> = [
+        "am", "an", "as", "at", "be", "by", "go", "he", "hi", "if", "in", "is", "it", "me", "my", "no", "of", "oh", "ok", "on", "or",
+        "so", "to", "up", "us", "we",
+    ]
 
     static func isNIPrefix(_ first: Unicode.Scalar, _ second: Unicode.Scalar) -> Bool {
         if first == "Q", second == "Q" { return true }

@@ -62,6 +62,7 @@ extension PostalAddress {
                 let range = extendLeft(text, index)..<(typed ?? end)
                 if best.map({ range.count > $0.count }) ?? true { best = range }
             }
+            if best == nil, gluedNames.contains(tokens[index].folded) { best = index..<(index + 1) }
             if let best {
                 found.append(tokens[best.lowerBound].start..<tokens[best.upperBound - 1].end)
                 index = best.upperBound - 1
@@ -117,6 +118,10 @@ extension PostalAddress {
         let folded = tokens[index].folded
         // Every accepted spelling starts with the same letter (St/Street, Shepherds/Shepherd's).
         guard folded.utf8.first == word.utf8.first else { return nil }
+        // A saint's name is written St, St. or Saint whatever the address says (St Mary's Road).
+        if Self.saintWords.contains(word), Self.saintWords.contains(folded) {
+            return index + 1 < tokens.count && tokens[index + 1].folded == "." && folded != "saint" ? index + 2 : index + 1
+        }
         if folded == word { return index + 1 }
         if let type = Self.streetTypes[word], Self.streetTypes[folded] == type { return index + 1 }
         if word.hasSuffix("s"), folded == String(word.dropLast()), index + 2 < tokens.count,
@@ -126,12 +131,15 @@ extension PostalAddress {
         return nil
     }
 
-    /// The end of the type or site words right after `end` ("Rd.", "Traveller Site"), if any.
+    static let saintWords: WordSet = ["st", "saint", "ste"]
+
+    /// The end of the type or site words right after `end` ("Rd.", "Traveller Site",
+    /// "Heathfield-Gardens"), if any.
     func typeWord(_ text: TextTokens, after end: Int, types: (String) -> Bool, repeats: Int = 1) -> Int? {
         var result: Int?
         var position = end
         for _ in 0..<repeats {
-            guard position < text.tokens.count, text.tokens[position].kind == .space, !text.tokens[position].newline,
+            guard position < text.tokens.count, text.tokens[position].kind == .space && !text.tokens[position].newline || text.tokens[position].folded == "-",
                   position + 1 < text.tokens.count, text.tokens[position + 1].kind == .word, types(text.tokens[position + 1].folded) else { break }
             let word = text.tokens[position + 1].folded
             position += 2

@@ -25,6 +25,9 @@ struct PostalAddress {
     var postcodes: [String] = []
     /// Folded words of the localities (kept in text).
     var localities: Set<String> = []
+    /// The street and site names run together into one word, as in a hashtag (`#HeathfieldGardens`,
+    /// `Meadowview`): each street's name with its type in any spelling, and names of two words or more.
+    var gluedNames: Set<String> = []
 
     /// Street types in full and abbreviated, folded → the canonical type.
     static let streetTypes = WordTable<String>({
@@ -70,7 +73,7 @@ struct PostalAddress {
     /// after it names another place.
     static let dwellingWords: WordSet = [
         "estate", "est", "block", "blocks", "flats", "apartments", "tower", "towers", "twr", "mansions", "mans", "buildings", "bldgs",
-        "cottages", "houses",
+        "cottages", "houses", "site", "sites", "camp", "encampment", "pitches",
     ]
 
     /// Abbreviated site words ("Brandon Hse", "Kingsmead Est.").
@@ -143,6 +146,12 @@ struct PostalAddress {
             for words in unknownBeforeStreet.dropFirst() { localities.formUnion(words) }
         }
         places.removeAll { $0.name.isEmpty }
+        for street in streets {
+            let name = street.name.joined()
+            for variant in Self.streetTypes.keys where Self.streetTypes[variant] == street.type { gluedNames.insert(name + variant) }
+            if street.name.count >= 2 { gluedNames.insert(name) }
+        }
+        for place in places where place.name.count >= 2 { gluedNames.insert(place.name.joined()) }
     }
 
     /// The folded words of a part without house numbers and their designators.

@@ -126,6 +126,9 @@ public struct Scrubber: Sendable {
                 let emails = ContactPatterns.emails(in: scalars)
                 for range in emails where generic || isOwnEmail(scalars[range]) { candidates.append((.email, range)) }
             }
+            for email in ContactPatterns.disguisedEmails(in: scalars) where (generic && email.certain) || isOwnEmail(Array(email.plain.unicodeScalars)[...]) {
+                candidates.append((.email, email.range))
+            }
             if hasDigit {
                 if let ownPhone { candidates += ContactPatterns.phone(ownPhone, in: scalars).map { (.phone, $0) } }
                 if generic { candidates += ContactPatterns.phones(in: scalars).map { (.phone, $0) } }
