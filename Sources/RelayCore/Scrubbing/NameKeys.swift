@@ -23,6 +23,10 @@ struct NameKeys {
     var vowelStems: Set<String> = []
     static let slavicEndings: WordSet = ["owa", "owna", "ova", "ovci", "ovi", "ovych"]
 
+    /// Every word of a registered name but its last (the given names: Maria and Clara of Maria Clara
+    /// Santos), and a name registered as one word.
+    var given: Set<String> = []
+
     /// Keys that are ordinary words (Rose, Price, Ward): case matters for them.
     var ordinary: Set<String> = []
 
@@ -40,6 +44,7 @@ struct NameKeys {
                 let token = tokens.tokens[index]
                 let folded = token.folded
                 if folded.count >= 2, !Self.particles.contains(folded) || words.count == 1 { add(folded) }
+                if position + 1 < words.count || words.count == 1 { given.insert(folded) }
                 // A particle joined to the next word, across an apostrophe or a space (O'Donnell, Ó Donnell).
                 if position + 1 < words.count, Self.particles.contains(folded) {
                     let next = tokens.tokens[words[position + 1]].folded

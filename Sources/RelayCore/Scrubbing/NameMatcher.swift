@@ -27,7 +27,7 @@ struct NameMatcher {
 
     static let gluedParticles = ["o", "mc", "mac"]
     static let hissingEndings = ["s", "x", "z", "ch", "sh"]
-    static let familyArticles: WordSet = ["the", "both"]
+    static let familyArticles: WordSet = ["the", "both", "no", "those", "these"]
     static let diminutiveSuffixes = ["ie", "y", "i", "ey", "ek", "ka", "ko", "ica", "ika", "ita", "ito", "ci", "si", "zi", "us", "ike", "ke", "ush", "ik"]
     static let diminutiveSuffixBytes = diminutiveSuffixes.map { Array($0.utf8) }
     static let nato: WordTable<Character> = [
@@ -186,7 +186,8 @@ struct NameMatcher {
             // where a passage has no capitals at all, case says nothing and the name goes.
             // where a passage has no capitals at all, case says nothing and the name goes, unless
             // an article makes it the word ("pay the price").
-            guard lookup.ordinary.contains(folded), !token.capitalised, token.latin else { return true }
+            guard lookup.ordinary.contains(folded), token.latin else { return true }
+            if token.capitalised { return !writtenAsWord(text, index) }
             guard text.lowercaseSegment[index] else { return false }
             return text.previousSolid(before: index).map { !Self.determiners.contains(text.tokens[$0].folded) } ?? true
         }
@@ -351,6 +352,76 @@ struct NameMatcher {
         }
         return CommonWords.isInsideBoroughName(text, index)
     }
+
+    /// Whether a capitalised name that is also an ordinary word (White, Young, Brown, Hall, Ward,
+    /// Cash) is written there as the word: describing someone ("White male", "Young woman",
+    /// "Brown hair", "a Black jacket"), joined by a hyphen to a word in small letters
+    /// ("Cash-and-carry"), a numbered ward or block ("Ward 7"), naming a place with the word after
+    /// it ("Cooper's Arms"), or, for a family name, inside another name in title case ("Ealing Town
+    /// Hall", "Earl Grey", "the White Hart"). In a passage of capitals none of this can be told, and
+    /// the name goes.
+    func writtenAsWord(_ text: TextTokens, _ index: Int) -> Bool {
+        let tokens = text.tokens
+        guard !text.isAllCaps(index) else { return false }
+        // A given name beside another capitalised word is a person's name ("Ate Clara", an
+        // honorific; "Rose White"): only a family name can be part of another name in title case.
+        let isGiven = keys.given.contains(tokens[index].folded)
+        if index + 2 < tokens.count {
+            let gap = tokens[index + 1], next = tokens[index + 2]
+            if gap.kind == .space, gap.length == 1, !gap.newline {
+                if next.kind == .word, !next.capitalised, Self.describedWords.contains(next.folded) { return true }
+                if next.kind == .number, CommonWords.institutions.contains(tokens[index].folded) { return true }
+                if next.kind == .word, next.capitalised, !text.isAllCaps(index + 2), !isGiven, isOtherTitleWord(next.folded) { return true }
+            }
+            if gap.folded == "-", next.kind == .word, !next.capitalised, CommonWords.ordinary.contains(next.folded),
+               !lookup.exact.contains(next.folded), !lookup.familiar.contains(next.folded) {
+                return true
+            }
+        }
+        // Before a word for a place that is not the victim's own name too ("Faith Church" is the victim).
+        if namesPlace(text, index), text.nextSolid(after: index).map({ !lookup.exact.contains(tokens[$0].folded) }) ?? true { return true }
+        if !isGiven, index >= 2, tokens[index - 1].kind == .space, tokens[index - 1].length == 1, !tokens[index - 1].newline, tokens[index - 2].kind == .word {
+            // Not after a street type ("on Mare Street Kara's car") nor before a possessive.
+            let previous = tokens[index - 2]
+            let possessive = index + 1 < tokens.count && Self.apostrophes.contains(tokens[index + 1].scalar)
+            if previous.capitalised, !possessive, !text.isAllCaps(index - 2), !text.isSentenceInitial(index - 2),
+               PostalAddress.streetTypes[previous.folded] == nil, isOtherTitleWord(previous.folded) {
+                return true
+            }
+        }
+        return false
+    }
+
+    /// An ordinary word, capitalised beside the name, that makes it part of another name in title
+    /// case: not the victim's name, a title, rank, function word, word for a people, month or
+    /// weekday, and not a given name that is also a word ("Rose White" is a relative).
+    func isOtherTitleWord(_ folded: String) -> Bool {
+        CommonWords.ordinary.contains(folded) && !lookup.exact.contains(folded) && !lookup.familiar.contains(folded)
+            && !Self.functionWords.contains(folded) && !Self.titles.contains(folded) && !Self.ranks.contains(folded)
+            && !Self.groupWords.contains(folded) && !Self.determiners.contains(folded) && !CommonWords.calendarWords.contains(folded)
+            && !Self.wordGivenNames.contains(folded) && FamiliarNames.variants[folded] == nil
+    }
+
+    /// Words that follow an adjective describing a person: "White male", "Young woman", "Brown
+    /// hair", "Black jacket", "Young white lad".
+    static let describedWords: WordSet = [
+        "male", "males", "female", "females", "man", "men", "woman", "women", "lad", "lads", "boy", "boys", "girl", "girls", "youth",
+        "youths", "teenager", "teenagers", "teen", "teens", "people", "person", "persons", "kid", "kids", "guy", "guys", "child",
+        "children", "adult", "adults", "hair", "haired", "eyes", "eyed", "beard", "bearded", "skin", "skinned", "jacket", "coat",
+        "hoodie", "hat", "cap", "trousers", "jeans", "boots", "shoes", "trainers", "top", "shirt", "tracksuit", "scarf", "bag",
+        "car", "van", "hatchback", "suv", "dog", "white", "black", "brown", "asian", "mixed", "tall", "short", "slim", "thin",
+        "heavy", "stocky", "bald", "ginger", "blonde", "blond", "grey", "gray", "dark", "light", "fair", "skinny", "muscular",
+        "british", "english", "eastern", "european",
+    ]
+
+    /// Given names that are also ordinary words.
+    static let wordGivenNames: WordSet = [
+        "rose", "hope", "faith", "grace", "joy", "amber", "ruby", "jade", "holly", "ivy", "lily", "daisy", "dawn", "summer", "violet",
+        "crystal", "pearl", "iris", "poppy", "heather", "hazel", "olive", "rosemary", "sky", "river", "storm", "autumn", "april",
+        "june", "may", "mark", "will", "bill", "jack", "frank", "grant", "dean", "glen", "drew", "miles", "rich", "victor", "bob",
+        "sandy", "penny", "sunny", "honey", "destiny", "charity", "patience", "prudence", "constance", "harmony", "melody", "star",
+        "robin", "jay", "wren", "sue", "pat", "gene", "earnest", "ernest", "august", "major", "king", "prince", "duke", "sterling",
+    ]
 
     /// Familiar forms that are also words often opening a sentence ("Will you…", "May I…").
     static let sentenceWords: WordSet = ["will", "may", "can", "don", "won", "art", "les", "mo", "ken", "sue"]
@@ -724,6 +795,8 @@ struct NameMatcher {
         var lower = chunk.lowerBound, upper = chunk.upperBound
         while lower < upper, Self.leadingPunctuation.contains(scalars[lower]) { lower += 1 }
         while upper > lower, Self.trailingPunctuation.contains(scalars[upper - 1]) { upper -= 1 }
+        // A link's scheme is no part of the address it opens (`mailto:`).
+        if upper - lower > 7, "mailto:".unicodeScalars.elementsEqual(scalars[lower..<(lower + 7)].lazy.map(ContactPatterns.lower)) { lower += 7 }
         guard upper - lower >= 4 else { return nil }
         let slice = scalars[lower..<upper]
         var hasLetter = false, hasDigit = false, marker = false, camel = false
