@@ -77,7 +77,7 @@ enum ContactPatterns {
             let scalar = scalars[index]
             guard scalar == "@" || scalar == "a" || scalar == "A" || bracketOpeners.contains(scalar),
                   let (afterMark, bracketed) = spelledMark(scalars, at: index, "at", symbol: "@"),
-                  let local = localPart(scalars, endingBefore: index), let domain = domainPart(scalars, from: afterMark) else { continue }
+                  let domain = domainPart(scalars, from: afterMark), let local = localPart(scalars, endingBefore: index) else { continue }
             if let last = found.last, last.range.upperBound > local.start { continue }
             let certain = bracketed || scalar == "@" || local.spelled || domain.spelled || !local.plain.unicodeScalars.allSatisfy(TextTokens.isLetter)
             found.append(DisguisedEmail(range: local.start..<domain.end, plain: local.plain + "@" + domain.plain, certain: certain))
@@ -166,7 +166,7 @@ enum ContactPatterns {
     /// known top-level domain.
     static func domainPart(_ scalars: Scalars, from index: Int) -> (end: Int, plain: String, spelled: Bool)? {
         func isLabel(_ s: Unicode.Scalar) -> Bool { (s.isASCII && isAlnum(s)) || s == "-" }
-        var labels: [String] = []
+        var labels: [Range<Int>] = []
         var position = index
         var end = index
         var spelled = false
@@ -174,7 +174,7 @@ enum ContactPatterns {
             var labelEnd = position
             while labelEnd < scalars.count, isLabel(scalars[labelEnd]) { labelEnd += 1 }
             guard labelEnd > position else { break }
-            labels.append(lowered(scalars, position..<labelEnd))
+            labels.append(position..<labelEnd)
             end = labelEnd
             if labelEnd + 1 < scalars.count, scalars[labelEnd] == ".", isLabel(scalars[labelEnd + 1]) {
                 position = labelEnd + 1
@@ -187,8 +187,9 @@ enum ContactPatterns {
             spelled = true
         }
         // Not "laughed at the dot com bubble".
-        guard labels.count >= 2, let last = labels.last, topLevelDomains.contains(last), !NameMatcher.determiners.contains(labels[0]) else { return nil }
-        return (end, labels.joined(separator: "."), spelled)
+        guard labels.count >= 2, let last = labels.last, last.count <= 6, topLevelDomains.contains(lowered(scalars, last)),
+              !NameMatcher.determiners.contains(lowered(scalars, labels[0])) else { return nil }
+        return (end, labels.map { lowered(scalars, $0) }.joined(separator: "."), spelled)
     }
 
     // MARK: Phone numbers
@@ -367,7 +368,9 @@ enum ContactPatterns {
             outwardEnds.append(digit + 1)
         }
         // The Post Office's own non-geographic postcode.
-        if start + 3 < scalars.count, "GIR".unicodeScalars.elementsEqual(scalars[start..<start + 3].lazy.map(upper)) { outwardEnds = [start + 3] }
+        if upper(scalars[start]) == "G", start + 3 < scalars.count, upper(scalars[start + 1]) == "I", upper(scalars[start + 2]) == "R" {
+            outwardEnds = [start + 3]
+        }
         for outwardEnd in outwardEnds {
             // White space (a line break too) or one hyphen between the halves: `E8 1AB`, `WC1H-8HZ`.
             var position = outwardEnd
@@ -419,7 +422,6 @@ enum ContactPatterns {
             // the prefix is an English word ("On 03/11/25 a man", "ON 03-11-25 A MAN"); with the
             // prefix's letters apart, only by the one used between them.
             let spacedPrefix = separator != nil
-            let prefixIsWord = Self.twoLetterWords.contains(String(String.UnicodeScalarView([lower(scalars[index]), lower(scalars[second])])))
             guard isASCIILetter(scalars[second]), isNIPrefix(upper(scalars[index]), upper(scalars[second])) else { index += 1; continue }
             var position = second + 1
             var digits = 0
@@ -436,7 +438,7 @@ enum ContactPatterns {
             }
             if digits == 6, position < scalars.count, isSeparator(scalars[position]) { take(scalars[position]); position += 1 }
             guard digits == 6, position < scalars.count,
-                  consistent || (!spacedPrefix && !prefixIsWord), (0x41...0x44).contains(upper(scalars[position]).value),
+                  consistent || (!spacedPrefix && !isTwoLetterWord(scalars[index], scalars[second])), (0x41...0x44).contains(upper(scalars[position]).value),
                   boundaryAfter(scalars, position + 1) else { index += 1; continue }
             found.append(index..<(position + 1))
             index = position + 1
@@ -448,6 +450,10 @@ enum ContactPatterns {
         "am", "an", "as", "at", "be", "by", "go", "he", "hi", "if", "in", "is", "it", "me", "my", "no", "of", "oh", "ok", "on", "or",
         "so", "to", "up", "us", "we",
     ]
+
+    static func isTwoLetterWord(_ first: Unicode.Scalar, _ second: Unicode.Scalar) -> Bool {
+        twoLetterWords.contains(String(String.UnicodeScalarView([lower(first), lower(second)])))
+    }
 
     static func isNIPrefix(_ first: Unicode.Scalar, _ second: Unicode.Scalar) -> Bool {
         if first == "Q", second == "Q" { return true }

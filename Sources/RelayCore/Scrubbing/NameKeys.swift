@@ -27,6 +27,11 @@ struct NameKeys {
     /// Santos), and a name registered as one word.
     var given: Set<String> = []
 
+    /// Two or three initials of a name (`jb`, `jm`, `jbm` for Jean-Baptiste Mukendi, `fn` for
+    /// Faith Nwachukwu): the given name's parts (a hyphenated or two-word given name), the given
+    /// and family names, or every word; particles left out.
+    var initials: Set<String> = []
+
     /// Keys that are ordinary words (Rose, Price, Ward): case matters for them.
     var ordinary: Set<String> = []
 
@@ -40,6 +45,7 @@ struct NameKeys {
         for name in names {
             let tokens = TextTokens(name)
             let words = tokens.tokens.indices.filter { tokens.tokens[$0].kind == .word }
+            addInitials(tokens, words)
             for (position, index) in words.enumerated() {
                 let token = tokens.tokens[index]
                 let folded = token.folded
@@ -68,7 +74,7 @@ struct NameKeys {
                 // for Constantin, through Costică).
                 if position == 0, words.count > 1 || names.count == 1, folded.count >= 4, !Self.particles.contains(folded) {
                     prefixes.append(folded)
-                    prefixes += forms.filter { $0.count >= 5 && !CommonWords.isCommon($0) }.sorted()
+                    prefixes += forms.filter { $0.utf8.count >= 5 && !CommonWords.isCommon($0) }.sorted()
                 }
             }
         }
@@ -92,6 +98,28 @@ struct NameKeys {
     }
 
     var isEmpty: Bool { exact.isEmpty }
+
+    /// The initials of one registered name (``NameKeys/initials``), from its word tokens.
+    mutating func addInitials(_ tokens: TextTokens, _ words: [Int]) {
+        // First letters of the words, grouped where a hyphen joins two words (Jean-Baptiste).
+        var groups: [[Character]] = []
+        var previous: Int?
+        for index in words {
+            let folded = tokens.tokens[index].folded
+            guard folded.utf8.count >= 2, !Self.particles.contains(folded), let letter = folded.first else { continue }
+            if let previous, index == previous + 2, tokens.tokens[previous + 1].kind == .punct,
+               tokens.tokens[previous + 1].scalar == "-" || tokens.tokens[previous + 1].scalar == "‐", !groups.isEmpty {
+                groups[groups.count - 1].append(letter)
+            } else {
+                groups.append([letter])
+            }
+            previous = index
+        }
+        var forms: [[Character]] = [groups.flatMap { $0 }]
+        if let given = groups.first, given.count >= 2 { forms.append(given) }
+        if groups.count >= 2 { forms.append(groups.map { $0[0] }) }
+        for form in forms where (2...3).contains(form.count) && form.allSatisfy({ $0.isASCII && $0.isLetter }) { initials.insert(String(form)) }
+    }
 
     mutating func add(_ key: String) {
         guard !key.isEmpty else { return }

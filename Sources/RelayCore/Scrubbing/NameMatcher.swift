@@ -48,14 +48,14 @@ struct NameMatcher {
 
     /// The names the matcher was built from, as registered (and any the text declared).
     let names: [String]
-    /// The victim's initials (``NameMatcher/initials(of:)``).
+    /// The victim's initials (``NameKeys/initials``).
     let initials: KeyFilter
 
     init?(names: [String]) {
         let keys = NameKeys(names: names)
         guard !keys.isEmpty else { return nil }
         self.names = names
-        self.initials = KeyFilter(Self.initials(of: names))
+        self.initials = KeyFilter(keys.initials)
         self.keys = keys
         self.lookup = NameLookup(keys)
         self.glueKeys = keys.exact.union(keys.familiar.filter { !CommonWords.isCommon($0) }).filter { $0.count >= 2 }.sorted().map { Array($0.utf8) }
@@ -259,9 +259,9 @@ struct NameMatcher {
     /// or before a word for a place.
     func isNamedByStart(_ text: TextTokens, _ index: Int, _ folded: String) -> Bool {
         let token = text.tokens[index]
+        guard token.capitalised, folded.utf8.count >= 3 else { return false }
         let word = Array(folded.utf8)
-        guard token.capitalised, word.count >= 3,
-              prefixKeys.contains(where: { $0.count > word.count && word.count * 2 >= $0.count && $0.starts(with: word) }),
+        guard prefixKeys.contains(where: { $0.count > word.count && word.count * 2 >= $0.count && $0.starts(with: word) }),
               !text.isSentenceInitial(index), !text.isAllCaps(index),
               !Self.functionWords.contains(folded), !Self.determiners.contains(folded), !CommonWords.calendarWords.contains(folded),
               !Self.groupWords.contains(folded), !Self.alwaysCapitalised.contains(folded) else { return false }
@@ -634,35 +634,6 @@ struct NameMatcher {
         for key in keys.exact where key.count >= minimum && textContains(letters, key) { return true }
         for key in keys.familiar where key.count >= max(minimum, 4) && textContains(letters, key) && !CommonWords.isCommon(key) { return true }
         return false
-    }
-
-    /// Two or three initials of a name in capitals, written together or with full stops (`JB`,
-    /// `J.B.` for Jean-Baptiste Mukendi, `FN` for Faith Nwachukwu): the given name's parts (a
-    /// hyphenated or two-word given name), the given name and the family name, or every word.
-    static func initials(of names: [String]) -> Set<String> {
-        var found: Set<String> = []
-        for name in names {
-            let tokens = TextTokens(name)
-            // Words, grouped where a hyphen joins them.
-            var groups: [[Character]] = []
-            var joinsPrevious = false
-            for token in tokens.tokens {
-                switch token.kind {
-                case .word:
-                    guard let letter = token.folded.first, token.folded.count >= 2, !NameKeys.particles.contains(token.folded) else { continue }
-                    if joinsPrevious, !groups.isEmpty { groups[groups.count - 1].append(letter) } else { groups.append([letter]) }
-                    joinsPrevious = false
-                case .punct: joinsPrevious = token.scalar == "-" || token.scalar == "‐"
-                default: joinsPrevious = false
-                }
-            }
-            let all = groups.flatMap { $0 }
-            var forms: [[Character]] = [all]
-            if let given = groups.first, given.count >= 2 { forms.append(given) }
-            if groups.count >= 2 { forms.append(groups.map { $0[0] }) }
-            for form in forms where (2...3).contains(form.count) && form.allSatisfy({ $0.isASCII && $0.isLetter }) { found.insert(String(form)) }
-        }
-        return found
     }
 
     /// Abbreviations and other short words in capitals that are also someone's initials: never

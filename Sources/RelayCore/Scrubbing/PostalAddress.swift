@@ -47,6 +47,9 @@ struct PostalAddress {
         return table
     }())
 
+    /// Every spelling of each canonical street type ("street": st, str, street).
+    static let typeSpellings: [String: [String]] = Dictionary(grouping: streetTypes.keys, by: { streetTypes[$0]! })
+
     /// Words that name a site, estate or building rather than a street.
     static let siteWords: Set<String> = [
         "site", "sites", "estate", "caravan", "caravans", "camp", "traveller", "travellers", "gypsy", "gypsies", "roma", "park",
@@ -148,7 +151,7 @@ struct PostalAddress {
         places.removeAll { $0.name.isEmpty }
         for street in streets {
             let name = street.name.joined()
-            for variant in Self.streetTypes.keys where Self.streetTypes[variant] == street.type { gluedNames.insert(name + variant) }
+            for variant in Self.typeSpellings[street.type] ?? [] { gluedNames.insert(name + variant) }
             if street.name.count >= 2 { gluedNames.insert(name) }
         }
         for place in places where place.name.count >= 2 { gluedNames.insert(place.name.joined()) }
