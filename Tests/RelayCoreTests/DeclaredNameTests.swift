@@ -37,6 +37,14 @@ struct DeclaredNameTests {
         #expect(counts["name"]?.numberValue == 1)
     }
 
+    @Test("declared in a later field, goes from the narrative before it too")
+    func declaredLater() throws {
+        let document = try view(level: "anonymous", narrative: "Birdie was followed home from the shop.",
+                                location: "Outside the flat of Bernadette Ward (Birdie).", witness: "A neighbour.", offender: "Tall man.")
+        #expect(document["incident"]?["narrative"]?.stringValue == "[redacted:name] was followed home from the shop.")
+        #expect(document["incident"]?["location"]?["description"]?.stringValue == "Outside the flat of [redacted:name] ([redacted:name]).")
+    }
+
     @Test("stays at identity, where the name is shared")
     func identityKeepsIt() throws {
         let document = try view(level: "identity", narrative: "Bernadette Ward (Birdie) lives on the council site.",

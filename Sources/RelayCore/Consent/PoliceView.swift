@@ -81,16 +81,14 @@ public enum PoliceViewBuilder {
 
         // Free text.
         let policy = Scrubber.Policy(removeIdentity: identityWithheld, removeContact: contactWithheld, generic: true)
-        var scrubber = Scrubber(identity: report.victim, policy: policy)
-        // A name the narrative gives the victim ("Ashley Pardoe (Ash)") goes from the other fields too.
-        scrubber = scrubber.adding(names: editor.scrub("/incident/narrative", with: scrubber))
-        scrubber = scrubber.adding(names: editor.scrub("/incident/location/description", with: scrubber))
-        for index in 0..<(editor.value("/incident/witnesses")?.arrayValue?.count ?? 0) {
-            editor.scrub("/incident/witnesses/\(index)/description", with: scrubber)
-        }
-        for index in 0..<(editor.value("/incident/offenders")?.arrayValue?.count ?? 0) {
-            // Offender descriptions are evidence: only the victim's own details come out of them.
-            editor.scrub("/incident/offenders/\(index)/description", with: scrubber, ownOnly: true)
+        // A name one field gives the victim ("Ashley Pardoe (Ash)") goes from every field: when a
+        // field declares one, every field is scrubbed again knowing it (rare, so paid only then).
+        let scrubber = Scrubber(identity: report.victim, policy: policy)
+        let unscrubbed = editor
+        let declared = editor.scrubFreeText(with: scrubber)
+        if !declared.isEmpty {
+            editor = unscrubbed
+            editor.scrubFreeText(with: scrubber.adding(names: declared))
         }
 
         // Recordability: with no victim to engage, police can at most record an incident.
@@ -159,6 +157,21 @@ struct DocumentEditor {
     /// Sets a value without recording a redaction (for fields the view adds).
     mutating func set(_ pointer: String, _ value: JSONValue) {
         Self.update(&document, path: pointer.split(separator: "/").map(String.init)[...], with: value)
+    }
+
+    /// Scrubs every free-text field of the incident; returns the other names they gave the victim.
+    @discardableResult
+    mutating func scrubFreeText(with scrubber: Scrubber) -> [String] {
+        var declared = scrub("/incident/narrative", with: scrubber)
+        declared += scrub("/incident/location/description", with: scrubber)
+        for index in 0..<(value("/incident/witnesses")?.arrayValue?.count ?? 0) {
+            declared += scrub("/incident/witnesses/\(index)/description", with: scrubber)
+        }
+        for index in 0..<(value("/incident/offenders")?.arrayValue?.count ?? 0) {
+            // Offender descriptions are evidence: only the victim's own details come out of them.
+            declared += scrub("/incident/offenders/\(index)/description", with: scrubber, ownOnly: true)
+        }
+        return declared
     }
 
     /// Scrubs the text at `pointer`; returns the other names it gave the victim.

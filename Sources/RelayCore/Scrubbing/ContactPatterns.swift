@@ -75,9 +75,12 @@ enum ContactPatterns {
         while index < scalars.count {
             defer { index += 1 }
             let scalar = scalars[index]
-            guard scalar == "@" || scalar == "a" || scalar == "A" || bracketOpeners.contains(scalar),
-                  let (afterMark, bracketed) = spelledMark(scalars, at: index, "at", symbol: "@"),
-                  let domain = domainPart(scalars, from: afterMark), let local = localPart(scalars, endingBefore: index) else { continue }
+            guard scalar == "@" || scalar == "a" || scalar == "A" || bracketOpeners.contains(scalar) else { continue }
+            // `name@example dot com`: a plain @ before a domain with a written-out dot.
+            let plainAt = scalar == "@" && index > 0 && scalars[index - 1] != " " ? (end: index + 1, bracketed: false) : nil
+            guard let (afterMark, bracketed) = plainAt ?? spelledMark(scalars, at: index, "at", symbol: "@"),
+                  let domain = domainPart(scalars, from: afterMark), plainAt == nil || domain.spelled,
+                  let local = localPart(scalars, endingBefore: index), local.plain.unicodeScalars.contains(where: TextTokens.isLetter) else { continue }
             if let last = found.last, last.range.upperBound > local.start { continue }
             let certain = bracketed || scalar == "@" || local.spelled || domain.spelled || !local.plain.unicodeScalars.allSatisfy(TextTokens.isLetter)
             found.append(DisguisedEmail(range: local.start..<domain.end, plain: local.plain + "@" + domain.plain, certain: certain))
@@ -187,7 +190,8 @@ enum ContactPatterns {
             spelled = true
         }
         // Not "laughed at the dot com bubble".
-        guard labels.count >= 2, let last = labels.last, last.count <= 6, topLevelDomains.contains(lowered(scalars, last)),
+        guard labels.count >= 2, let last = labels.last, last.count <= 6,
+              topLevelDomains.contains(lowered(scalars, last)) || (last.count == 2 && scalars[last].allSatisfy(isASCIILetter)),
               !NameMatcher.determiners.contains(lowered(scalars, labels[0])) else { return nil }
         return (end, labels.map { lowered(scalars, $0) }.joined(separator: "."), spelled)
     }
@@ -371,22 +375,34 @@ enum ContactPatterns {
         if upper(scalars[start]) == "G", start + 3 < scalars.count, upper(scalars[start + 1]) == "I", upper(scalars[start + 2]) == "R" {
             outwardEnds = [start + 3]
         }
+        func isGap(_ s: Unicode.Scalar) -> Bool { s == " " || s == "\u{00A0}" || s == "\t" || s == "\n" || s == "\r" }
         for outwardEnd in outwardEnds {
-            // White space (a line break too) or one hyphen between the halves: `E8 1AB`, `WC1H-8HZ`.
+            // White space (a line break too), or one mark with spaces around it or not, between the
+            // halves: `E8 1AB`, `WC1H-8HZ`, `LS6 – 2AB`, `LS6/2AB`.
             var position = outwardEnd
-            if position < scalars.count, scalars[position] == "-" {
+            var unusual = false
+            while position < scalars.count, isGap(scalars[position]) {
+                unusual = unusual || scalars[position] == "\n" || scalars[position] == "\r"
                 position += 1
-            } else {
-                while position < scalars.count, scalars[position] == " " || scalars[position] == "\u{00A0}" || scalars[position] == "\t" || scalars[position] == "\n" || scalars[position] == "\r" { position += 1 }
+            }
+            if position < scalars.count, postcodeMarks.contains(scalars[position]) {
+                unusual = true
+                position += 1
+                while position < scalars.count, scalars[position] == " " || scalars[position] == "\u{00A0}" { position += 1 }
             }
             guard position + 2 < scalars.count, isDigit(scalars[position]),
                   isASCIILetter(scalars[position + 1]), isASCIILetter(scalars[position + 2]),
                   boundaryAfter(scalars, position + 3) else { continue }
             if isMotorwayAndTime(scalars, start: start, outwardEnd: outwardEnd, inward: position) { return nil }
+            // Set apart unusually, an ordinal or a time is not an inward code (`B4⏎2nd floor`, `A1-3am`).
+            if unusual, ordinalOrTime.contains(String(String.UnicodeScalarView([lower(scalars[position + 1]), lower(scalars[position + 2])]))) { continue }
             return position + 3
         }
         return nil
     }
+
+    static let postcodeMarks: ScalarSet = "-–—/."
+    static let ordinalOrTime: Set<String> = ["st", "nd", "rd", "th", "am", "pm"]
 
     static func isMotorwayAndTime(_ scalars: Scalars, start: Int, outwardEnd: Int, inward: Int) -> Bool {
         guard scalars[start] == "M", (start + 1..<outwardEnd).allSatisfy({ isDigit(scalars[$0]) }), inward > outwardEnd else { return false }
@@ -422,11 +438,18 @@ enum ContactPatterns {
             // the prefix is an English word ("On 03/11/25 a man", "ON 03-11-25 A MAN"); with the
             // prefix's letters apart, only by the one used between them.
             let spacedPrefix = separator != nil
+            var mixedSeparatorsAllowed = true
+            func isCapital(_ s: Unicode.Scalar) -> Bool { s.value >= 0x41 && s.value <= 0x5A }
             guard isASCIILetter(scalars[second]), isNIPrefix(upper(scalars[index]), upper(scalars[second])) else { index += 1; continue }
             var position = second + 1
             var digits = 0
             var consistent = true
-            func take(_ s: Unicode.Scalar) { if let separator, separator != s { consistent = false }; separator = s }
+            func take(_ s: Unicode.Scalar) {
+                if let separator, separator != s { consistent = false }
+                // Dates are written with slashes and dots; an NI number's groups with spaces and hyphens.
+                if s == "/" || s == "." { mixedSeparatorsAllowed = false }
+                separator = s
+            }
             while position < scalars.count, digits < 6 {
                 if isDigit(scalars[position]) { digits += 1; position += 1; continue }
                 if isSeparator(scalars[position]), position + 1 < scalars.count, isDigit(scalars[position + 1]) {
@@ -438,7 +461,8 @@ enum ContactPatterns {
             }
             if digits == 6, position < scalars.count, isSeparator(scalars[position]) { take(scalars[position]); position += 1 }
             guard digits == 6, position < scalars.count,
-                  consistent || (!spacedPrefix && !isTwoLetterWord(scalars[index], scalars[second])), (0x41...0x44).contains(upper(scalars[position]).value),
+                  consistent || (!spacedPrefix && mixedSeparatorsAllowed && !isTwoLetterWord(scalars[index], scalars[second])
+                                 && isCapital(scalars[index]) && isCapital(scalars[second]) && isCapital(scalars[position])), (0x41...0x44).contains(upper(scalars[position]).value),
                   boundaryAfter(scalars, position + 1) else { index += 1; continue }
             found.append(index..<(position + 1))
             index = position + 1

@@ -93,7 +93,7 @@ struct NameMatcher {
     // MARK: Names the text declares
 
     /// Words that introduce another name of the person just named.
-    static let aliasMarkers: WordSet = ["aka", "alias", "nicknamed", "nee", "formerly"]
+    static let aliasMarkers: WordSet = ["aka", "alias", "nicknamed", "nickname", "nee", "formerly"]
     /// Words that may stand in brackets after a name and are no name of theirs.
     static let notNames: WordSet = [
         "victim", "complainant", "witness", "client", "reporter", "resident", "tenant", "neighbour", "friend", "carer", "partner",
@@ -103,6 +103,7 @@ struct NameMatcher {
         "below", "above", "sic", "yes", "no", "ok", "also", "now", "then", "previously", "formerly", "legal", "birth", "dob",
     ]
     static let quoteMarks: ScalarSet = "\"'“‘«"
+    static let closingQuotes: ScalarSet = "\"'”’»"
 
     /// Other names the text itself gives the victim, right after one of theirs: `Ashley Pardoe
     /// (Ash)`, `Faith, known as 'Nedu'`, `Kai aka Kesh`, `Kai a.k.a. Kesh`, `Mary Ward, née
@@ -111,6 +112,7 @@ struct NameMatcher {
     /// `Female`); words for a people, titles and ranks never do.
     func declaredNames(_ text: TextTokens, after ranges: [Range<Int>]) -> [String] {
         let tokens = text.tokens
+        let starts = Set(ranges.map(\.lowerBound))
         var declared: [String] = []
         for range in ranges {
             guard var probe = text.nextSolid(after: range.upperBound - 1) else { continue }
@@ -119,16 +121,25 @@ struct NameMatcher {
                 probe = next
                 return true
             }
-            if tokens[probe].folded == ",", !advance() { continue }
+            // A quoted word between two of the victim's names: Bernadette “Birdie” Ward.
+            if tokens[probe].kind == .punct, Self.quoteMarks.contains(tokens[probe].scalar), probe + 1 < tokens.count,
+               tokens[probe + 1].kind == .word, probe + 2 < tokens.count, Self.closingQuotes.contains(tokens[probe + 2].scalar),
+               let next = text.nextSolid(after: probe + 2), starts.contains(next), isDeclarableName(text, probe + 1) {
+                declared.append(String(String.UnicodeScalarView(text.scalars[tokens[probe + 1].start..<tokens[probe + 1].end])))
+                continue
+            }
+            if tokens[probe].kind == .punct, tokens[probe].scalar == "," || tokens[probe].scalar == "-" || tokens[probe].scalar == "–", !advance() { continue }
             var bracketed = false
             if tokens[probe].kind == .punct, tokens[probe].scalar == "(" {
                 bracketed = true
                 guard advance() else { continue }
-            } else if tokens[probe].kind == .word {
+            }
+            if tokens[probe].kind == .word {
                 if tokens[probe].folded == "also", !advance() { continue }
                 let marker = tokens[probe].folded
                 if Self.aliasMarkers.contains(marker) {
                     guard advance() else { continue }
+                    if marker == "nickname", tokens[probe].folded == "is" || tokens[probe].folded == ":", !advance() { continue }
                 } else if marker == "known" || marker == "goes" {
                     guard advance(), tokens[probe].folded == (marker == "known" ? "as" : "by"), advance() else { continue }
                 } else if marker == "a", probe + 4 < tokens.count, tokens[probe + 1].folded == ".", tokens[probe + 2].folded == "k",
@@ -136,19 +147,25 @@ struct NameMatcher {
                     probe += 4
                     if probe + 1 < tokens.count, tokens[probe + 1].folded == "." { probe += 1 }
                     guard advance() else { continue }
-                } else {
+                } else if !bracketed {
                     continue
                 }
-            } else {
+            } else if !bracketed {
                 continue
             }
-            if tokens[probe].kind == .punct, Self.quoteMarks.contains(tokens[probe].scalar), !advance() { continue }
-            guard tokens[probe].kind == .word, isDeclarableName(text, probe) else { continue }
+            var quoted = false
+            if tokens[probe].kind == .punct, Self.quoteMarks.contains(tokens[probe].scalar) {
+                quoted = true
+                guard advance() else { continue }
+            }
+            let marked = probe > 0 && !(bracketed && tokens[probe - 1].scalar == "(")
+            guard tokens[probe].kind == .word, isDeclarableName(text, probe, bare: bracketed && !quoted && !marked) else { continue }
             if bracketed {
-                // Only a name alone in the brackets, perhaps quoted: "(Ash)", "('Ash')".
+                // Only a name alone in the brackets, perhaps quoted or with the family name:
+                // "(Ash)", "('Ash')", "(Birdie Ward)", "(known as Birdie)".
                 guard var after = text.nextSolid(after: probe) else { continue }
-                if tokens[after].kind == .punct, Self.quoteMarks.contains(tokens[after].scalar) || tokens[after].scalar == "’",
-                   let next = text.nextSolid(after: after) { after = next }
+                if tokens[after].kind == .punct, Self.closingQuotes.contains(tokens[after].scalar), let next = text.nextSolid(after: after) { after = next }
+                if tokens[after].kind == .word, lookup.exact.contains(tokens[after].folded), let next = text.nextSolid(after: after) { after = next }
                 guard tokens[after].scalar == ")" else { continue }
             }
             declared.append(String(String.UnicodeScalarView(text.scalars[tokens[probe].start..<tokens[probe].end])))
@@ -157,10 +174,13 @@ struct NameMatcher {
     }
 
     /// Whether the word at `index` can be a declared name of the victim.
-    func isDeclarableName(_ text: TextTokens, _ index: Int) -> Bool {
+    func isDeclarableName(_ text: TextTokens, _ index: Int, bare: Bool = false) -> Bool {
         let token = text.tokens[index]
         let folded = token.folded
-        guard folded.count >= 2, token.capitalised || !token.latin, !lookup.exact.contains(folded) else { return false }
+        guard folded.count >= 2, token.capitalised || !token.latin, !lookup.exact.contains(folded), !text.isAllCaps(index) else { return false }
+        // A bare word in brackets may be a country, a language or a network ("(Lithuania)",
+        // "(Tigrinya)"): it is a name of theirs only if it opens as one of their given names does.
+        if bare, let first = folded.utf8.first, !keys.given.contains(where: { $0.utf8.first == first }) { return false }
         for list in [Self.functionWords, Self.titles, Self.ranks, Self.groupWords, Self.determiners, Self.notNames, Self.acronyms] where list.contains(folded) {
             return false
         }
@@ -218,8 +238,9 @@ struct NameMatcher {
     /// of someone else's name, unless that word is loosely the victim's too (`Noor Hadad`).
     func loose(_ text: TextTokens, _ index: Int, _ folded: String, checkNeighbours: Bool) -> Bool {
         let token = text.tokens[index]
-        // The loose rules below never take a word that names a place with the word after it.
-        if namesPlace(text, index) { return false }
+        // The loose rules below never take a word that names a place with the word after it, nor
+        // a word of faith ("Allah" is no short form of Abdallah).
+        if namesPlace(text, index) || Self.alwaysCapitalised.contains(folded) { return false }
         // A gendered or family form of the surname stays the victim's beside another first name:
         // a relative ("her husband Tomas Kazlauskas") identifies her as much.
         if token.capitalised, folded.utf8.count >= 5 {
@@ -362,35 +383,61 @@ struct NameMatcher {
     /// the name goes.
     func writtenAsWord(_ text: TextTokens, _ index: Int) -> Bool {
         let tokens = text.tokens
-        guard !text.isAllCaps(index) else { return false }
-        // A given name beside another capitalised word is a person's name ("Ate Clara", an
-        // honorific; "Rose White"): only a family name can be part of another name in title case.
-        let isGiven = keys.given.contains(tokens[index].folded)
-        if index + 2 < tokens.count {
-            let gap = tokens[index + 1], next = tokens[index + 2]
-            if gap.kind == .space, gap.length == 1, !gap.newline {
-                if next.kind == .word, !next.capitalised, Self.describedWords.contains(next.folded) { return true }
-                if next.kind == .number, CommonWords.institutions.contains(tokens[index].folded) { return true }
-                if next.kind == .word, next.capitalised, !text.isAllCaps(index + 2), !isGiven, isOtherTitleWord(next.folded) { return true }
+        let folded = tokens[index].folded
+        guard !text.isAllCaps(index), !keys.given.contains(folded) else { return false }
+        // Never after a title, kinship word or another of the victim's names ("Mrs White",
+        // "Granny White", "Jennifer White"), nor before a possessive ("White's house").
+        if let previous = text.previousSolid(before: index), tokens[previous].kind == .word {
+            let word = tokens[previous].folded
+            if Self.titles.contains(word) || Self.ranks.contains(word) || Self.addressWords.contains(word)
+                || lookup.exact.contains(word) || lookup.familiar.contains(word) || (tokens[previous].length == 1 && tokens[previous].capitalised) {
+                return false
             }
-            if gap.folded == "-", next.kind == .word, !next.capitalised, CommonWords.ordinary.contains(next.folded),
-               !lookup.exact.contains(next.folded), !lookup.familiar.contains(next.folded) {
-                return true
-            }
+            if index >= 2, tokens[index - 1].folded == ".", tokens[index - 2].length == 1 { return false }
         }
-        // Before a word for a place that is not the victim's own name too ("Faith Church" is the victim).
-        if namesPlace(text, index), text.nextSolid(after: index).map({ !lookup.exact.contains(tokens[$0].folded) }) ?? true { return true }
-        if !isGiven, index >= 2, tokens[index - 1].kind == .space, tokens[index - 1].length == 1, !tokens[index - 1].newline, tokens[index - 2].kind == .word {
-            // Not after a street type ("on Mare Street Kara's car") nor before a possessive.
-            let previous = tokens[index - 2]
-            let possessive = index + 1 < tokens.count && Self.apostrophes.contains(tokens[index + 1].scalar)
-            if previous.capitalised, !possessive, !text.isAllCaps(index - 2), !text.isSentenceInitial(index - 2),
-               PostalAddress.streetTypes[previous.folded] == nil, isOtherTitleWord(previous.folded) {
-                return true
-            }
+        if index + 1 < tokens.count, Self.apostrophes.contains(tokens[index + 1].scalar) { return false }
+        guard index + 2 < tokens.count else { return false }
+        let gap = tokens[index + 1], next = tokens[index + 2]
+        if gap.kind == .space, gap.length == 1, !gap.newline {
+            // A family name that is itself a describing word, before a word for a person or their
+            // looks ("White male", "Young woman", "Brown hair").
+            if Self.describingNames.contains(folded), next.kind == .word, !next.capitalised, Self.describedWords.contains(next.folded) { return true }
+            if next.kind == .number, Self.numberedPlaces.contains(folded) { return true }
+        }
+        // Joined by a hyphen to a small word ("Cash-and-carry").
+        if gap.folded == "-", next.kind == .word, !next.capitalised, Self.functionWords.contains(next.folded) { return true }
+        // Inside another name in title case that ends in a word for a place: "Ealing Town Hall",
+        // "the White Hart pub".
+        if let previous = text.previousSolid(before: index), previous == index - 2, tokens[index - 1].length == 1,
+           tokens[previous].capitalised, !text.isAllCaps(previous), !text.isSentenceInitial(previous),
+           PostalAddress.streetTypes[tokens[previous].folded] == nil, isOtherTitleWord(tokens[previous].folded),
+           CommonWords.institutions.contains(folded) {
+            return true
+        }
+        if gap.kind == .space, gap.length == 1, next.kind == .word, next.capitalised, !text.isAllCaps(index + 2), isOtherTitleWord(next.folded),
+           let after = text.nextSolid(after: index + 2), after == index + 4, tokens[after].kind == .word,
+           CommonWords.institutions.contains(tokens[after].folded) {
+            return true
+        }
+        // Before a capitalised word for a place that is not the victim's name too ("the Cooper
+        // Arms"; "Faith Church" is the victim).
+        if gap.kind == .space, gap.length == 1, next.kind == .word, next.capitalised, !text.isAllCaps(index + 2),
+           CommonWords.institutions.contains(next.folded), !lookup.exact.contains(next.folded) {
+            return true
         }
         return false
     }
+
+    /// Family names that are describing words.
+    static let describingNames: WordSet = ["white", "black", "brown", "young", "grey", "gray", "green", "little", "old", "short", "long", "tall", "small", "fair"]
+    /// Words numbered inside a building ("Ward 7", "Block 4").
+    static let numberedPlaces: WordSet = ["ward", "block", "bay", "bed", "wing", "floor", "level", "gate", "platform", "court"]
+    /// Words before a name in address or kinship ("Granny White", "Dear White", "Old Lady White").
+    static let addressWords: WordSet = [
+        "dear", "granny", "grandma", "grandad", "grandpa", "nan", "nana", "nanny", "auntie", "aunty", "aunt", "uncle", "lady", "old",
+        "little", "young", "big", "sister", "brother", "cousin", "mother", "father", "mum", "dad", "mama", "papa", "baba", "ate",
+        "kuya", "tita", "tito", "lola", "lolo", "bibi", "sis", "bro", "hi", "hello", "name", "surname", "called", "victim",
+    ]
 
     /// An ordinary word, capitalised beside the name, that makes it part of another name in title
     /// case: not the victim's name, a title, rank, function word, word for a people, month or
@@ -408,8 +455,8 @@ struct NameMatcher {
         "male", "males", "female", "females", "man", "men", "woman", "women", "lad", "lads", "boy", "boys", "girl", "girls", "youth",
         "youths", "teenager", "teenagers", "teen", "teens", "people", "person", "persons", "kid", "kids", "guy", "guys", "child",
         "children", "adult", "adults", "hair", "haired", "eyes", "eyed", "beard", "bearded", "skin", "skinned", "jacket", "coat",
-        "hoodie", "hat", "cap", "trousers", "jeans", "boots", "shoes", "trainers", "top", "shirt", "tracksuit", "scarf", "bag",
-        "car", "van", "hatchback", "suv", "dog", "white", "black", "brown", "asian", "mixed", "tall", "short", "slim", "thin",
+        "hoodie", "hat", "cap", "trousers", "jeans", "boots", "shoes", "trainers", "top", "shirt", "tracksuit", "scarf",
+        "white", "black", "brown", "asian", "mixed", "tall", "short", "slim", "thin",
         "heavy", "stocky", "bald", "ginger", "blonde", "blond", "grey", "gray", "dark", "light", "fair", "skinny", "muscular",
         "british", "english", "eastern", "european",
     ]
@@ -645,6 +692,8 @@ struct NameMatcher {
         "ppe", "rip", "lol", "omg", "wtf", "btw", "fyi", "ni", "sen", "adhd", "asd", "hiv", "ms", "cp", "ld", "hmo", "la", "ha", "bnp",
         "edl", "kkk", "ira", "isis", "mma", "vat", "pin", "bmw", "vw", "ltd", "plc", "ceo", "qc", "kc", "ss", "sa", "rnli", "rspca",
         "bsl", "asl", "esol", "sia", "dla", "pip", "esa", "uc", "hmrc", "dwp", "ukvi", "ho", "nrpf", "lgbt", "lgbtq", "gcse", "mot", "sos",
+        "kfc", "jd", "gb", "ct", "hp", "bt", "ee", "mri", "icu", "rac", "bp", "jcb", "dhl", "ups", "hmv", "tk", "ba", "mcd", "wh",
+        "ms", "bb", "ecg", "ent", "opd", "ae", "gps", "sat", "cd", "dvla", "cab", "rta", "pc", "npc", "mp", "hq", "pa",
     ]
 
     /// The victim's initials at `index` (`JB`, `J.B.`, `J.B`); returns the end token index.
@@ -655,6 +704,12 @@ struct NameMatcher {
         if (2...3).contains(token.length) {
             guard initials.contains(token.folded), text.isAllCaps(index), !Self.acronyms.contains(token.folded), !Self.ranks.contains(token.folded),
                   !CommonWords.isCommon(token.folded) else { return nil }
+            // Before a word in title case it names something else (`JD Sports`, `GB News`), unless
+            // that word is the victim's name too (`JB OUT` is shouting).
+            if let next = text.nextSolid(after: index), next == index + 2, tokens[next].kind == .word, tokens[next].capitalised,
+               !text.isAllCaps(next), !lookup.exact.contains(tokens[next].folded) {
+                return nil
+            }
             return index + 1
         }
         // Letters with full stops between them (and perhaps after the last).

@@ -152,7 +152,8 @@ struct PostalAddress {
         for street in streets {
             let name = street.name.joined()
             for variant in Self.typeSpellings[street.type] ?? [] { gluedNames.insert(name + variant) }
-            if street.name.count >= 2 { gluedNames.insert(name) }
+            // Without its type, only a name with a word of its own (not `#BethnalGreen`, a locality).
+            if street.name.count >= 2, street.name.contains(where: { !CommonWords.isCommon($0) }) { gluedNames.insert(name) }
         }
         for place in places where place.name.count >= 2 { gluedNames.insert(place.name.joined()) }
     }

@@ -70,6 +70,9 @@ public struct Scrubber: Sendable {
     let dateOfBirth: DateOfBirth?
     let address: PostalAddress
     let ownEmail: [Unicode.Scalar]?
+    /// The local part of the victim's own email when it is distinctive (`sunflower77`): written
+    /// alone, as a handle or inside a disguised address, it is theirs.
+    let ownMailbox: [Unicode.Scalar]?
     let ownPhone: [Unicode.Scalar]?
 
     /// Builds the matchers for one victim.
@@ -80,6 +83,9 @@ public struct Scrubber: Sendable {
         address = policy.removeContact ? PostalAddress(identity.address) : PostalAddress(nil)
         let email = identity.email?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
         ownEmail = policy.removeContact && !email.isEmpty ? Array(email.unicodeScalars) : nil
+        let mailbox = Array(email.unicodeScalars.prefix { $0 != "@" })
+        ownMailbox = ownEmail != nil && mailbox.count >= 5 && mailbox.count < email.unicodeScalars.count
+            && mailbox.contains(where: { TextTokens.isDigit($0) || $0 == "." || $0 == "_" || $0 == "-" }) ? mailbox : nil
         var digits = Array((identity.phone ?? "").unicodeScalars.filter(TextTokens.isDigit))
         if digits.starts(with: ["4", "4"]) { digits.removeFirst(2) }
         if digits.first == "0" { digits.removeFirst() }
@@ -129,6 +135,7 @@ public struct Scrubber: Sendable {
             for email in ContactPatterns.disguisedEmails(in: scalars) where (generic && email.certain) || isOwnEmail(Array(email.plain.unicodeScalars)[...]) {
                 candidates.append((.email, email.range))
             }
+            if let ownMailbox { candidates += Self.occurrences(of: ownMailbox, in: scalars).map { (.email, $0) } }
             if hasDigit {
                 if let ownPhone { candidates += ContactPatterns.phone(ownPhone, in: scalars).map { (.phone, $0) } }
                 if generic { candidates += ContactPatterns.phones(in: scalars).map { (.phone, $0) } }
@@ -160,6 +167,23 @@ public struct Scrubber: Sendable {
         var result = Self.apply(candidates, to: tokens, original: text)
         result.declaredNames = declared
         return result
+    }
+
+    /// Where `word` (lower-case ASCII) stands in `scalars` in any case, not inside a longer word.
+    static func occurrences(of word: [Unicode.Scalar], in scalars: [Unicode.Scalar]) -> [Range<Int>] {
+        guard let first = word.first, scalars.count >= word.count else { return [] }
+        var found: [Range<Int>] = []
+        var index = 0
+        while index + word.count <= scalars.count {
+            defer { index += 1 }
+            guard ContactPatterns.lower(scalars[index]) == first, ContactPatterns.boundaryBefore(scalars, index),
+                  ContactPatterns.boundaryAfter(scalars, index + word.count) else { continue }
+            if (1..<word.count).allSatisfy({ ContactPatterns.lower(scalars[index + $0]) == word[$0] }) {
+                found.append(index..<(index + word.count))
+                index += word.count - 1
+            }
+        }
+        return found
     }
 
     func isOwnEmail(_ candidate: ArraySlice<Unicode.Scalar>) -> Bool {

@@ -168,8 +168,9 @@ final class TextTokens {
 
     /// Per token: whether its sentence or quoted passage has no capital letter at all.
     let lowercaseSegment: [Bool]
-    /// Marks that end a segment. Not a semicolon: the clause after one opens in small letters.
-    static let segmentEnds: ScalarSet = ".!?\"“”‘’'…"
+    /// Marks that end a segment: a quotation often follows a colon or semicolon ("the offender:
+    /// rose is a slag").
+    static let segmentEnds: ScalarSet = ".!?\"“”‘’'…;:"
 
     @inline(__always)
     static func isDigit(_ scalar: Unicode.Scalar) -> Bool { scalar.value >= 0x30 && scalar.value <= 0x39 }
