@@ -75,7 +75,10 @@ enum ContactPatterns {
         while index < scalars.count {
             defer { index += 1 }
             let scalar = scalars[index]
-            guard scalar == "@" || scalar == "a" || scalar == "A" || bracketOpeners.contains(scalar) else { continue }
+            // Cheap first: an @, or "at" after a space, or a bracket before "at".
+            let next = index + 1 < scalars.count ? lower(scalars[index + 1]) : " "
+            guard scalar == "@" || (scalar == "a" || scalar == "A") && next == "t" && index > 0 && scalars[index - 1] == " "
+                || next == "a" && bracketOpeners.contains(scalar) else { continue }
             // `name@example dot com`: a plain @ before a domain with a written-out dot.
             let plainAt = scalar == "@" && index > 0 && scalars[index - 1] != " " ? (end: index + 1, bracketed: false) : nil
             guard let (afterMark, bracketed) = plainAt ?? spelledMark(scalars, at: index, "at", symbol: "@"),
