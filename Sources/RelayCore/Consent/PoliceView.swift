@@ -83,12 +83,17 @@ public enum PoliceViewBuilder {
         let policy = Scrubber.Policy(removeIdentity: identityWithheld, removeContact: contactWithheld, generic: true)
         // A name one field gives the victim ("Ashley Pardoe (Ash)") goes from every field: when a
         // field declares one, every field is scrubbed again knowing it (rare, so paid only then).
-        let scrubber = Scrubber(identity: report.victim, policy: policy)
+        var scrubber = Scrubber(identity: report.victim, policy: policy)
         let unscrubbed = editor
-        let declared = editor.scrubFreeText(with: scrubber)
-        if !declared.isEmpty {
+        var known: Set<String> = []
+        // A declared name may declare another ("Birdie, aka Bibi"): four rounds at most, the
+        // last one always a scrub.
+        for round in 1... {
+            let declared = Set(editor.scrubFreeText(with: scrubber)).subtracting(known)
+            guard !declared.isEmpty, round < 4 else { break }
+            known.formUnion(declared)
             editor = unscrubbed
-            editor.scrubFreeText(with: scrubber.adding(names: declared))
+            scrubber = scrubber.adding(names: declared.sorted())
         }
 
         // Recordability: with no victim to engage, police can at most record an incident.

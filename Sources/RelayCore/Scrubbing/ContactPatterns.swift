@@ -77,12 +77,15 @@ enum ContactPatterns {
             let scalar = scalars[index]
             // Cheap first: an @, or "at" after a space, or a bracket before "at".
             let next = index + 1 < scalars.count ? lower(scalars[index + 1]) : " "
-            guard scalar == "@" || (scalar == "a" || scalar == "A") && next == "t" && index > 0 && scalars[index - 1] == " "
-                || next == "a" && bracketOpeners.contains(scalar) else { continue }
+            guard scalar == "@" || (scalar == "a" || scalar == "A") && next == "t" && index > 0 && isBlank(scalars[index - 1])
+                || (next == "a" || next == " ") && bracketOpeners.contains(scalar) else { continue }
             // `name@example dot com`: a plain @ before a domain with a written-out dot.
-            let plainAt = scalar == "@" && index > 0 && scalars[index - 1] != " " ? (end: index + 1, bracketed: false) : nil
+            // An @ with a space on one side only counts like a plain one (`name @example.com`).
+            let spacedBefore = index > 0 && isBlank(scalars[index - 1])
+            let spacedAfter = index + 1 < scalars.count && isBlank(scalars[index + 1])
+            let plainAt = scalar == "@" && index > 0 && !(spacedBefore && spacedAfter) ? (end: spacedAfter ? index + 2 : index + 1, bracketed: false) : nil
             guard let (afterMark, bracketed) = plainAt ?? spelledMark(scalars, at: index, "at", symbol: "@"),
-                  let domain = domainPart(scalars, from: afterMark), plainAt == nil || domain.spelled,
+                  let domain = domainPart(scalars, from: afterMark), plainAt == nil || domain.spelled || spacedBefore || spacedAfter,
                   let local = localPart(scalars, endingBefore: index), local.plain.unicodeScalars.contains(where: TextTokens.isLetter) else { continue }
             if let last = found.last, last.range.upperBound > local.start { continue }
             let certain = bracketed || scalar == "@" || local.spelled || domain.spelled || !local.plain.unicodeScalars.allSatisfy(TextTokens.isLetter)
@@ -114,17 +117,26 @@ enum ContactPatterns {
     static func spelledMark(_ scalars: Scalars, at index: Int, _ word: String, symbol: Unicode.Scalar) -> (end: Int, bracketed: Bool)? {
         func skipSpaces(_ position: Int) -> Int {
             var position = position
-            while position < scalars.count, scalars[position] == " " { position += 1 }
+            while position < scalars.count, isBlank(scalars[position]) { position += 1 }
             return position
         }
         guard index > 0, index < scalars.count else { return nil }
-        if bracketOpeners.contains(scalars[index]), let end = wordAt(scalars, index + 1, word), end < scalars.count, bracketClosers.contains(scalars[end]) {
-            return (skipSpaces(end + 1), true)
+        // In brackets, with spaces inside or not: `[at]`, `( at )`.
+        if bracketOpeners.contains(scalars[index]) {
+            let inner = skipSpaces(index + 1)
+            if let end = wordAt(scalars, inner, word) {
+                let close = skipSpaces(end)
+                if close < scalars.count, bracketClosers.contains(scalars[close]) { return (skipSpaces(close + 1), true) }
+            }
         }
-        guard scalars[index - 1] == " " else { return nil }
-        if scalars[index] == symbol, index + 1 < scalars.count, scalars[index + 1] == " " { return (skipSpaces(index + 1), false) }
-        if let end = wordAt(scalars, index, word), end < scalars.count, scalars[end] == " " { return (skipSpaces(end), false) }
+        guard isBlank(scalars[index - 1]) else { return nil }
+        if scalars[index] == symbol, index + 1 < scalars.count, isBlank(scalars[index + 1]) { return (skipSpaces(index + 1), false) }
+        if let end = wordAt(scalars, index, word), end < scalars.count, isBlank(scalars[end]) { return (skipSpaces(end), false) }
         return nil
+    }
+
+    @inline(__always) static func isBlank(_ s: Unicode.Scalar) -> Bool {
+        s == " " || s == "\t" || s == "\n" || s == "\r" || s == "\u{00A0}"
     }
 
     static func isAddressCharacter(_ s: Unicode.Scalar) -> Bool {
@@ -144,22 +156,22 @@ enum ContactPatterns {
             return start < end && isAlnum(scalars[start]) ? start : nil
         }
         var end = index
-        while end > 0, scalars[end - 1] == " " { end -= 1 }
+        while end > 0, isBlank(scalars[end - 1]) { end -= 1 }
         guard var start = chunk(endingAt: end) else { return nil }
         var plain = lowered(scalars, start..<end)
         var spelled = false
         while true {
             var probe = start
-            while probe > 0, scalars[probe - 1] == " " { probe -= 1 }
+            while probe > 0, isBlank(scalars[probe - 1]) { probe -= 1 }
             var mark: Int?
             if probe >= 5, bracketClosers.contains(scalars[probe - 1]), wordAt(scalars, probe - 4, "dot") == probe - 1, bracketOpeners.contains(scalars[probe - 5]) {
                 mark = probe - 5
-            } else if probe < start, probe >= 4, wordAt(scalars, probe - 3, "dot") == probe, scalars[probe - 4] == " " {
+            } else if probe < start, probe >= 4, wordAt(scalars, probe - 3, "dot") == probe, isBlank(scalars[probe - 4]) {
                 mark = probe - 3
             }
             guard let mark else { break }
             var wordEnd = mark
-            while wordEnd > 0, scalars[wordEnd - 1] == " " { wordEnd -= 1 }
+            while wordEnd > 0, isBlank(scalars[wordEnd - 1]) { wordEnd -= 1 }
             guard let wordStart = chunk(endingAt: wordEnd) else { break }
             plain = lowered(scalars, wordStart..<wordEnd) + "." + plain
             start = wordStart
@@ -398,7 +410,12 @@ enum ContactPatterns {
                   boundaryAfter(scalars, position + 3) else { continue }
             if isMotorwayAndTime(scalars, start: start, outwardEnd: outwardEnd, inward: position) { return nil }
             // Set apart unusually, an ordinal or a time is not an inward code (`B4⏎2nd floor`, `A1-3am`).
-            if unusual, ordinalOrTime.contains(String(String.UnicodeScalarView([lower(scalars[position + 1]), lower(scalars[position + 2])]))) { continue }
+            // (An inward code in capitals may end ST, ND, RD or TH: `LS6⏎2ND`.)
+            if unusual {
+                let letters = String(String.UnicodeScalarView([lower(scalars[position + 1]), lower(scalars[position + 2])]))
+                if letters == "am" || letters == "pm" { continue }
+                if ordinalOrTime.contains(letters), scalars[position + 1].properties.isLowercase { continue }
+            }
             return position + 3
         }
         return nil
@@ -437,12 +454,11 @@ enum ContactPatterns {
                 separator = scalars[second]
                 second += 1
             }
-            // Written whole, the groups may be set apart by different marks (`AB 12-34-56 C`), unless
+            // Written whole, the groups may be set apart by spaces and hyphens mixed (`AB 12-34-56 C`), unless
             // the prefix is an English word ("On 03/11/25 a man", "ON 03-11-25 A MAN"); with the
             // prefix's letters apart, only by the one used between them.
             let spacedPrefix = separator != nil
             var mixedSeparatorsAllowed = true
-            func isCapital(_ s: Unicode.Scalar) -> Bool { s.value >= 0x41 && s.value <= 0x5A }
             guard isASCIILetter(scalars[second]), isNIPrefix(upper(scalars[index]), upper(scalars[second])) else { index += 1; continue }
             var position = second + 1
             var digits = 0
@@ -464,8 +480,7 @@ enum ContactPatterns {
             }
             if digits == 6, position < scalars.count, isSeparator(scalars[position]) { take(scalars[position]); position += 1 }
             guard digits == 6, position < scalars.count,
-                  consistent || (!spacedPrefix && mixedSeparatorsAllowed && !isTwoLetterWord(scalars[index], scalars[second])
-                                 && isCapital(scalars[index]) && isCapital(scalars[second]) && isCapital(scalars[position])), (0x41...0x44).contains(upper(scalars[position]).value),
+                  consistent || (!spacedPrefix && mixedSeparatorsAllowed && !isTwoLetterWord(scalars[index], scalars[second])), (0x41...0x44).contains(upper(scalars[position]).value),
                   boundaryAfter(scalars, position + 1) else { index += 1; continue }
             found.append(index..<(position + 1))
             index = position + 1

@@ -41,8 +41,11 @@ struct NameKeys {
         "van", "von", "der", "den", "le", "la", "al", "el", "ben", "bin", "ibn", "abu", "ap", "st", "abd", "abdel", "abdul", "abdal",
     ]
 
-    init(names: [String]) {
-        for name in names {
+    /// Keys for the registered `names` and for names the report's text `declared` for the victim
+    /// (those add forms, never change which registered word counts as a given name).
+    init(names: [String], declared: [String] = []) {
+        for (nameIndex, name) in (names + declared).enumerated() {
+            let isDeclared = nameIndex >= names.count
             let tokens = TextTokens(name)
             let words = tokens.tokens.indices.filter { tokens.tokens[$0].kind == .word }
             addInitials(tokens, words)
@@ -72,7 +75,7 @@ struct NameKeys {
                 // another name (Adams → Adam, Peters → Peter).
                 // So are those of the given name's familiar forms of five letters or more (`Costi`
                 // for Constantin, through Costică).
-                if position == 0, words.count > 1 || names.count == 1, folded.count >= 4, !Self.particles.contains(folded) {
+                if !isDeclared, position == 0, words.count > 1 || names.count == 1, folded.count >= 4, !Self.particles.contains(folded) {
                     prefixes.append(folded)
                     prefixes += forms.filter { $0.utf8.count >= 5 && !CommonWords.isCommon($0) }.sorted()
                 }

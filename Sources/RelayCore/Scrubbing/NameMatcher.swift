@@ -46,15 +46,17 @@ struct NameMatcher {
     static let handleMarkers: ScalarSet = "@#/_:=+~"
     static let leetCharacters: ScalarSet = "0134578@$!|"
 
-    /// The names the matcher was built from, as registered (and any the text declared).
+    /// The names the matcher was built from, as registered, and those the report's text declared.
     let names: [String]
+    let declared: [String]
     /// The victim's initials (``NameKeys/initials``).
     let initials: KeyFilter
 
-    init?(names: [String]) {
-        let keys = NameKeys(names: names)
+    init?(names: [String], declared: [String] = []) {
+        let keys = NameKeys(names: names, declared: declared)
         guard !keys.isEmpty else { return nil }
         self.names = names
+        self.declared = declared
         self.initials = KeyFilter(keys.initials)
         self.keys = keys
         self.lookup = NameLookup(keys)
@@ -159,7 +161,8 @@ struct NameMatcher {
                 guard advance() else { continue }
             }
             let marked = probe > 0 && !(bracketed && tokens[probe - 1].scalar == "(")
-            guard tokens[probe].kind == .word, isDeclarableName(text, probe, bare: bracketed && !quoted && !marked) else { continue }
+            guard tokens[probe].kind == .word,
+                  isDeclarableName(text, probe, bare: bracketed && !quoted && !marked, explicit: quoted || marked) else { continue }
             if bracketed {
                 // Only a name alone in the brackets, perhaps quoted or with the family name:
                 // "(Ash)", "('Ash')", "(Birdie Ward)", "(known as Birdie)".
@@ -174,17 +177,19 @@ struct NameMatcher {
     }
 
     /// Whether the word at `index` can be a declared name of the victim.
-    func isDeclarableName(_ text: TextTokens, _ index: Int, bare: Bool = false) -> Bool {
+    func isDeclarableName(_ text: TextTokens, _ index: Int, bare: Bool = false, explicit: Bool = false) -> Bool {
         let token = text.tokens[index]
         let folded = token.folded
-        guard folded.count >= 2, token.capitalised || !token.latin, !lookup.exact.contains(folded), !text.isAllCaps(index) else { return false }
+        // After `aka`, `known as` or in quotes, a name may be in capitals or small letters too.
+        guard folded.count >= 2, explicit || (token.capitalised || !token.latin) && !text.isAllCaps(index), !lookup.exact.contains(folded) else { return false }
         // A bare word in brackets may be a country, a language or a network ("(Lithuania)",
         // "(Tigrinya)"): it is a name of theirs only if it opens as one of their given names does.
         if bare, let first = folded.utf8.first, !keys.given.contains(where: { $0.utf8.first == first }) { return false }
         for list in [Self.functionWords, Self.titles, Self.ranks, Self.groupWords, Self.determiners, Self.notNames, Self.acronyms] where list.contains(folded) {
             return false
         }
-        guard token.latin, CommonWords.isCommon(folded) else { return true }
+        // A place's name is a name like any other after `aka` ("Bibi").
+        guard token.latin, explicit ? CommonWords.ordinary.contains(folded) : CommonWords.isCommon(folded) else { return true }
         let word = Array(folded.utf8)
         return keys.exact.contains { $0.utf8.count > word.count && $0.utf8.starts(with: word) }
     }
@@ -398,11 +403,21 @@ struct NameMatcher {
         if index + 1 < tokens.count, Self.apostrophes.contains(tokens[index + 1].scalar) { return false }
         guard index + 2 < tokens.count else { return false }
         let gap = tokens[index + 1], next = tokens[index + 2]
+        let previousToken = text.previousSolid(before: index).map { tokens[$0] }
         if gap.kind == .space, gap.length == 1, !gap.newline {
             // A family name that is itself a describing word, before a word for a person or their
-            // looks ("White male", "Young woman", "Brown hair").
-            if Self.describingNames.contains(folded), next.kind == .word, !next.capitalised, Self.describedWords.contains(next.folded) { return true }
-            if next.kind == .number, Self.numberedPlaces.contains(folded) { return true }
+            // looks, where a description starts: opening a sentence or clause or after an article
+            // ("White male", "a Young woman", "Brown hair"; not "told Brown black people").
+            let opensDescription = previousToken.map { $0.kind == .punct && !Self.apostrophes.contains($0.scalar) || Self.articles.contains($0.folded) } ?? true
+            if Self.describingNames.contains(folded), opensDescription, next.kind == .word, !next.capitalised, Self.describedWords.contains(next.folded) {
+                return true
+            }
+            // A numbered ward or block after a word for going there or being there ("moved to
+            // Ward 7"; not "spoke to Ward 2 days later", "Ward 45 years old").
+            if next.kind == .number, Self.numberedPlaces.contains(folded), let previousToken, Self.placePrepositions.contains(previousToken.folded),
+               !(text.nextSolid(after: index + 2).map { tokens[$0].kind == .word && Self.quantityWords.contains(tokens[$0].folded) } ?? false) {
+                return true
+            }
         }
         // Joined by a hyphen to a small word ("Cash-and-carry").
         if gap.folded == "-", next.kind == .word, !next.capitalised, Self.functionWords.contains(next.folded) { return true }
@@ -411,7 +426,7 @@ struct NameMatcher {
         if let previous = text.previousSolid(before: index), previous == index - 2, tokens[index - 1].length == 1,
            tokens[previous].capitalised, !text.isAllCaps(previous), !text.isSentenceInitial(previous),
            PostalAddress.streetTypes[tokens[previous].folded] == nil, isOtherTitleWord(tokens[previous].folded),
-           CommonWords.institutions.contains(folded) {
+           CommonWords.institutions.contains(folded), CommonWords.institutions.contains(tokens[previous].folded) {
             return true
         }
         if gap.kind == .space, gap.length == 1, next.kind == .word, next.capitalised, !text.isAllCaps(index + 2), isOtherTitleWord(next.folded),
@@ -427,6 +442,13 @@ struct NameMatcher {
         }
         return false
     }
+
+    static let articles: WordSet = ["a", "an", "the"]
+    static let placePrepositions: WordSet = ["to", "on", "in", "at", "from", "into", "onto", "off"]
+    static let quantityWords: WordSet = [
+        "days", "day", "times", "time", "years", "year", "weeks", "week", "months", "month", "hours", "hour", "minutes", "minute",
+        "streets", "doors", "houses", "miles", "metres", "yards", "old", "more", "people", "of",
+    ]
 
     /// Family names that are describing words.
     static let describingNames: WordSet = ["white", "black", "brown", "young", "grey", "gray", "green", "little", "old", "short", "long", "tall", "small", "fair"]
@@ -456,9 +478,7 @@ struct NameMatcher {
         "youths", "teenager", "teenagers", "teen", "teens", "people", "person", "persons", "kid", "kids", "guy", "guys", "child",
         "children", "adult", "adults", "hair", "haired", "eyes", "eyed", "beard", "bearded", "skin", "skinned", "jacket", "coat",
         "hoodie", "hat", "cap", "trousers", "jeans", "boots", "shoes", "trainers", "top", "shirt", "tracksuit", "scarf",
-        "white", "black", "brown", "asian", "mixed", "tall", "short", "slim", "thin",
-        "heavy", "stocky", "bald", "ginger", "blonde", "blond", "grey", "gray", "dark", "light", "fair", "skinny", "muscular",
-        "british", "english", "eastern", "european",
+        "tall", "short", "slim", "thin", "heavy", "stocky", "bald", "ginger", "blonde", "blond", "skinny", "muscular",
     ]
 
     /// Given names that are also ordinary words.

@@ -96,7 +96,7 @@ public struct Scrubber: Sendable {
     public func adding(names extra: [String]) -> Scrubber {
         guard let names, !extra.isEmpty else { return self }
         var copy = self
-        copy.names = NameMatcher(names: names.names + extra)
+        copy.names = NameMatcher(names: names.names, declared: names.declared + extra)
         return copy
     }
 
@@ -158,11 +158,14 @@ public struct Scrubber: Sendable {
         }
         var declared: [String] = []
         if let names {
-            var found = names.find(in: tokens)
+            let found = names.find(in: tokens)
             declared = found.declared
             // The text names the victim otherwise too: those words go wherever they stand in it.
-            if !declared.isEmpty, let wider = NameMatcher(names: names.names + declared) { found = wider.find(in: tokens) }
             candidates += found.spans.map { (.name, $0) }
+            // What the wider matcher finds comes on top of what was found already, never instead.
+            if !declared.isEmpty, let wider = NameMatcher(names: names.names, declared: names.declared + declared) {
+                candidates += wider.find(in: tokens).spans.map { (.name, $0) }
+            }
         }
         var result = Self.apply(candidates, to: tokens, original: text)
         result.declaredNames = declared
