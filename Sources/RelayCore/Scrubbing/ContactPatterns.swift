@@ -87,6 +87,13 @@ enum ContactPatterns {
             guard let (afterMark, bracketed) = plainAt ?? spelledMark(scalars, at: index, "at", symbol: "@"),
                   let domain = domainPart(scalars, from: afterMark), plainAt == nil || domain.spelled || spacedBefore || spacedAfter,
                   let local = localPart(scalars, endingBefore: index), local.plain.unicodeScalars.contains(where: TextTokens.isLetter) else { continue }
+            // An @ spaced on one side only: `@kev88.It said` is a handle after a word, not `by@kev88.it`.
+            // The word before must look like a mailbox and the domain end in a listed one.
+            if plainAt != nil, spacedBefore || spacedAfter, !domain.spelled {
+                guard local.plain.unicodeScalars.contains(where: { TextTokens.isDigit($0) || $0 == "." || $0 == "_" }),
+                      let ending = domain.plain.split(separator: ".").last, topLevelDomains.contains(String(ending)),
+                      !scalars[afterMark..<domain.end].contains(where: { $0.properties.isUppercase }) else { continue }
+            }
             if let last = found.last, last.range.upperBound > local.start { continue }
             let certain = bracketed || scalar == "@" || local.spelled || domain.spelled || !local.plain.unicodeScalars.allSatisfy(TextTokens.isLetter)
             found.append(DisguisedEmail(range: local.start..<domain.end, plain: local.plain + "@" + domain.plain, certain: certain))
@@ -414,7 +421,7 @@ enum ContactPatterns {
             if unusual {
                 let letters = String(String.UnicodeScalarView([lower(scalars[position + 1]), lower(scalars[position + 2])]))
                 if letters == "am" || letters == "pm" { continue }
-                if ordinalOrTime.contains(letters), scalars[position + 1].properties.isLowercase { continue }
+                if ordinalOrTime.contains(letters), scalars[position + 1].properties.isLowercase || countedWordFollows(scalars, position + 3) { continue }
             }
             return position + 3
         }
@@ -422,6 +429,17 @@ enum ContactPatterns {
     }
 
     static let postcodeMarks: ScalarSet = "-–—/."
+    static let countedWords: Set<String> = ["floor", "time", "row", "stop", "exit", "gate", "door", "place", "class", "year", "round", "street", "avenue", "road"]
+
+    /// Whether a word an ordinal counts follows `index` (`2ND FLOOR`, `1ST TIME`).
+    static func countedWordFollows(_ scalars: Scalars, _ index: Int) -> Bool {
+        var start = index
+        while start < scalars.count, scalars[start] == " " { start += 1 }
+        var end = start
+        while end < scalars.count, isASCIILetter(scalars[end]) { end += 1 }
+        guard end > start, end - start <= 6 else { return false }
+        return countedWords.contains(lowered(scalars, start..<end))
+    }
     static let ordinalOrTime: Set<String> = ["st", "nd", "rd", "th", "am", "pm"]
 
     static func isMotorwayAndTime(_ scalars: Scalars, start: Int, outwardEnd: Int, inward: Int) -> Bool {
@@ -480,7 +498,9 @@ enum ContactPatterns {
             }
             if digits == 6, position < scalars.count, isSeparator(scalars[position]) { take(scalars[position]); position += 1 }
             guard digits == 6, position < scalars.count,
-                  consistent || (!spacedPrefix && mixedSeparatorsAllowed && !isTwoLetterWord(scalars[index], scalars[second])), (0x41...0x44).contains(upper(scalars[position]).value),
+                  consistent || (!spacedPrefix && mixedSeparatorsAllowed && !isTwoLetterWord(scalars[index], scalars[second])
+                                 && (isCapitalLetters(scalars[index], scalars[second], scalars[position])
+                                     || isDigit(scalars[second + 1]) && isDigit(scalars[position - 1]))), (0x41...0x44).contains(upper(scalars[position]).value),
                   boundaryAfter(scalars, position + 1) else { index += 1; continue }
             found.append(index..<(position + 1))
             index = position + 1
@@ -492,6 +512,12 @@ enum ContactPatterns {
         "am", "an", "as", "at", "be", "by", "go", "he", "hi", "if", "in", "is", "it", "me", "my", "no", "of", "oh", "ok", "on", "or",
         "so", "to", "up", "us", "we",
     ]
+
+    /// Whether the NI prefix and suffix letters are capitals; in small letters, mixed separators
+    /// count only with the letters touching the digits (`qq12-34 56c`, not "pm 12-14 30 a man").
+    static func isCapitalLetters(_ letters: Unicode.Scalar...) -> Bool {
+        letters.allSatisfy { $0.value >= 0x41 && $0.value <= 0x5A }
+    }
 
     static func isTwoLetterWord(_ first: Unicode.Scalar, _ second: Unicode.Scalar) -> Bool {
         twoLetterWords.contains(String(String.UnicodeScalarView([lower(first), lower(second)])))

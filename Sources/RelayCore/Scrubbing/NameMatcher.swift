@@ -180,16 +180,22 @@ struct NameMatcher {
     func isDeclarableName(_ text: TextTokens, _ index: Int, bare: Bool = false, explicit: Bool = false) -> Bool {
         let token = text.tokens[index]
         let folded = token.folded
-        // After `aka`, `known as` or in quotes, a name may be in capitals or small letters too.
-        guard folded.count >= 2, explicit || (token.capitalised || !token.latin) && !text.isAllCaps(index), !lookup.exact.contains(folded) else { return false }
+        // After `aka`, `known as` or in quotes, a name may be in capitals too, and quoted in small
+        // letters; never one others give them ("nicknamed 'osama' by the youths").
+        let quoted = index > 0 && Self.quoteMarks.contains(text.tokens[index - 1].scalar)
+        guard folded.count >= 2, !lookup.exact.contains(folded),
+              token.capitalised && (explicit || !text.isAllCaps(index)) || !token.latin || explicit && quoted else { return false }
+        if var after = text.nextSolid(after: index) {
+            if text.tokens[after].kind == .punct, Self.closingQuotes.contains(text.tokens[after].scalar), let next = text.nextSolid(after: after) { after = next }
+            if text.tokens[after].folded == "by" { return false }
+        }
         // A bare word in brackets may be a country, a language or a network ("(Lithuania)",
         // "(Tigrinya)"): it is a name of theirs only if it opens as one of their given names does.
         if bare, let first = folded.utf8.first, !keys.given.contains(where: { $0.utf8.first == first }) { return false }
         for list in [Self.functionWords, Self.titles, Self.ranks, Self.groupWords, Self.determiners, Self.notNames, Self.acronyms] where list.contains(folded) {
             return false
         }
-        // A place's name is a name like any other after `aka` ("Bibi").
-        guard token.latin, explicit ? CommonWords.ordinary.contains(folded) : CommonWords.isCommon(folded) else { return true }
+        guard token.latin, CommonWords.isCommon(folded) else { return true }
         let word = Array(folded.utf8)
         return keys.exact.contains { $0.utf8.count > word.count && $0.utf8.starts(with: word) }
     }
@@ -400,6 +406,11 @@ struct NameMatcher {
             }
             if index >= 2, tokens[index - 1].folded == ".", tokens[index - 2].length == 1 { return false }
         }
+        // "Mr. Brown", "J. Brown": a title or an initial before a full stop.
+        if let stop = text.previousSolid(before: index), tokens[stop].folded == ".", let before = text.previousSolid(before: stop),
+           tokens[before].kind == .word, Self.titles.contains(tokens[before].folded) || Self.ranks.contains(tokens[before].folded) || tokens[before].length == 1 {
+            return false
+        }
         if index + 1 < tokens.count, Self.apostrophes.contains(tokens[index + 1].scalar) { return false }
         guard index + 2 < tokens.count else { return false }
         let gap = tokens[index + 1], next = tokens[index + 2]
@@ -410,12 +421,6 @@ struct NameMatcher {
             // ("White male", "a Young woman", "Brown hair"; not "told Brown black people").
             let opensDescription = previousToken.map { $0.kind == .punct && !Self.apostrophes.contains($0.scalar) || Self.articles.contains($0.folded) } ?? true
             if Self.describingNames.contains(folded), opensDescription, next.kind == .word, !next.capitalised, Self.describedWords.contains(next.folded) {
-                return true
-            }
-            // A numbered ward or block after a word for going there or being there ("moved to
-            // Ward 7"; not "spoke to Ward 2 days later", "Ward 45 years old").
-            if next.kind == .number, Self.numberedPlaces.contains(folded), let previousToken, Self.placePrepositions.contains(previousToken.folded),
-               !(text.nextSolid(after: index + 2).map { tokens[$0].kind == .word && Self.quantityWords.contains(tokens[$0].folded) } ?? false) {
                 return true
             }
         }
@@ -443,17 +448,11 @@ struct NameMatcher {
         return false
     }
 
-    static let articles: WordSet = ["a", "an", "the"]
-    static let placePrepositions: WordSet = ["to", "on", "in", "at", "from", "into", "onto", "off"]
-    static let quantityWords: WordSet = [
-        "days", "day", "times", "time", "years", "year", "weeks", "week", "months", "month", "hours", "hour", "minutes", "minute",
-        "streets", "doors", "houses", "miles", "metres", "yards", "old", "more", "people", "of",
-    ]
+    /// Not "the": a capital after it marks a family ("the Young kids").
+    static let articles: WordSet = ["a", "an"]
 
-    /// Family names that are describing words.
-    static let describingNames: WordSet = ["white", "black", "brown", "young", "grey", "gray", "green", "little", "old", "short", "long", "tall", "small", "fair"]
-    /// Words numbered inside a building ("Ward 7", "Block 4").
-    static let numberedPlaces: WordSet = ["ward", "block", "bay", "bed", "wing", "floor", "level", "gate", "platform", "court"]
+    /// Family names that are describing words of a suspect's description.
+    static let describingNames: WordSet = ["white", "black", "brown", "young", "grey", "gray"]
     /// Words before a name in address or kinship ("Granny White", "Dear White", "Old Lady White").
     static let addressWords: WordSet = [
         "dear", "granny", "grandma", "grandad", "grandpa", "nan", "nana", "nanny", "auntie", "aunty", "aunt", "uncle", "lady", "old",
@@ -474,11 +473,9 @@ struct NameMatcher {
     /// Words that follow an adjective describing a person: "White male", "Young woman", "Brown
     /// hair", "Black jacket", "Young white lad".
     static let describedWords: WordSet = [
-        "male", "males", "female", "females", "man", "men", "woman", "women", "lad", "lads", "boy", "boys", "girl", "girls", "youth",
-        "youths", "teenager", "teenagers", "teen", "teens", "people", "person", "persons", "kid", "kids", "guy", "guys", "child",
-        "children", "adult", "adults", "hair", "haired", "eyes", "eyed", "beard", "bearded", "skin", "skinned", "jacket", "coat",
-        "hoodie", "hat", "cap", "trousers", "jeans", "boots", "shoes", "trainers", "top", "shirt", "tracksuit", "scarf",
-        "tall", "short", "slim", "thin", "heavy", "stocky", "bald", "ginger", "blonde", "blond", "skinny", "muscular",
+        "male", "males", "female", "females", "man", "men", "woman", "women", "lad", "lads", "youth", "youths", "teenager", "teenagers",
+        "adult", "adults", "hair", "haired", "eyes", "eyed", "beard", "bearded", "skin", "skinned", "jacket", "coat", "hoodie", "hat",
+        "cap", "trousers", "jeans", "boots", "shoes", "trainers", "tracksuit", "scarf",
     ]
 
     /// Given names that are also ordinary words.
