@@ -397,13 +397,12 @@ enum ContactPatterns {
         if upper(scalars[start]) == "G", start + 3 < scalars.count, upper(scalars[start + 1]) == "I", upper(scalars[start + 2]) == "R" {
             outwardEnds = [start + 3]
         }
-        func isGap(_ s: Unicode.Scalar) -> Bool { s == " " || s == "\u{00A0}" || s == "\t" || s == "\n" || s == "\r" }
         for outwardEnd in outwardEnds {
             // White space (a line break too), or one mark with spaces around it or not, between the
             // halves: `E8 1AB`, `WC1H-8HZ`, `LS6 – 2AB`, `LS6/2AB`.
             var position = outwardEnd
             var unusual = false
-            while position < scalars.count, isGap(scalars[position]) {
+            while position < scalars.count, isBlank(scalars[position]) {
                 unusual = unusual || scalars[position] == "\n" || scalars[position] == "\r"
                 position += 1
             }
@@ -421,7 +420,7 @@ enum ContactPatterns {
             if unusual {
                 let letters = String(String.UnicodeScalarView([lower(scalars[position + 1]), lower(scalars[position + 2])]))
                 if letters == "am" || letters == "pm" { continue }
-                if ordinalOrTime.contains(letters), scalars[position + 1].properties.isLowercase || countedWordFollows(scalars, position + 3) { continue }
+                if ordinalEndings.contains(letters), scalars[position + 1].properties.isLowercase || countedWordFollows(scalars, position + 3) { continue }
             }
             return position + 3
         }
@@ -440,7 +439,7 @@ enum ContactPatterns {
         guard end > start, end - start <= 6 else { return false }
         return countedWords.contains(lowered(scalars, start..<end))
     }
-    static let ordinalOrTime: Set<String> = ["st", "nd", "rd", "th", "am", "pm"]
+    static let ordinalEndings: Set<String> = ["st", "nd", "rd", "th"]
 
     static func isMotorwayAndTime(_ scalars: Scalars, start: Int, outwardEnd: Int, inward: Int) -> Bool {
         guard scalars[start] == "M", (start + 1..<outwardEnd).allSatisfy({ isDigit(scalars[$0]) }), inward > outwardEnd else { return false }

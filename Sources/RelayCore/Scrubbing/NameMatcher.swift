@@ -396,25 +396,25 @@ struct NameMatcher {
         let tokens = text.tokens
         let folded = tokens[index].folded
         guard !text.isAllCaps(index), !keys.given.contains(folded) else { return false }
-        // Never after a title, kinship word or another of the victim's names ("Mrs White",
-        // "Granny White", "Jennifer White"), nor before a possessive ("White's house").
-        if let previous = text.previousSolid(before: index), tokens[previous].kind == .word {
-            let word = tokens[previous].folded
-            if Self.titles.contains(word) || Self.ranks.contains(word) || Self.addressWords.contains(word)
-                || lookup.exact.contains(word) || lookup.familiar.contains(word) || (tokens[previous].length == 1 && tokens[previous].capitalised) {
+        // Never after a title, kinship word, initial or another of the victim's names ("Mrs White",
+        // "Granny White", "Jennifer White", "Mr. Brown", "J. Brown"), nor before a possessive
+        // ("White's house").
+        let previousIndex = text.previousSolid(before: index)
+        if let previous = previousIndex {
+            let word = tokens[previous]
+            if word.kind == .word, Self.titles.contains(word.folded) || Self.ranks.contains(word.folded) || Self.addressWords.contains(word.folded)
+                || lookup.exact.contains(word.folded) || lookup.familiar.contains(word.folded) || (word.length == 1 && word.capitalised) {
                 return false
             }
-            if index >= 2, tokens[index - 1].folded == ".", tokens[index - 2].length == 1 { return false }
-        }
-        // "Mr. Brown", "J. Brown": a title or an initial before a full stop.
-        if let stop = text.previousSolid(before: index), tokens[stop].folded == ".", let before = text.previousSolid(before: stop),
-           tokens[before].kind == .word, Self.titles.contains(tokens[before].folded) || Self.ranks.contains(tokens[before].folded) || tokens[before].length == 1 {
-            return false
+            if word.folded == ".", let before = text.previousSolid(before: previous), tokens[before].kind == .word,
+               Self.titles.contains(tokens[before].folded) || Self.ranks.contains(tokens[before].folded) || tokens[before].length == 1 {
+                return false
+            }
         }
         if index + 1 < tokens.count, Self.apostrophes.contains(tokens[index + 1].scalar) { return false }
         guard index + 2 < tokens.count else { return false }
         let gap = tokens[index + 1], next = tokens[index + 2]
-        let previousToken = text.previousSolid(before: index).map { tokens[$0] }
+        let previousToken = previousIndex.map { tokens[$0] }
         if gap.kind == .space, gap.length == 1, !gap.newline {
             // A family name that is itself a describing word, before a word for a person or their
             // looks, where a description starts: opening a sentence or clause or after an article
@@ -428,7 +428,7 @@ struct NameMatcher {
         if gap.folded == "-", next.kind == .word, !next.capitalised, Self.functionWords.contains(next.folded) { return true }
         // Inside another name in title case that ends in a word for a place: "Ealing Town Hall",
         // "the White Hart pub".
-        if let previous = text.previousSolid(before: index), previous == index - 2, tokens[index - 1].length == 1,
+        if let previous = previousIndex, previous == index - 2, tokens[index - 1].length == 1,
            tokens[previous].capitalised, !text.isAllCaps(previous), !text.isSentenceInitial(previous),
            PostalAddress.streetTypes[tokens[previous].folded] == nil, isOtherTitleWord(tokens[previous].folded),
            CommonWords.institutions.contains(folded), CommonWords.institutions.contains(tokens[previous].folded) {
@@ -710,7 +710,7 @@ struct NameMatcher {
         "edl", "kkk", "ira", "isis", "mma", "vat", "pin", "bmw", "vw", "ltd", "plc", "ceo", "qc", "kc", "ss", "sa", "rnli", "rspca",
         "bsl", "asl", "esol", "sia", "dla", "pip", "esa", "uc", "hmrc", "dwp", "ukvi", "ho", "nrpf", "lgbt", "lgbtq", "gcse", "mot", "sos",
         "kfc", "jd", "gb", "ct", "hp", "bt", "ee", "mri", "icu", "rac", "bp", "jcb", "dhl", "ups", "hmv", "tk", "ba", "mcd", "wh",
-        "ms", "bb", "ecg", "ent", "opd", "ae", "gps", "sat", "cd", "dvla", "cab", "rta", "pc", "npc", "mp", "hq", "pa",
+        "bb", "ecg", "ent", "opd", "sat", "cd", "dvla", "cab", "rta", "pc", "npc", "mp", "hq", "pa",
     ]
 
     /// The victim's initials at `index` (`JB`, `J.B.`, `J.B`); returns the end token index.

@@ -72,7 +72,7 @@ public struct Scrubber: Sendable {
     let ownEmail: [Unicode.Scalar]?
     /// The local part of the victim's own email when it is distinctive (`sunflower77`): written
     /// alone, as a handle or inside a disguised address, it is theirs.
-    let ownMailbox: [Unicode.Scalar]?
+    let ownMailbox: String?
     let ownPhone: [Unicode.Scalar]?
 
     /// Builds the matchers for one victim.
@@ -85,7 +85,7 @@ public struct Scrubber: Sendable {
         ownEmail = policy.removeContact && !email.isEmpty ? Array(email.unicodeScalars) : nil
         let mailbox = Array(email.unicodeScalars.prefix { $0 != "@" })
         ownMailbox = ownEmail != nil && mailbox.count >= 5 && mailbox.count < email.unicodeScalars.count
-            && mailbox.contains(where: { TextTokens.isDigit($0) || $0 == "." || $0 == "_" || $0 == "-" }) ? mailbox : nil
+            && mailbox.contains(where: { TextTokens.isDigit($0) || $0 == "." || $0 == "_" || $0 == "-" }) ? String(String.UnicodeScalarView(mailbox)) : nil
         var digits = Array((identity.phone ?? "").unicodeScalars.filter(TextTokens.isDigit))
         if digits.starts(with: ["4", "4"]) { digits.removeFirst(2) }
         if digits.first == "0" { digits.removeFirst() }
@@ -173,17 +173,16 @@ public struct Scrubber: Sendable {
     }
 
     /// Where `word` (lower-case ASCII) stands in `scalars` in any case, not inside a longer word.
-    static func occurrences(of word: [Unicode.Scalar], in scalars: [Unicode.Scalar]) -> [Range<Int>] {
-        guard let first = word.first, scalars.count >= word.count else { return [] }
+    static func occurrences(of word: String, in scalars: [Unicode.Scalar]) -> [Range<Int>] {
+        guard let first = word.unicodeScalars.first else { return [] }
         var found: [Range<Int>] = []
         var index = 0
-        while index + word.count <= scalars.count {
-            defer { index += 1 }
-            guard ContactPatterns.lower(scalars[index]) == first, ContactPatterns.boundaryBefore(scalars, index),
-                  ContactPatterns.boundaryAfter(scalars, index + word.count) else { continue }
-            if (1..<word.count).allSatisfy({ ContactPatterns.lower(scalars[index + $0]) == word[$0] }) {
-                found.append(index..<(index + word.count))
-                index += word.count - 1
+        while index < scalars.count {
+            if ContactPatterns.lower(scalars[index]) == first, let end = ContactPatterns.wordAt(scalars, index, word) {
+                found.append(index..<end)
+                index = end
+            } else {
+                index += 1
             }
         }
         return found
