@@ -14,6 +14,9 @@
 /// - a weekday in front (`Sunday 12th February 1984`, `Sun, 12 Feb '84`), taken with the date;
 /// - two-digit years (`'84`, `84`); days known by name with a year (`Christmas Eve 1992`);
 /// - the Chinese, Japanese and Korean form (`1975年3月15日`, `1975년 3월 15일`);
+/// - dates of the Solar Hijri calendar of Iran and Afghanistan (`12 Farvardin 1366`, `12 Hamal
+///   1366`, `1366/01/12`, `12/01/1366`) and of the Ethiopian calendar (`23 Meskerem 1980`), with
+///   their year, read as the Gregorian date they are (``OtherCalendars``);
 /// - any of these numeric forms in the digits of other scripts (`٥/١١/١٩٨٨`; ``TextTokens``).
 /// A date written without a year (`her birthday, 12 February`) can mean the date of birth.
 struct DateRecogniser {
@@ -140,7 +143,7 @@ struct DateRecogniser {
 
     /// Words a date expression can begin with (most words cannot, and are not tried).
     static let starters = WordSet(Set(months.keys).union(weekdays.words).union(ordinalWords.keys).union(["the", "twenty", "thirty"])
-        .union(namedDays.map { $0.0[0] }))
+        .union(namedDays.map { $0.0[0] }).union(OtherCalendars.months.keys))
 
     func mayStart(_ token: TextTokens.Token) -> Bool {
         switch token.kind {
@@ -216,6 +219,21 @@ struct DateRecogniser {
             // "Feb." takes its full stop; "February." ends a sentence.
             if let dot = self.token, dot.folded == ".", token.folded.utf8.count <= 4 { index += 1 }
             return month
+        }
+
+        /// A month of the Solar Hijri or Ethiopian calendar (``OtherCalendars/months``).
+        mutating func otherMonth() -> (OtherCalendars.Kind, Int)? {
+            guard let token, token.kind == .word, let month = OtherCalendars.months[token.folded] else { return nil }
+            index += 1
+            return month
+        }
+
+        /// A year of `calendar` in four digits (`1366`, `۱۳۶۶`; `1980` in the Ethiopian calendar).
+        mutating func year(in calendar: OtherCalendars.Kind) -> Int? {
+            guard let token, token.kind == .number, token.length == 4, let value = Int(token.folded),
+                  calendar == .solarHijri ? OtherCalendars.solarYears.contains(value) : (1850...2100).contains(value) else { return nil }
+            index += 1
+            return value
         }
 
         /// A year: four digits, two digits, or `'84`. Returns (year, twoDigit).
@@ -406,6 +424,7 @@ struct DateRecogniser {
         guard let first = cursor.token, first.kind == .number, let a = Int(first.folded) else { return nil }
         cursor.index += 1
         if first.length == 4 {
+            if OtherCalendars.solarYears.contains(a) { return solarNumeric(at: start) }
             // Year first: 1984-02-12, 1984/2/12, 1984. február 12.
             guard (1850...2100).contains(a) else { return nil }
             var yearFirst = cursor
@@ -441,6 +460,11 @@ struct DateRecogniser {
         afterDay.index += 1
         var withYear = afterDay
         let secondSeparator = withYear.separator("/-.", maxSpaces: 1)
+        var solar = withYear
+        if secondSeparator == separator, !separator.isEmpty, let year = solar.year(in: .solarHijri) {
+            // 12/01/1366: a Solar Hijri date, day first (or month first).
+            return finish(start, solar, readingsBase.compactMap { Self.converted(.solarHijri, year: year, month: $0.1, day: $0.0) })
+        }
         if let secondSeparator, secondSeparator == separator, let (year, twoDigit) = withYear.year() {
             if let next = withYear.token, next.kind == .punct, next.folded == separator, !separator.isEmpty,
                withYear.index + 1 < text.tokens.count, text.tokens[withYear.index + 1].kind == .number { return nil }
@@ -449,6 +473,23 @@ struct DateRecogniser {
         // Day and month alone: only with a slash (12/02), never a time (12.02) or a range (12-14).
         guard separator == "/", !(afterDay.token.map { $0.kind == .punct && $0.folded == "/" } ?? false) else { return nil }
         return finish(start, afterDay, readingsBase.map { Reading(day: $0.0, month: $0.1, year: nil) })
+    }
+
+    /// `1366/01/12`, `1366-1-12`: a Solar Hijri date, year first, with one separator throughout.
+    func solarNumeric(at start: Int) -> Expression? {
+        var cursor = Cursor(text: text, index: start)
+        guard let year = cursor.year(in: .solarHijri), let separator = cursor.separator("/-.", maxSpaces: 0), !separator.isEmpty,
+              let monthToken = cursor.token, monthToken.kind == .number, monthToken.length <= 2, let month = Int(monthToken.folded) else { return nil }
+        cursor.index += 1
+        guard cursor.separator(ScalarSet(stringLiteral: separator), maxSpaces: 0) == separator, let dayToken = cursor.token, dayToken.kind == .number,
+              dayToken.length <= 2, let day = Int(dayToken.folded), let reading = Self.converted(.solarHijri, year: year, month: month, day: day) else { return nil }
+        cursor.index += 1
+        return finish(start, cursor, [reading])
+    }
+
+    /// A reading of the Gregorian date a date of another calendar is.
+    static func converted(_ calendar: OtherCalendars.Kind, year: Int, month: Int, day: Int) -> Reading? {
+        OtherCalendars.gregorian(calendar, year: year, month: month, day: day).map { Reading(day: $0.day, month: $0.month, year: $0.year) }
     }
 
     /// Eight or six digits together: `12021984`, `19840212`, `120284`.
@@ -481,6 +522,12 @@ struct DateRecogniser {
             var afterDay = attempt
             _ = afterDay.separator("/-.,", maxSpaces: 2)
             afterDay.skipWords(Self.of)
+            if let (calendar, month) = afterDay.otherMonth() {
+                // 12 Farvardin 1366, 23 Meskerem 1980: only with the year, which says the calendar.
+                _ = afterDay.separator(",", maxSpaces: 2)
+                guard let year = afterDay.year(in: calendar), let reading = Self.converted(calendar, year: year, month: month, day: day) else { return nil }
+                return finish(start, afterDay, [reading])
+            }
             guard let month = afterDay.monthName() else { return nil }
             var withYear = afterDay
             let yearSeparator = withYear.separator("/-.,", maxSpaces: 2)  // none at all in `07AUG1989`
@@ -494,6 +541,12 @@ struct DateRecogniser {
         }
         guard text.tokens[start].folded != "the" else { return nil }
         attempt = dayFirst
+        if let (calendar, month) = attempt.otherMonth() {
+            // Farvardin 12, 1366.
+            guard attempt.separator("", maxSpaces: 2) != nil, let day = attempt.day(), attempt.separator(",", maxSpaces: 2) != nil,
+                  let year = attempt.year(in: calendar), let reading = Self.converted(calendar, year: year, month: month, day: day) else { return nil }
+            return finish(start, attempt, [reading])
+        }
         guard let month = attempt.monthName() else { return nil }
         guard attempt.separator("/-.,", maxSpaces: 2) != nil else { return nil }
         attempt.skipWords(Self.the)
