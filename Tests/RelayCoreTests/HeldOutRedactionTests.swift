@@ -6,15 +6,15 @@ import Testing
 /// The held-out set (`HeldOut/`): 76 whole reports written apart from the scrubbing corpus, by
 /// another author who did not read the scrubber, each with a key of what must go and what must
 /// stay (`keys/`) and the family of variation of each (`meta/`). Unlike the corpus, it is measured
-/// rather than required in full: some of its forms need context no scrubber has (a kunya, an
-/// Irish-language form of an anglicised surname, another calendar). The test prints recall and
-/// damage with every miss, and fails if either gets worse than the floor measured when it was
-/// added (docs/redaction.md lists what it still misses).
+/// rather than required in full: some of its forms need context no scrubber has (a kunya, a
+/// nickname sharing nothing with the name). The test prints recall and damage with every miss,
+/// and fails if either gets worse than the floor last measured (docs/redaction.md lists what it
+/// still misses).
 @Suite("Held-out reports: recall and damage measured")
 struct HeldOutRedactionTests {
     static let directory = "\(Repository.root)/Tests/RelayCoreTests/HeldOut"
     /// Measured 2026-12-04 (587/606 removed, 15/425 lost). Raise them as the scrubber improves.
-    static let recallFloor = 0.968
+    static let recallFloor = 0.980
     static let damageCeiling = 0.036
 
     /// The normalisation the key was written for: lower case, no accents, ł/ø/đ/ß/æ/œ spelt out.

@@ -27,6 +27,10 @@ struct NameKeys {
     /// Santos), and a name registered as one word.
     var given: Set<String> = []
 
+    /// The first word of each registered name (Maria of Maria Clara Santos), and a name
+    /// registered as one word: a first name, beside which a capitalised word is a surname.
+    var firsts: Set<String> = []
+
     /// Two or three initials of a name (`jb`, `jm`, `jbm` for Jean-Baptiste Mukendi, `fn` for
     /// Faith Nwachukwu): the given name's parts (a hyphenated or two-word given name), the given
     /// and family names, or every word; particles left out.
@@ -54,6 +58,7 @@ struct NameKeys {
                 let folded = token.folded
                 if folded.count >= 2, !Self.particles.contains(folded) || words.count == 1 { add(folded) }
                 if position + 1 < words.count || words.count == 1 { given.insert(folded) }
+                if position == 0, !isDeclared, !Self.particles.contains(folded) { firsts.insert(folded) }
                 // A particle joined to the next word, across an apostrophe or a space (O'Donnell, Ó Donnell).
                 if position + 1 < words.count, Self.particles.contains(folded) {
                     let next = tokens.tokens[words[position + 1]].folded

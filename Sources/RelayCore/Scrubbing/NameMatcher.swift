@@ -86,7 +86,7 @@ struct NameMatcher {
             }
             if matches(text, index) { matched.append(index..<(index + 1)) }
         }
-        let tokenRanges = merge(text, matched).map { extend(text, $0) }
+        let tokenRanges = merge(text, matched).map { extend(text, widen(text, $0)) }
         var scalarRanges = tokenRanges.map { tokens[$0.lowerBound].start..<tokens[$0.upperBound - 1].end }
         scalarRanges += compounds(text)
         return (scalarRanges, declaredNames(text, after: tokenRanges))
@@ -365,11 +365,12 @@ struct NameMatcher {
         if let previous = text.previousSolid(before: index), tokens[previous].kind == .word {
             let word = tokens[previous].folded
             if (word == "st" || word == "saint") && tokens[previous].capitalised { return true }
-            if Self.ranks.contains(word) && tokens[previous].capitalised { return !lookup.exact.contains(word) }
-            // A rank, then a first name that is not the victim's.
+            if isRank(text, previous) { return !lookup.exact.contains(word) }
+            // A rank, then a first name that is not the victim's (no ordinary word: in capitals,
+            // "OFFICER WROTE STEFAN" has none).
             if tokens[previous].capitalised, !lookup.exact.contains(word), !lookup.familiar.contains(word),
-               let before = text.previousSolid(before: previous), tokens[before].kind == .word,
-               Self.ranks.contains(tokens[before].folded), tokens[before].capitalised {
+               !(text.isAllCaps(previous) && CommonWords.isCommon(word)),
+               let before = text.previousSolid(before: previous), tokens[before].kind == .word, isRank(text, before) {
                 return true
             }
         }
@@ -383,6 +384,15 @@ struct NameMatcher {
             probe = next
         }
         return CommonWords.isInsideBoroughName(text, index)
+    }
+
+    /// Whether the word at `index` is a police rank or an official's title before a name: written
+    /// with a capital, and, in a passage of capitals, an abbreviation (`PC`, `DS`) rather than
+    /// an ordinary word ("TOLD THE OFFICER STEFAN WAS HURT").
+    func isRank(_ text: TextTokens, _ index: Int) -> Bool {
+        let token = text.tokens[index]
+        guard token.capitalised, Self.ranks.contains(token.folded) else { return false }
+        return !(text.isAllCaps(index) && CommonWords.isCommon(token.folded))
     }
 
     /// Whether a capitalised name that is also an ordinary word (White, Young, Brown, Hall, Ward,
@@ -760,6 +770,74 @@ struct NameMatcher {
         }
         return merged
     }
+
+    /// Takes the rest of a full name whose other half is the victim's: a name-like word right
+    /// before their family name (`Vera Bondarenko` where the papers say Vira, `Xoodan Cabdi
+    /// Warsame`, a relative's first name, which identifies the victim as much), and right after
+    /// their first name, with a particle (`Seán Ó Briain`, `Nóra Ní Dhonnchadha`, `Shirin
+    /// Chaudhry`). Spellings no rule can foresee are caught this way where the text gives the
+    /// whole name.
+    func widen(_ text: TextTokens, _ range: Range<Int>) -> Range<Int> {
+        let tokens = text.tokens
+        var lower = range.lowerBound
+        var upper = range.upperBound
+        func gap(_ index: Int) -> Bool { tokens[index].kind == .space && tokens[index].length == 1 && !tokens[index].newline }
+        let first = tokens[lower].folded
+        if lookup.exact.contains(first), !keys.given.contains(first) {
+            for _ in 0..<2 {
+                guard lower >= 2, gap(lower - 1), isNameWord(text, lower - 2) else { break }
+                // After a title the first name is someone's addressed as such ("her uncle, Mr
+                // Vinod Sharma"): the victim's only if it opens as one of theirs does.
+                if titled(text, lower - 2), let letter = tokens[lower - 2].folded.utf8.first,
+                   !keys.firsts.contains(where: { $0.utf8.first == letter }) { break }
+                lower -= 2
+            }
+        }
+        if keys.firsts.contains(tokens[upper - 1].folded), upper + 1 < tokens.count, gap(upper) {
+            var probe = upper + 1
+            // A particle and the word after it, across a space or an apostrophe.
+            if tokens[probe].kind == .word, tokens[probe].capitalised, NameKeys.particles.contains(tokens[probe].folded), probe + 2 < tokens.count,
+               Self.particleGaps.contains(tokens[probe + 1].scalar), tokens[probe + 1].length == 1 {
+                probe += 2
+            }
+            if isNameWord(text, probe), !namesPlace(text, probe), !isOtherEntity(text, probe) { upper = probe + 1 }
+        }
+        return lower..<upper
+    }
+
+    /// Whether the word at `index` can be part of a person's name beside the victim's: written
+    /// with a capital, no ordinary word, place, month or weekday, and no title, rank, honorific,
+    /// word for a people or abbreviation.
+    func isNameWord(_ text: TextTokens, _ index: Int) -> Bool {
+        let token = text.tokens[index]
+        let folded = token.folded
+        guard token.kind == .word, token.capitalised, folded.utf8.count >= 2, !(token.latin && CommonWords.isCommon(folded)),
+              !(text.isAllCaps(index) && folded.utf8.count <= 3) else { return false }
+        for list in [Self.functionWords, Self.titles, Self.ranks, Self.groupWords, Self.notNames, Self.acronyms, Self.alwaysCapitalised, Self.honorifics]
+        where list.contains(folded) {
+            return false
+        }
+        return true
+    }
+
+    /// Whether a title, rank or honorific stands right before the word at `index` (`Mr`, `Mr.`,
+    /// `Brother`; not a kinship word in small letters: "her brother Oleksandr").
+    func titled(_ text: TextTokens, _ index: Int) -> Bool {
+        guard var previous = text.previousSolid(before: index) else { return false }
+        if text.tokens[previous].folded == ".", let word = text.previousSolid(before: previous) { previous = word }
+        let folded = text.tokens[previous].folded
+        return text.tokens[previous].kind == .word && text.tokens[previous].capitalised
+            && (Self.titles.contains(folded) || Self.ranks.contains(folded) || Self.honorifics.contains(folded))
+    }
+
+    /// Words of respect or office written before a name ("Imam Hussain", "Haji Ahmed") or after
+    /// it ("Ayşe Hanım", "Ali Bey").
+    static let honorifics: WordSet = [
+        "imam", "sheikh", "shaikh", "haji", "hajji", "hajja", "hajjah", "mullah", "maulana", "maulvi", "ustaz", "ustadh", "sayyid",
+        "rabbi", "rev", "revd", "reverend", "pastor", "father", "fr", "sister", "sr", "brother", "auntie", "aunty", "uncle", "nana",
+        "baba", "mama", "bibi", "bhai", "didi", "sahib", "ji", "lady", "lord", "sir", "dame", "cllr", "bishop", "canon", "deacon",
+        "hanim", "hanimefendi", "bey", "efendi", "khanum", "khanom", "sahiba", "sahab", "jaan",
+    ]
 
     /// Takes a possessive, a leading initial and a leading particle with the name.
     func extend(_ text: TextTokens, _ range: Range<Int>) -> Range<Int> {
