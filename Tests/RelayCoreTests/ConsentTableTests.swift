@@ -111,6 +111,44 @@ struct ConsentTableTests {
         #expect(!text.contains("pseudo"), "the pseudonym is shown only at identity or above")
     }
 
+    /// Caseworkers write notes into any field the schema leaves open: the victim's details come
+    /// out of those as out of the narrative, at the same levels; what is no detail of theirs stays.
+    @Test("notes in the needs, demographics, online platform and centre reference are scrubbed too", arguments: [ConsentLevel.anonymous, .identity])
+    func notesInOtherFields(level: ConsentLevel) throws {
+        let document: JSONValue = [
+            "schema": "reportrelay/report/v1",
+            "centre_reference": "CONNORS-S-120690",
+            "incident": [
+                "occurred_at": "2026-11-20T18:30:00Z", "strands": ["race"], "types": ["online"], "narrative": "Abuse online.",
+                "location": ["online_platform": "TikTok, her account @shauna.connors90, re-posted by @essex_truth_uk"],
+            ],
+            "victim": [
+                "name": "Shauna Connors", "other_names": ["Sean Connors"], "date_of_birth": "1990-06-12",
+                "address": "Plot 2, Oakfield Traveller Site, Doncaster, DN4 7AB", "phone": "07700 900455",
+                "needs": ["interpreter_language": "none needed", "accessibility": ["easy_read", "Text her on 07700 900455 or her nephew on 07700 900215", "Lives at Plot 2, Oakfield site"]],
+                "demographics": ["gender_identity": "Trans woman (was Sean Connors until 2022)", "ethnicity": "Irish Traveller"],
+            ],
+            "consent": ["level": .string(level.rawValue), "share_demographics": true],
+        ]
+        let report = try ReportValidator().validate(document: document, now: SampleReports.now)
+        let context = PoliceViewContext(reportID: UUID(), centreID: "c", centreName: "C")
+        let view = try #require(PoliceViewBuilder.build(report: report, consent: report.consent, context: context)?.document)
+        let needs = (Self.at(view, "victim", "needs", "accessibility")?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: "\n")
+        #expect(needs.contains("easy_read"))
+        #expect(!needs.contains("900455") && !needs.contains("900215") && !needs.contains("Plot 2"), "\(needs)")
+        let platform = try #require(Self.at(view, "incident", "location", "online_platform")?.stringValue)
+        #expect(platform.contains("@essex_truth_uk"))
+        #expect(platform.contains("connors90") == (level != .anonymous), "\(platform)")
+        let gender = try #require(Self.at(view, "victim", "demographics", "gender_identity")?.stringValue)
+        #expect(gender.contains("Trans woman"))
+        #expect(gender.contains("Sean") == (level != .anonymous), "\(gender)")
+        let reference = try #require(view["centre_reference"]?.stringValue)
+        #expect(reference.contains("CONNORS") == (level != .anonymous) && reference.contains("120690") == (level != .anonymous), "\(reference)")
+        #expect(reference == (level == .anonymous ? "[redacted:name]-[redacted:date_of_birth]" : "CONNORS-S-120690"))
+        let paths = (view["redactions"]?.arrayValue ?? []).compactMap { $0["path"]?.stringValue }
+        #expect(paths.contains("/victim/needs/accessibility/1") && paths.contains("/victim/needs/accessibility/2"))
+    }
+
     @Test("the pseudonym is shown at identity and above")
     func pseudonym() throws {
         #expect(try Self.view(.identity)?["victim_pseudonym"] == "pseudo")

@@ -164,11 +164,24 @@ struct DocumentEditor {
         Self.update(&document, path: pointer.split(separator: "/").map(String.init)[...], with: value)
     }
 
-    /// Scrubs every free-text field of the incident; returns the other names they gave the victim.
+    /// Scrubs every field of the report a caseworker can type into; returns the other names they
+    /// gave the victim. Beside the incident's free text, that is every string the schema leaves
+    /// open and the view keeps — the online platform, the needs, the shared demographics — since
+    /// caseworkers write notes there ("text his nephew on 07…", "was Luke until 2022"); and the
+    /// centre's own reference, from which only the victim's own details are taken (`CONNORS-S-120690`).
     @discardableResult
     mutating func scrubFreeText(with scrubber: Scrubber) -> [String] {
         var declared = scrub("/incident/narrative", with: scrubber)
         declared += scrub("/incident/location/description", with: scrubber)
+        declared += scrub("/incident/location/online_platform", with: scrubber)
+        declared += scrub("/victim/needs/interpreter_language", with: scrubber)
+        for index in 0..<(value("/victim/needs/accessibility")?.arrayValue?.count ?? 0) {
+            declared += scrub("/victim/needs/accessibility/\(index)", with: scrubber)
+        }
+        for key in (value("/victim/demographics")?.objectValue?.keys).map({ $0.sorted() }) ?? [] {
+            declared += scrub("/victim/demographics/\(key)", with: scrubber)
+        }
+        declared += scrub("/centre_reference", with: scrubber, ownOnly: true)
         for index in 0..<(value("/incident/witnesses")?.arrayValue?.count ?? 0) {
             declared += scrub("/incident/witnesses/\(index)/description", with: scrubber)
         }

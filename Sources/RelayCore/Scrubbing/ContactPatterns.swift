@@ -303,14 +303,54 @@ enum ContactPatterns {
         return found
     }
 
-    /// One person's number in any spacing, with or without its `0`, `(0)`, `+44` or `0044`.
-    /// `national` is the number without the country code and the leading 0.
-    static func phone(_ national: [Unicode.Scalar], in scalars: Scalars) -> [Range<Int>] {
+    /// A registered phone number as its country code and its national digits (without the trunk
+    /// `0`): `+40 721 555 012` → (`40`, `721555012`), `0040 …` the same, `07700 900123` and
+    /// `+44 (0)7700 900123` → (`44`, `7700900123`). A number without an international prefix is
+    /// taken as a UK one.
+    static func ownNumber(_ raw: String) -> (countryCode: [Unicode.Scalar], national: [Unicode.Scalar]) {
+        var digits = Array(raw.unicodeScalars.filter(TextTokens.isDigit))
+        let plus = raw.unicodeScalars.first(where: { !$0.properties.isWhitespace }) == "+"
+        var countryCode: [Unicode.Scalar] = ["4", "4"]
+        if plus || digits.starts(with: ["0", "0"]) {
+            if !plus { digits.removeFirst(2) }
+            let length = countryCodeLength(digits)
+            countryCode = Array(digits.prefix(length))
+            digits.removeFirst(min(length, digits.count))
+        } else if digits.starts(with: ["4", "4"]), digits.count >= 11 {
+            digits.removeFirst(2)
+        }
+        if digits.first == "0" { digits.removeFirst() }
+        return (countryCode, digits)
+    }
+
+    /// The length of the ITU-T E.164 country code that `digits` open with: 1 for North America
+    /// (`1`) and Russia and Kazakhstan (`7`), 2 for the codes the plan gives two digits, else 3.
+    static func countryCodeLength(_ digits: [Unicode.Scalar]) -> Int {
+        guard let first = digits.first else { return 0 }
+        let second = digits.count > 1 ? digits[1] : "0"
+        func among(_ set: String) -> Bool { set.unicodeScalars.contains(second) }
+        switch first {
+        case "1", "7": return 1
+        case "2": return among("07") ? 2 : 3
+        case "3": return among("0123469") ? 2 : 3
+        case "4": return among("2") ? 3 : 2
+        case "5": return among("09") ? 3 : 2
+        case "6": return among("0123456") ? 2 : 3
+        case "8": return among("1246") ? 2 : 3
+        case "9": return among("0123458") ? 2 : 3
+        default: return 0
+        }
+    }
+
+    /// One person's number in any spacing, with or without its trunk `0` or `(0)` and its country
+    /// code (`+40`, `0040`, `40`). `national` is the number without the country code and the
+    /// trunk 0.
+    static func phone(_ national: [Unicode.Scalar], countryCode: [Unicode.Scalar] = ["4", "4"], in scalars: Scalars) -> [Range<Int>] {
         guard national.count >= 6 else { return [] }
         var found: [Range<Int>] = []
         var index = 0
         while index < scalars.count {
-            guard scalars[index] == national[0], canStartNational(scalars, at: index) else { index += 1; continue }
+            guard scalars[index] == national[0], canStartNational(scalars, at: index, countryCode: countryCode) else { index += 1; continue }
             var position = index
             var matched = 0
             while position < scalars.count, matched < national.count {
@@ -319,7 +359,7 @@ enum ContactPatterns {
                 break
             }
             guard matched == national.count, position >= scalars.count || !isDigit(scalars[position]) else { index += 1; continue }
-            let start = prefixStart(scalars, before: index)
+            let start = prefixStart(scalars, before: index, countryCode: countryCode)
             guard start == 0 || !isDigit(scalars[start - 1]) else { index += 1; continue }
             found.append(start..<position)
             index = position
@@ -327,34 +367,37 @@ enum ContactPatterns {
         return found
     }
 
-    /// Whether national digits may begin at `index`: nothing numeric before them but a trunk `0`
-    /// or a country code `44`.
-    static func canStartNational(_ scalars: Scalars, at index: Int) -> Bool {
-        func digit(_ i: Int) -> Bool { i >= 0 && isDigit(scalars[i]) }
-        guard digit(index - 1) else { return true }
-        if scalars[index - 1] == "0" {
-            return !digit(index - 2) || (scalars[index - 2] == "4" && index >= 3 && scalars[index - 3] == "4")
-        }
-        if scalars[index - 1] == "4", index >= 2, scalars[index - 2] == "4" {
-            return !digit(index - 3) || (index >= 4 && scalars[index - 3] == "0" && scalars[index - 4] == "0")
-        }
-        return false
+    /// Whether `countryCode` is written right before `end`, with nothing numeric before it but an
+    /// international `00`.
+    static func countryCode(_ countryCode: [Unicode.Scalar], endsAt end: Int, in scalars: Scalars) -> Bool {
+        let start = end - countryCode.count
+        guard start >= 0, scalars[start..<end].elementsEqual(countryCode) else { return false }
+        return start == 0 || !isDigit(scalars[start - 1]) || (start >= 2 && scalars[start - 1] == "0" && scalars[start - 2] == "0")
     }
 
-    /// Walks back over `0`, `(0)`, `+44`, `0044` and the separators between them.
-    static func prefixStart(_ scalars: Scalars, before index: Int) -> Int {
+    /// Whether national digits may begin at `index`: nothing numeric before them but a trunk `0`
+    /// or the country code.
+    static func canStartNational(_ scalars: Scalars, at index: Int, countryCode: [Unicode.Scalar]) -> Bool {
+        func digit(_ i: Int) -> Bool { i >= 0 && isDigit(scalars[i]) }
+        guard digit(index - 1) else { return true }
+        if Self.countryCode(countryCode, endsAt: index, in: scalars) { return true }
+        return scalars[index - 1] == "0" && (!digit(index - 2) || Self.countryCode(countryCode, endsAt: index - 1, in: scalars))
+    }
+
+    /// Walks back over `0`, `(0)`, the country code with `+` or `00`, and the separators between them.
+    static func prefixStart(_ scalars: Scalars, before index: Int, countryCode: [Unicode.Scalar]) -> Int {
         var start = index
         var probe = index
         func back() { while probe > 0, Self.prefixGapsBack.contains(scalars[probe - 1]) { probe -= 1 } }
         back()
-        if probe > 0, scalars[probe - 1] == "0", probe < 2 || !isDigit(scalars[probe - 2]) || scalars[probe - 2] == "4" {
+        if probe > 0, scalars[probe - 1] == "0", probe < 2 || !isDigit(scalars[probe - 2]) || Self.countryCode(countryCode, endsAt: probe - 1, in: scalars) {
             probe -= 1
             start = probe
             if probe > 0, scalars[probe - 1] == "(" { probe -= 1; start = probe }
             back()
         }
-        if probe >= 2, scalars[probe - 1] == "4", scalars[probe - 2] == "4" {
-            var candidate = probe - 2
+        if Self.countryCode(countryCode, endsAt: probe, in: scalars) {
+            var candidate = probe - countryCode.count
             if candidate > 0, scalars[candidate - 1] == "+" {
                 candidate -= 1
             } else if candidate >= 2, scalars[candidate - 1] == "0", scalars[candidate - 2] == "0" {

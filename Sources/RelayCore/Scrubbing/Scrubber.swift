@@ -74,6 +74,8 @@ public struct Scrubber: Sendable {
     /// alone, as a handle or inside a disguised address, it is theirs.
     let ownMailbox: String?
     let ownPhone: [Unicode.Scalar]?
+    /// The country code of the victim's own number (`44` unless it was registered with another).
+    let ownCountryCode: [Unicode.Scalar]
 
     /// Builds the matchers for one victim.
     public init(identity: VictimIdentity, policy: Policy) {
@@ -86,10 +88,9 @@ public struct Scrubber: Sendable {
         let mailbox = Array(email.unicodeScalars.prefix { $0 != "@" })
         ownMailbox = ownEmail != nil && mailbox.count >= 5 && mailbox.count < email.unicodeScalars.count
             && mailbox.contains(where: { TextTokens.isDigit($0) || $0 == "." || $0 == "_" || $0 == "-" }) ? String(String.UnicodeScalarView(mailbox)) : nil
-        var digits = Array((identity.phone ?? "").unicodeScalars.filter(TextTokens.isDigit))
-        if digits.starts(with: ["4", "4"]) { digits.removeFirst(2) }
-        if digits.first == "0" { digits.removeFirst() }
-        ownPhone = policy.removeContact && digits.count >= 6 ? digits : nil
+        let (countryCode, national) = ContactPatterns.ownNumber(identity.phone ?? "")
+        ownPhone = policy.removeContact && national.count >= 6 ? national : nil
+        ownCountryCode = countryCode
     }
 
     /// This scrubber, also removing `names` as the victim's (names the report's text declared).
@@ -137,7 +138,7 @@ public struct Scrubber: Sendable {
             }
             if let ownMailbox { candidates += Self.occurrences(of: ownMailbox, in: scalars).map { (.email, $0) } }
             if hasDigit {
-                if let ownPhone { candidates += ContactPatterns.phone(ownPhone, in: scalars).map { (.phone, $0) } }
+                if let ownPhone { candidates += ContactPatterns.phone(ownPhone, countryCode: ownCountryCode, in: scalars).map { (.phone, $0) } }
                 if generic { candidates += ContactPatterns.phones(in: scalars).map { (.phone, $0) } }
             }
             if !address.isEmpty { candidates += address.spans(in: tokens).map { (.address, $0) } }
