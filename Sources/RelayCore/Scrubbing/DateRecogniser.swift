@@ -57,6 +57,13 @@ struct DateRecogniser {
             ["november", "nov", "noiembrie", "listopad", "listopada", "listopadu", "novembre", "noviembre", "novembro", "kasim", "lapkritis", "lapkricio"],
             ["december", "dec", "decembrie", "grudzien", "grudnia", "prosinec", "prosince", "dezember", "decembre", "diciembre", "dezembro", "dicembre", "aralik", "gruodis", "gruodzio"],
         ]
+        // Welsh, Slovak (nominative and the genitive a date uses) and Albanian.
+        let more: [[String]] = [
+            ["ionawr", "januara", "janar", "janarit"], ["chwefror", "februara", "shkurt", "shkurtit"], ["mawrth", "marec", "marsit"],
+            ["ebrill", "aprila", "prill", "prillit"], ["mehefin", "maja", "majit"], ["juna", "qershor", "qershorit"],
+            ["gorffennaf", "jula", "korrik", "korrikut"], ["awst", "augusta", "gusht", "gushtit"], ["medi", "septembra", "shtator", "shtatorit"],
+            ["hydref", "oktobra", "tetor", "tetorit"], ["tachwedd", "novembra", "nentor", "nentorit"], ["rhagfyr", "decembra", "dhjetor", "dhjetorit"],
+        ]
         // Russian, Ukrainian and Bulgarian, in the nominative and the genitive a date uses
         // (`1 вересня 1983`, `12 мая 1995`), folded through the Cyrillic table as the text is.
         let cyrillic: [[String]] = [
@@ -69,6 +76,12 @@ struct DateRecogniser {
         ]
         var table: [String: Int] = [:]
         for (index, forms) in names.enumerated() { for form in forms { table[form] = index + 1 } }
+        for (index, forms) in more.enumerated() {
+            for form in forms {
+                precondition(table[form] == nil || table[form] == index + 1, "\(form) is another month's name")
+                table[form] = index + 1
+            }
+        }
         for (index, forms) in cyrillic.enumerated() {
             for form in forms {
                 let folded = TextFolding.fold(form)
@@ -110,8 +123,11 @@ struct DateRecogniser {
     ]
 
     /// Words the cursor is asked about, built once.
-    static let ordinalSuffixes = ["st", "nd", "rd", "th"]
-    static let of: WordSet = ["of"]
+    /// English, Welsh (`1af`, `2il`, `3ydd`, `5ed`, `7fed`, `11eg`, `21ain`), French (`1er`) and
+    /// Portuguese and Spanish (`1º`) ordinal endings of a day.
+    static let ordinalSuffixes: WordSet = ["st", "nd", "rd", "th", "af", "il", "ydd", "ed", "fed", "eg", "ain", "er", "o", "º"]
+    /// Words between a day, its month and its year: `of`, Welsh `o`, Portuguese and Spanish `de`.
+    static let of: WordSet = ["of", "o", "de", "del"]
     static let the: WordSet = ["the"]
 
     let text: TextTokens
@@ -234,6 +250,17 @@ struct DateRecogniser {
                   calendar == .solarHijri ? OtherCalendars.solarYears.contains(value) : (1850...2100).contains(value) else { return nil }
             index += 1
             return value
+        }
+
+        /// A month said as its number, after a day and `of`: `the 4th` in `the 3rd of the 4th, '87`.
+        mutating func ordinalMonth() -> Int? {
+            var probe = self
+            probe.skipWords(DateRecogniser.the)
+            guard probe.index > index, let token = probe.token, token.kind == .number, token.length <= 2, let month = Int(token.folded),
+                  (1...12).contains(month), probe.index + 1 < text.tokens.count, text.tokens[probe.index + 1].kind == .word,
+                  DateRecogniser.ordinalSuffixes.contains(text.tokens[probe.index + 1].folded) else { return nil }
+            index = probe.index + 2
+            return month
         }
 
         /// A year: four digits, two digits, or `'84`. Returns (year, twoDigit).
@@ -528,9 +555,10 @@ struct DateRecogniser {
                 guard let year = afterDay.year(in: calendar), let reading = Self.converted(calendar, year: year, month: month, day: day) else { return nil }
                 return finish(start, afterDay, [reading])
             }
-            guard let month = afterDay.monthName() else { return nil }
+            guard let month = afterDay.monthName() ?? afterDay.ordinalMonth() else { return nil }
             var withYear = afterDay
             let yearSeparator = withYear.separator("/-.,", maxSpaces: 2)  // none at all in `07AUG1989`
+            if yearSeparator != nil { withYear.skipWords(Self.of) }  // 28 de novembro de 1993
             if let (year, twoDigit) = withYear.year() {
                 return finish(start, withYear, [Reading(day: day, month: month, year: year, twoDigitYear: twoDigit)])
             }

@@ -18,6 +18,9 @@ struct NameKeys {
     var consonants: Set<String> = []
     /// Surname stems without gendered or plural endings (`horvath` for Horváthová, Horváthovci).
     var stems: Set<String> = []
+    /// The other gender's forms of the victim's family names (``NameKeys/addOtherGenderForms(_:)``):
+    /// a relative's name, matched even beside another first name ("her husband Milan Dunka").
+    var familyForms: Set<String> = []
     /// Four-letter stems of feminine surnames (Mirga → mirg), matched only before a Slavic
     /// possessive or family ending (Mirgowa, Mirgovci), never before any ending (Nadia is no Nadine).
     var vowelStems: Set<String> = []
@@ -69,8 +72,10 @@ struct NameKeys {
                         if folded == "mac" { add("mc" + next) }
                     }
                 }
-                // Hyphenated parts joined (Smith-Jones → smithjones).
-                if position + 1 < words.count, words[position + 1] == index + 2, tokens.tokens[index + 1].folded == "-" {
+                // Hyphenated parts joined (Smith-Jones → smithjones), and parts joined by an
+                // apostrophe that many systems drop (N'Diaye → ndiaye, D'Souza → dsouza).
+                if position + 1 < words.count, words[position + 1] == index + 2,
+                   tokens.tokens[index + 1].folded == "-" || NameMatcher.apostrophes.contains(tokens.tokens[index + 1].scalar) {
                     add(folded + tokens.tokens[words[position + 1]].folded)
                 }
                 addPrefixedStem(folded, original: tokens.scalars[token.start..<token.end])
@@ -102,6 +107,27 @@ struct NameKeys {
                     if candidates[1].utf8.count >= 5 { stems.insert(candidates[1]) } else if key.utf8.count - candidates[1].utf8.count == 1 { vowelStems.insert(candidates[1]) }
                 }
             }
+            if !given.contains(key) { addOtherGenderForms(key) }
+        }
+    }
+
+    /// The other gender's forms of a family name, which a husband, a son or a father bears:
+    /// Czech and Slovak `Nováková` → `Novák`, `Dunková` → `Dunka`; Russian and Bulgarian
+    /// `Ivanova` → `Ivanov`, `Pushkina` → `Pushkin`; Latvian `Ozoliņa` → `Ozoliņš`, `Liepiņa` →
+    /// `Liepiņš`, `-e` → `-is`; and the stem of an inflected name of five letters or more.
+    mutating func addOtherGenderForms(_ key: String) {
+        guard key.utf8.count >= 5 else { return }
+        var forms: [String] = []
+        let candidates = Self.stemCandidates(key)
+        if candidates.count > 1 { forms.append(candidates[1]) }
+        if key.hasSuffix("ova") || key.hasSuffix("owa") {
+            let stem = String(key.dropLast(3))
+            forms += [stem, stem + "a"]
+        }
+        if key.hasSuffix("a") { forms += [String(key.dropLast()), String(key.dropLast()) + "s"] }
+        if key.hasSuffix("e") { forms.append(String(key.dropLast()) + "is") }
+        for form in forms where form.utf8.count >= 5 || (form.utf8.count == 4 && !CommonWords.isCommon(form)) {
+            if form != key { familyForms.insert(form) }
         }
     }
 
@@ -285,7 +311,7 @@ struct KeyFilter: Sendable {
 
 /// ``NameKeys``' sets behind ``KeyFilter``s, for the per-word questions.
 struct NameLookup: Sendable {
-    let exact, familiar, ordinary, skeletons, stems, vowelStems, consonants: KeyFilter
+    let exact, familiar, ordinary, skeletons, stems, vowelStems, consonants, familyForms: KeyFilter
 
     init(_ keys: NameKeys) {
         exact = KeyFilter(keys.exact)
@@ -295,5 +321,6 @@ struct NameLookup: Sendable {
         stems = KeyFilter(keys.stems)
         vowelStems = KeyFilter(keys.vowelStems)
         consonants = KeyFilter(keys.consonants)
+        familyForms = KeyFilter(keys.familyForms)
     }
 }

@@ -260,6 +260,8 @@ struct NameMatcher {
                 return true
             }
         }
+        // The other gender's form of their family name: a husband's or son's (Dunka for Dunková).
+        if token.capitalised, lookup.familyForms.contains(folded) { return true }
         if checkNeighbours, besideOtherName(text, index) { return false }
         let skeletons = NameKeys.skeletons(folded)
         if folded.utf8.count >= 4, skeletons.contains(where: lookup.skeletons.contains) { return true }
