@@ -21,15 +21,14 @@ extension PostalAddress {
             defer { index += 1 }
             guard tokens[index].kind == .word else { continue }
             let first = slot(tokens[index].folded)
-            let unitStart = unitStarts[first] && index + 2 < tokens.count && tokens[index + 2].kind == .number
+            let unitStart = unitStarts[first] && index + 1 < tokens.count
             guard unitStart || nameStarts[first] else { continue }
             var best: Range<Int>?
-            // The victim's own flat, plot or pitch ("Flat 5", "plot 7"), under any word for it.
-            let kind = unitStart ? Self.unitKind(tokens[index].folded) : nil
-            for unit in units where unit.designator == kind {
-                if let number = text.nextSolid(after: index), number == index + 2, tokens[number].kind == .number, tokens[number].folded == unit.number {
-                    best = index..<(number + 1)
-                }
+            // The victim's own flat, plot or pitch ("Flat 5", "plot 7", "Rm 214", "room no. 12",
+            // "plot four", "room three-one-two"), under any word for it.
+            if unitStart, let kind = Self.unitKind(tokens[index].folded), let (number, end) = Self.unitNumber(text, after: index),
+               units.contains(where: { $0.designator == kind && $0.number == number }) {
+                best = index..<end
             }
             for street in streets {
                 guard let end = sequence(text, street.name, at: index) else { continue }
@@ -37,8 +36,16 @@ extension PostalAddress {
                 // (Navarino Grove is not Navarino Road).
                 if let next = text.nextSolid(after: end - 1), tokens[next].kind == .word, let type = Self.streetTypes[tokens[next].folded],
                    type != street.type, next == end + 1 { continue }
-                let typed = typeWord(text, after: end, types: { Self.streetTypes[$0] == street.type })
-                guard typed != nil || (distinctive(street.name) && standsAlone(text, from: index, to: end)) else { continue }
+                let typed = typeWord(text, after: end, types: { Self.streetTypes[$0] == street.type }, acrossLines: true)
+                // Without its type: after its house number ("No.16 Chatsworth"), after a word for
+                // going along a street ("lives on Brudenell"), or a long name of its own written in
+                // small letters, as graffiti and posts write it ("out of elmcroft"), though not
+                // where a town's name would stand ("in hornsey": towns share street names).
+                let previous = text.previousSolid(before: index)
+                let numbered = previous.map { tokens[$0].kind == .number && street.numbers.contains(tokens[$0].folded) } ?? false
+                let lowerCaseName = street.name.count == 1 && street.name[0].utf8.count >= 6 && !tokens[index].capitalised
+                    && !(previous.map { Self.townPrepositions.contains(tokens[$0].folded) } ?? false) && !anotherNameFollows(text, after: end)
+                guard typed != nil || numbered || (distinctive(street.name) && (standsAlone(text, from: index, to: end) || lowerCaseName)) else { continue }
                 // "Kilburn High Road station" names the station, not the victim's home; "the
                 // Cranbrook Road estate" is housing on or by the victim's street.
                 if !dwellingFollows(text, after: typed ?? end), CommonWords.namesAnotherPlace(text, after: typed ?? end) { continue }
@@ -91,7 +98,61 @@ extension PostalAddress {
         return true
     }
 
+    /// Whether a capitalised word or a word for an institution comes right after `end` (the name is
+    /// then part of another: "Stockwell station", "Kilburn High Road").
+    func anotherNameFollows(_ text: TextTokens, after end: Int) -> Bool {
+        guard let next = text.nextSolid(after: end - 1), text.tokens[next].kind == .word else { return false }
+        return text.tokens[next].capitalised || CommonWords.institutions.contains(text.tokens[next].folded)
+    }
+
+    /// The number of a flat, room or plot after its designator at `index`: digits (`214`, `RM12`,
+    /// `no. 12`) or words (`twelve`, `twenty-one`, `three-one-two`). Returns the number as digits
+    /// and the token index after it.
+    static func unitNumber(_ text: TextTokens, after index: Int) -> (String, Int)? {
+        let tokens = text.tokens
+        var probe = index + 1
+        if probe < tokens.count, tokens[probe].kind == .number { return (tokens[probe].folded, probe + 1) }  // RM12
+        guard probe < tokens.count, tokens[probe].kind == .space, !tokens[probe].newline else { return nil }
+        probe += 1
+        // "no." or "number" between.
+        if probe + 1 < tokens.count, tokens[probe].folded == "no" || tokens[probe].folded == "number" {
+            var after = probe + 1
+            if tokens[after].folded == "." { after += 1 }
+            if after < tokens.count, tokens[after].kind == .space { after += 1 }
+            if after < tokens.count, tokens[after].kind == .number { return (tokens[after].folded, after + 1) }
+        }
+        guard probe < tokens.count else { return nil }
+        if tokens[probe].kind == .number { return (tokens[probe].folded, probe + 1) }
+        // Words: digit by digit (three-one-two, oh), or one number below a hundred.
+        var digits = ""
+        var end = probe
+        var position = probe
+        while position < tokens.count, tokens[position].kind == .word {
+            let word = tokens[position].folded
+            if let unit = DateRecogniser.unitNumbers[word] { digits += String(unit) } else if word == "oh" || word == "zero" { digits += "0" }
+            else if let teen = DateRecogniser.teenNumbers[word], digits.isEmpty { digits = String(teen); end = position + 1; break }
+            else if let tens = DateRecogniser.tensNumbers[word], digits.isEmpty {
+                digits = String(tens)
+                end = position + 1
+                // twenty-one, twenty one
+                if position + 2 < tokens.count, tokens[position + 1].folded == "-" || (tokens[position + 1].kind == .space && !tokens[position + 1].newline),
+                   let unit = DateRecogniser.unitNumbers[tokens[position + 2].folded] {
+                    digits = String(tens + unit)
+                    end = position + 3
+                }
+                break
+            } else { break }
+            end = position + 1
+            // The next digit word after a hyphen or one space.
+            guard position + 2 < tokens.count, tokens[position + 1].folded == "-" || (tokens[position + 1].kind == .space && !tokens[position + 1].newline),
+                  tokens[position + 2].kind == .word else { break }
+            position += 2
+        }
+        return digits.isEmpty ? nil : (digits, end)
+    }
+
     static let streetPrepositions: WordSet = ["on", "off", "along", "down", "up"]
+    static let townPrepositions: WordSet = ["in", "to", "from", "near", "towards", "into", "via"]
 
     /// A name with a word that is neither ordinary nor a locality of this address.
     func distinctive(_ name: [String]) -> Bool {
@@ -135,11 +196,11 @@ extension PostalAddress {
 
     /// The end of the type or site words right after `end` ("Rd.", "Traveller Site",
     /// "Heathfield-Gardens"), if any.
-    func typeWord(_ text: TextTokens, after end: Int, types: (String) -> Bool, repeats: Int = 1) -> Int? {
+    func typeWord(_ text: TextTokens, after end: Int, types: (String) -> Bool, repeats: Int = 1, acrossLines: Bool = false) -> Int? {
         var result: Int?
         var position = end
         for _ in 0..<repeats {
-            guard position < text.tokens.count, text.tokens[position].kind == .space && !text.tokens[position].newline || text.tokens[position].folded == "-",
+            guard position < text.tokens.count, text.tokens[position].kind == .space && (acrossLines || !text.tokens[position].newline) || text.tokens[position].folded == "-",
                   position + 1 < text.tokens.count, text.tokens[position + 1].kind == .word, types(text.tokens[position + 1].folded) else { break }
             let word = text.tokens[position + 1].folded
             position += 2

@@ -7,6 +7,9 @@ struct PostalAddress {
         var name: [String]
         /// The canonical type ("street" for St, Str, Street).
         var type: String
+        /// House numbers written with it ("16" of "16 Chatsworth Road"): before the name, they
+        /// make it the street even without its type ("No.16 Chatsworth").
+        var numbers: [String] = []
     }
 
     struct Place: Equatable {
@@ -40,7 +43,9 @@ struct PostalAddress {
             "vale": ["vale"], "gate": ["gate"], "path": ["path"], "wharf": ["wharf"], "quay": ["quay"], "embankment": ["embankment"],
             "boulevard": ["boulevard", "blvd"], "broadway": ["broadway"], "circus": ["circus"], "approach": ["approach", "appr"],
             "passage": ["passage"], "heights": ["heights", "hts"], "mount": ["mount", "mt"], "yard": ["yard", "yd"], "end": ["end"],
-            "hollow": ["hollow"], "drove": ["drove"], "chase": ["chase"], "croft": ["croft"], "field": ["field"], "fields": ["fields"],
+            "hollow": ["hollow"], "drove": ["drove"], "chase": ["chase", "ch"], "croft": ["croft"], "field": ["field"], "fields": ["fields"],
+            "brae": ["brae"], "wynd": ["wynd"], "vennel": ["vennel"], "causeway": ["causeway"], "dene": ["dene"], "garth": ["garth"],
+            "fold": ["fold"],
         ]
         var table: [String: String] = [:]
         for (canonical, variants) in forms { for variant in variants { table[variant] = canonical } }
@@ -55,15 +60,19 @@ struct PostalAddress {
         "site", "sites", "estate", "caravan", "caravans", "camp", "traveller", "travellers", "gypsy", "gypsies", "roma", "park",
         "yard", "farm", "house", "lodge", "mansions", "tower", "towers", "buildings", "cottage", "cottages", "flats", "apartments",
         "block", "hall", "halls", "centre", "hostel", "hotel", "residence", "residences", "halting", "encampment", "pitches",
-        "hse", "est", "bldgs", "twr", "mans",
+        "hse", "est", "bldgs", "twr", "mans", "cott",
     ]
+
+    /// Welsh words for a street that stand before its name (`Heol y Bont`, `Ffordd Las`, `Lôn
+    /// Isaf`): such a street is matched as a named place, type word and all.
+    static let welshStreetWords: WordSet = ["heol", "ffordd", "lon", "stryd", "rhodfa", "cilgant", "teras", "llys", "clos", "maes", "cae", "allt"]
 
     /// Designators of a dwelling within a building or site ("Flat 5" identifies beside the street),
     /// each with its kind: the words that name the same dwelling. A Traveller site's plot is as
     /// often called its pitch or bay, and a flat its apartment.
     static let unitKindList: [(word: String, kind: String)] = [
         ("flat", "flat"), ("apartment", "flat"), ("apt", "flat"), ("unit", "flat"), ("plot", "pitch"), ("pitch", "pitch"), ("bay", "pitch"),
-        ("room", "room"), ("caravan", "caravan"), ("trailer", "caravan"),
+        ("room", "room"), ("rm", "room"), ("caravan", "caravan"), ("trailer", "caravan"),
     ]
 
     /// The kind of dwelling `folded` designates, if it is a designator (a scan of the ten words).
@@ -80,10 +89,10 @@ struct PostalAddress {
     ]
 
     /// Abbreviated site words ("Brandon Hse", "Kingsmead Est.").
-    static let abbreviatedSiteWords: WordSet = ["hse", "est", "ho", "ct", "bldgs", "twr", "mans"]
+    static let abbreviatedSiteWords: WordSet = ["hse", "est", "ho", "ct", "bldgs", "twr", "mans", "cott"]
 
     /// Words before a number that are part of it ("Flat 3", "Plot 7", "No. 12").
-    static let designators: WordSet = ["flat", "apartment", "apt", "unit", "plot", "pitch", "bay", "room", "no", "number", "house", "block", "floor"]
+    static let designators: WordSet = ["flat", "apartment", "apt", "unit", "plot", "pitch", "bay", "room", "rm", "no", "number", "house", "block", "floor"]
 
     init(_ address: String?) {
         guard let address, !address.isEmpty else { return }
@@ -100,14 +109,23 @@ struct PostalAddress {
             }
         }
         var streetSeen = false
+        // A street written with its house number: a later part with a street type but no number
+        // is a locality (`9 Juniper Chase, Harold Hill`, `40 Ashfield Avenue, Palmers Green`).
+        var numberedStreetSeen = false
         var unknownBeforeStreet: [[String]] = []
         var unknownAfter: [[String]] = []
         for part in parts {
-            for (index, token) in part.enumerated().dropLast() where part[index + 1].kind == .number {
-                if let kind = Self.unitKind(token.folded) { units.append((kind, part[index + 1].folded)) }
+            var numbers: [String] = []
+            for (index, token) in part.enumerated() where token.kind == .number {
+                if index > 0, let kind = Self.unitKind(part[index - 1].folded) { units.append((kind, token.folded)) } else { numbers.append(token.folded) }
             }
             let words = Self.stripNumbers(part)
             guard !words.isEmpty else { continue }
+            if words.count >= 2, Self.welshStreetWords.contains(words[0]) {
+                places.append(Place(name: words))
+                streetSeen = true
+                continue
+            }
             if let siteIndex = words.firstIndex(where: { Self.siteWords.contains($0) }), siteIndex > 0,
                !(Self.streetTypes[words[words.count - 1]] != nil && !Self.siteWords.contains(words[words.count - 1])) {
                 let name = Array(words[..<siteIndex]).filter { $0 != "the" }
@@ -119,9 +137,14 @@ struct PostalAddress {
                 continue
             }
             if let typeIndex = words.indices.last(where: { $0 > 0 && Self.streetTypes[words[$0]] != nil }) {
+                if numberedStreetSeen, numbers.isEmpty {
+                    localities.formUnion(words)
+                    continue
+                }
                 let name = Array(words[..<typeIndex]).filter { $0 != "the" }
-                if !name.isEmpty { streets.append(Street(name: name, type: Self.streetTypes[words[typeIndex]]!)) }
+                if !name.isEmpty { streets.append(Street(name: name, type: Self.streetTypes[words[typeIndex]]!, numbers: numbers)) }
                 streetSeen = true
+                numberedStreetSeen = numberedStreetSeen || !numbers.isEmpty
                 // An address typed without commas: what follows the type is the locality.
                 localities.formUnion(words[(typeIndex + 1)...])
                 continue
