@@ -303,6 +303,63 @@ enum ContactPatterns {
         return found
     }
 
+    /// Digit words of a number read out (a voicemail, a transcript): `oh`, `zero`, `one` … `nine`.
+    static let digitWords: WordTable<Character> = [
+        "oh": "0", "o": "0", "zero": "0", "nought": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
+        "seven": "7", "eight": "8", "nine": "9",
+    ]
+
+    /// Numbers said digit by digit in words, with `double` and `triple` (`oh seven seven double oh,
+    /// nine double oh …`), mixed with digits (`oh-seven-seven-double-oh 900777`): each run of
+    /// three digit words or more, as (scalar range, digits).
+    static func spokenNumbers(in text: TextTokens) -> [(range: Range<Int>, digits: String)] {
+        let tokens = text.tokens
+        var found: [(Range<Int>, String)] = []
+        var index = 0
+        while index < tokens.count {
+            guard tokens[index].kind == .word, digitWords[tokens[index].folded] != nil || tokens[index].folded == "double" || tokens[index].folded == "triple" else {
+                index += 1
+                continue
+            }
+            var digits = ""
+            var words = 0
+            var repeatCount = 1
+            var position = index
+            var end = index
+            while position < tokens.count {
+                let token = tokens[position]
+                if token.kind == .word, token.folded == "double" || token.folded == "triple" {
+                    repeatCount = token.folded == "double" ? 2 : 3
+                } else if token.kind == .word, let digit = digitWords[token.folded] {
+                    digits += String(repeating: digit, count: repeatCount)
+                    repeatCount = 1
+                    words += 1
+                    end = position + 1
+                } else if token.kind == .number, words > 0, repeatCount == 1 {
+                    digits += token.folded
+                    end = position + 1
+                } else {
+                    break
+                }
+                // The next element after a space, a hyphen or a comma and a space, on the same line.
+                var next = position + 1
+                if next < tokens.count, tokens[next].kind == .punct, tokens[next].scalar == "-" || tokens[next].scalar == "," { next += 1 }
+                if next < tokens.count, tokens[next].kind == .space, !tokens[next].newline, tokens[next].length <= 2 { next += 1 }
+                guard next > position + 1 || (next < tokens.count && tokens[next].kind != .space), next < tokens.count,
+                      tokens[next].kind == .word || tokens[next].kind == .number else { break }
+                position = next
+            }
+            if words >= 3, end > index { found.append((tokens[index].start..<tokens[end - 1].end, digits)) }
+            index = max(end, index + 1)
+        }
+        return found
+    }
+
+    /// Whether `digits` are a UK phone number: `0` and nine or ten digits, or `44` and the same.
+    static func isUKNumber(_ digits: String) -> Bool {
+        (digits.hasPrefix("0") && (10...11).contains(digits.count)) || (digits.hasPrefix("44") && (11...12).contains(digits.count))
+    }
+
     /// A registered phone number as its country code and its national digits (without the trunk
     /// `0`): `+40 721 555 012` → (`40`, `721555012`), `0040 …` the same, `07700 900123` and
     /// `+44 (0)7700 900123` → (`44`, `7700900123`). A number without an international prefix is

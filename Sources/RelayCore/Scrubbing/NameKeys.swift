@@ -11,8 +11,8 @@ struct NameKeys {
     var skeletons: Set<String> = []
     /// Skeletons of five letters or more, for the one-edit rule.
     var fuzzy: [String] = []
-    /// Given names (first words) of four letters or more and their familiar forms of five or
-    /// more, for shortened, diminutive and clipped forms.
+    /// Given names (every word but the family name) of four letters or more and their familiar
+    /// forms of five or more, for shortened, diminutive and clipped forms (`Faiz` for Mohd Faizal).
     var prefixes: [String] = []
     /// Consonant skeletons (vowels dropped), for names written in scripts that leave vowels out.
     var consonants: Set<String> = []
@@ -85,7 +85,7 @@ struct NameKeys {
                 // another name (Adams → Adam, Peters → Peter).
                 // So are those of the given name's familiar forms of five letters or more (`Costi`
                 // for Constantin, through Costică).
-                if !isDeclared, position == 0, words.count > 1 || names.count == 1, folded.count >= 4, !Self.particles.contains(folded) {
+                if !isDeclared, position == 0 || position + 1 < words.count, words.count > 1 || names.count == 1, folded.count >= 4, !Self.particles.contains(folded) {
                     prefixes.append(folded)
                     prefixes += forms.filter { $0.utf8.count >= 5 && !CommonWords.isCommon($0) }.sorted()
                 }

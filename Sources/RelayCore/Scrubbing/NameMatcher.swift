@@ -79,7 +79,8 @@ struct NameMatcher {
         while index < tokens.count {
             defer { index += 1 }
             guard tokens[index].kind == .word else { continue }
-            if let end = joined(text, from: index) ?? spelt(text, from: index) ?? natoSpelt(text, from: index) ?? initialled(text, from: index) {
+            if let end = joined(text, from: index) ?? spelt(text, from: index) ?? natoSpelt(text, from: index) ?? initialled(text, from: index)
+                ?? slashed(text, from: index) {
                 matched.append(index..<end)
                 index = end - 1
                 continue
@@ -265,7 +266,8 @@ struct NameMatcher {
         if checkNeighbours, besideOtherName(text, index) { return false }
         let skeletons = NameKeys.skeletons(folded)
         if folded.utf8.count >= 4, skeletons.contains(where: lookup.skeletons.contains) { return true }
-        guard token.capitalised else { return false }
+        // Where a passage has no capitals at all, case says nothing ("kept calling me jess").
+        guard token.capitalised || text.lowercaseSegment[index] else { return false }
         // A text word loses a whole ending (-owa, -ová, -ovci, -né, -as), never a lone vowel:
         // Kerry is no Kerr.
         if folded.utf8.count >= 5, lookup.stems.contains(folded) { return true }
@@ -650,6 +652,16 @@ struct NameMatcher {
             }
         }
         return best
+    }
+
+    /// A name's first part cut to its initial and a slash, as Eritrean and Ethiopian names are
+    /// written (`G/Medhin` for Gebremedhin, `W/Michael` for Woldemichael); returns the end token index.
+    func slashed(_ text: TextTokens, from index: Int) -> Int? {
+        let tokens = text.tokens
+        guard tokens[index].length == 1, tokens[index].capitalised, index + 2 < tokens.count, tokens[index + 1].scalar == "/",
+              tokens[index + 2].kind == .word, tokens[index + 2].folded.utf8.count >= 4 else { return nil }
+        let initial = tokens[index].folded, rest = tokens[index + 2].folded
+        return keys.exact.contains { $0.utf8.count > rest.utf8.count + 1 && $0.hasPrefix(initial) && $0.hasSuffix(rest) } ? index + 3 : nil
     }
 
     /// Letters spelt out one by one (`M A R I A`, `M-A-R-I-A`, `L.O.V.E.L.L.`) that spell a name.

@@ -73,6 +73,10 @@ public struct Scrubber: Sendable {
     /// The local part of the victim's own email when it is distinctive (`sunflower77`): written
     /// alone, as a handle or inside a disguised address, it is theirs.
     let ownMailbox: String?
+    /// The local part of the victim's own email and the first label of its domain (`knowak`,
+    /// `outlook`): written together without the rest (`knowak@outlook`, `knowak at outlook`), it is
+    /// their address.
+    let ownAccount: (local: String, provider: String)?
     let ownPhone: [Unicode.Scalar]?
     /// The country code of the victim's own number (`44` unless it was registered with another).
     let ownCountryCode: [Unicode.Scalar]
@@ -88,6 +92,9 @@ public struct Scrubber: Sendable {
         let mailbox = Array(email.unicodeScalars.prefix { $0 != "@" })
         ownMailbox = ownEmail != nil && mailbox.count >= 5 && mailbox.count < email.unicodeScalars.count
             && mailbox.contains(where: { TextTokens.isDigit($0) || $0 == "." || $0 == "_" || $0 == "-" }) ? String(String.UnicodeScalarView(mailbox)) : nil
+        let domainLabel = email.split(separator: "@").last.flatMap { $0.split(separator: ".").first }.map(String.init) ?? ""
+        ownAccount = ownEmail != nil && mailbox.count >= 3 && domainLabel.count >= 2 && mailbox.count < email.unicodeScalars.count
+            ? (String(String.UnicodeScalarView(mailbox)), domainLabel) : nil
         let (countryCode, national) = ContactPatterns.ownNumber(identity.phone ?? "")
         ownPhone = policy.removeContact && national.count >= 6 ? national : nil
         ownCountryCode = countryCode
@@ -137,6 +144,13 @@ public struct Scrubber: Sendable {
                 candidates.append((.email, email.range))
             }
             if let ownMailbox { candidates += Self.occurrences(of: ownMailbox, in: scalars).map { (.email, $0) } }
+            if let ownAccount { candidates += Self.account(ownAccount, in: scalars).map { (.email, $0) } }
+            // A number read out in words: any UK number, and the victim's own.
+            let national = ownPhone.map { String(String.UnicodeScalarView($0)) }
+            for spoken in ContactPatterns.spokenNumbers(in: tokens)
+            where (generic && ContactPatterns.isUKNumber(spoken.digits)) || national.map({ spoken.digits.hasSuffix($0) }) == true {
+                candidates.append((.phone, spoken.range))
+            }
             if hasDigit {
                 if let ownPhone { candidates += ContactPatterns.phone(ownPhone, countryCode: ownCountryCode, in: scalars).map { (.phone, $0) } }
                 if generic { candidates += ContactPatterns.phones(in: scalars).map { (.phone, $0) } }
@@ -185,6 +199,34 @@ public struct Scrubber: Sendable {
             } else {
                 index += 1
             }
+        }
+        return found
+    }
+
+    /// Where the victim's `local` part stands with `@` or a written-out `at` and their provider's
+    /// name after it, with or without the rest of the domain (`knowak@outlook`, `knowak at
+    /// outlook`, `knowak [at] outlook.com`).
+    static func account(_ account: (local: String, provider: String), in scalars: [Unicode.Scalar]) -> [Range<Int>] {
+        var found: [Range<Int>] = []
+        for local in occurrences(of: account.local, in: scalars) {
+            var position = local.upperBound
+            if position < scalars.count, scalars[position] == "@" {
+                position += 1
+            } else {
+                var mark = position
+                while mark < scalars.count, ContactPatterns.isBlank(scalars[mark]) { mark += 1 }
+                let at = ContactPatterns.spelledMark(scalars, at: mark, "at", symbol: "@") ?? ContactPatterns.spelledMark(scalars, at: position, "at", symbol: "@")
+                guard let at else { continue }
+                position = at.end
+            }
+            while position < scalars.count, ContactPatterns.isBlank(scalars[position]) { position += 1 }
+            guard var end = ContactPatterns.wordAt(scalars, position, account.provider) else { continue }
+            // The rest of the domain, if written (`.com`, `.co.uk`).
+            while end + 1 < scalars.count, scalars[end] == ".", ContactPatterns.isASCIILetter(scalars[end + 1]) {
+                end += 1
+                while end < scalars.count, ContactPatterns.isASCIILetter(scalars[end]) { end += 1 }
+            }
+            found.append(local.lowerBound..<end)
         }
         return found
     }
