@@ -69,7 +69,8 @@ enum CommonWords {
                   !(afterFullStop && text.tokens[next].capitalised) else { return false }
             let word = text.tokens[next].folded
             if institutions.contains(word), PostalAddress.streetTypes[word] == nil || text.tokens[next].capitalised { return true }
-            guard text.tokens[next].capitalised, !NameMatcher.functionWords.contains(word) else { return false }
+            // In a passage of capitals only words that are no ordinary word carry a name on.
+            guard text.tokens[next].capitalised, !NameMatcher.functionWords.contains(word), !(text.isAllCaps(next) && isCommon(word)) else { return false }
             probe = next
         }
         return false

@@ -88,11 +88,15 @@ enum ContactPatterns {
                   let domain = domainPart(scalars, from: afterMark), plainAt == nil || domain.spelled || spacedBefore || spacedAfter,
                   let local = localPart(scalars, endingBefore: index), local.plain.unicodeScalars.contains(where: TextTokens.isLetter) else { continue }
             // An @ spaced on one side only: `@kev88.It said` is a handle after a word, not `by@kev88.it`.
-            // The word before must look like a mailbox and the domain end in a listed one.
+            // The word before must look like a mailbox and the domain end in a listed one, in small
+            // letters (`.It said` opens a sentence) or, in a passage of capitals, in capitals like it.
             if plainAt != nil, spacedBefore || spacedAfter, !domain.spelled {
+                let domainCase = scalars[afterMark..<domain.end].filter(isASCIILetter)
+                let allCapitals = !domainCase.isEmpty && domainCase.allSatisfy { $0.properties.isUppercase }
+                    && scalars[local.start..<index].filter(isASCIILetter).allSatisfy { $0.properties.isUppercase }
                 guard local.plain.unicodeScalars.contains(where: { TextTokens.isDigit($0) || $0 == "." || $0 == "_" }),
                       let ending = domain.plain.split(separator: ".").last, topLevelDomains.contains(String(ending)),
-                      !scalars[afterMark..<domain.end].contains(where: { $0.properties.isUppercase }) else { continue }
+                      allCapitals || !domainCase.contains(where: { $0.properties.isUppercase }) else { continue }
             }
             if let last = found.last, last.range.upperBound > local.start { continue }
             let certain = bracketed || scalar == "@" || local.spelled || domain.spelled || !local.plain.unicodeScalars.allSatisfy(TextTokens.isLetter)

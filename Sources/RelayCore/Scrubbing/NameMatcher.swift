@@ -51,6 +51,8 @@ struct NameMatcher {
     let declared: [String]
     /// The victim's initials (``NameKeys/initials``).
     let initials: KeyFilter
+    /// Each registered name of two words or more run together (`bridgetmcdonagh`), eight letters or more.
+    let fullNames: [String]
 
     init?(names: [String], declared: [String] = []) {
         let keys = NameKeys(names: names, declared: declared)
@@ -58,6 +60,11 @@ struct NameMatcher {
         self.names = names
         self.declared = declared
         self.initials = KeyFilter(keys.initials)
+        self.fullNames = names.compactMap { name in
+            let words = TextTokens(name).tokens.filter { $0.kind == .word }.map(\.folded)
+            let joined = words.joined()
+            return words.count >= 2 && joined.utf8.count >= 8 ? joined : nil
+        }
         self.keys = keys
         self.lookup = NameLookup(keys)
         self.glueKeys = keys.exact.union(keys.familiar.filter { !CommonWords.isCommon($0) }).filter { $0.count >= 2 }.sorted().map { Array($0.utf8) }
@@ -127,7 +134,7 @@ struct NameMatcher {
             // A quoted word between two of the victim's names: Bernadette “Birdie” Ward.
             if tokens[probe].kind == .punct, Self.quoteMarks.contains(tokens[probe].scalar), probe + 1 < tokens.count,
                tokens[probe + 1].kind == .word, probe + 2 < tokens.count, Self.closingQuotes.contains(tokens[probe + 2].scalar),
-               let next = text.nextSolid(after: probe + 2), starts.contains(next), isDeclarableName(text, probe + 1) {
+               let next = text.nextSolid(after: probe + 2), starts.contains(next), isDeclarableName(text, probe + 1, explicit: true) {
                 declared.append(String(String.UnicodeScalarView(text.scalars[tokens[probe + 1].start..<tokens[probe + 1].end])))
                 continue
             }
@@ -184,8 +191,11 @@ struct NameMatcher {
         // After `aka`, `known as` or in quotes, a name may be in capitals too, and quoted in small
         // letters; never one others give them ("nicknamed 'osama' by the youths").
         let quoted = index > 0 && Self.quoteMarks.contains(text.tokens[index - 1].scalar)
+        // In brackets right after their name, a word in a passage of capitals or of small letters
+        // too ("(BIRDIE)", "(birdie)"): case says nothing there.
         guard folded.count >= 2, !lookup.exact.contains(folded),
-              token.capitalised && (explicit || !text.isAllCaps(index)) || !token.latin || explicit && quoted else { return false }
+              token.capitalised && (explicit || bare || !text.isAllCaps(index)) || !token.latin || explicit && quoted
+              || (bare || explicit) && text.lowercaseSegment[index] && !(token.latin && CommonWords.isCommon(folded)) else { return false }
         if var after = text.nextSolid(after: index) {
             if text.tokens[after].kind == .punct, Self.closingQuotes.contains(text.tokens[after].scalar), let next = text.nextSolid(after: after) { after = next }
             if text.tokens[after].folded == "by" { return false }
@@ -193,7 +203,8 @@ struct NameMatcher {
         // A bare word in brackets may be a country, a language or a network ("(Lithuania)",
         // "(Tigrinya)"): it is a name of theirs only if it opens as one of their given names does.
         if bare, let first = folded.utf8.first, !keys.given.contains(where: { $0.utf8.first == first }) { return false }
-        for list in [Self.functionWords, Self.titles, Self.ranks, Self.groupWords, Self.determiners, Self.notNames, Self.acronyms] where list.contains(folded) {
+        for list in [Self.functionWords, Self.titles, Self.ranks, Self.groupWords, Self.determiners, Self.notNames, Self.acronyms, Self.honorifics]
+        where list.contains(folded) {
             return false
         }
         guard token.latin, CommonWords.isCommon(folded) else { return true }
@@ -226,7 +237,7 @@ struct NameMatcher {
         if !token.latin, !token.tabled, folded.utf8.count >= 2, lookup.consonants.contains(NameKeys.consonants(folded)) { return true }
         // A family name with an Irish or Scottish particle glued on (ODonnell, McDonagh) where the
         // name was registered without it.
-        if token.capitalised {
+        if writtenAsName(text, index) {
             for particle in Self.gluedParticles where folded.hasPrefix(particle) && folded.utf8.count >= particle.utf8.count + 4 {
                 let stem = String(folded.dropFirst(particle.count))
                 if lookup.exact.contains(stem) || NameKeys.skeletons(stem).contains(where: lookup.skeletons.contains) { return true }
@@ -236,13 +247,25 @@ struct NameMatcher {
         let common = token.latin && CommonWords.isCommon(folded)
         if isPlural(text, index, folded) { return true }
         if lookup.familiar.contains(folded) {
-            if !common || (token.capitalised && !(text.isSentenceInitial(index) && Self.sentenceWords.contains(folded)) && !isContraction(text, index)) {
+            // In small letters, not after an article ("a will", "the sam"); "our sam" is a name.
+            let asName = token.capitalised || (text.lowercaseSegment[index] && !(text.previousSolid(before: index).map { Self.nonPossessives.contains(text.tokens[$0].folded) } ?? false))
+            if !common || (asName && !(text.isSentenceInitial(index) && Self.sentenceWords.contains(folded)) && !isContraction(text, index)) {
                 return true
             }
         }
         guard !common else { return isNamedByStart(text, index, folded) }
         if glued(folded) { return true }
+        // A page or account name run together in one case, holding a whole registered name:
+        // `BRIDGETMCDONAGHTHETINKER`.
+        if folded.utf8.count >= 10, fullNames.contains(where: { textContains(folded, $0) }) { return true }
         return loose(text, index, folded, checkNeighbours: true)
+    }
+
+    /// Whether the word at `index` is written as a name could be: capitalised, or in a passage with
+    /// no capitals at all, where case says nothing.
+    @inline(__always)
+    func writtenAsName(_ text: TextTokens, _ index: Int) -> Bool {
+        text.tokens[index].capitalised || text.lowercaseSegment[index]
     }
 
     /// The loose rules (skeletons, one edit, shortened forms, inflections). A word standing
@@ -255,19 +278,19 @@ struct NameMatcher {
         if namesPlace(text, index) || Self.alwaysCapitalised.contains(folded) { return false }
         // A gendered or family form of the surname stays the victim's beside another first name:
         // a relative ("her husband Tomas Kazlauskas") identifies her as much.
-        if token.capitalised, folded.utf8.count >= 5 {
+        if writtenAsName(text, index), folded.utf8.count >= 5 {
             let candidates = NameKeys.stemCandidates(folded, singleVowels: false)
             if candidates.count == 3, lookup.stems.contains(candidates[1]) || (lookup.vowelStems.contains(candidates[1]) && NameKeys.slavicEndings.contains(candidates[2])) {
                 return true
             }
         }
         // The other gender's form of their family name: a husband's or son's (Dunka for Dunková).
-        if token.capitalised, lookup.familyForms.contains(folded) { return true }
+        if writtenAsName(text, index), lookup.familyForms.contains(folded) { return true }
         if checkNeighbours, besideOtherName(text, index) { return false }
         let skeletons = NameKeys.skeletons(folded)
         if folded.utf8.count >= 4, skeletons.contains(where: lookup.skeletons.contains) { return true }
         // Where a passage has no capitals at all, case says nothing ("kept calling me jess").
-        guard token.capitalised || text.lowercaseSegment[index] else { return false }
+        guard writtenAsName(text, index) else { return false }
         // A text word loses a whole ending (-owa, -ová, -ovci, -né, -as), never a lone vowel:
         // Kerry is no Kerr.
         if folded.utf8.count >= 5, lookup.stems.contains(folded) { return true }
@@ -352,6 +375,10 @@ struct NameMatcher {
         "were", "be", "for", "with", "from", "by", "not", "no", "go", "get", "out", "he", "she", "they", "we", "you", "it",
     ]
 
+    /// Determiners that make the next word a common noun ("a will", "the sam"); not possessives,
+    /// which stand before names in speech ("our Sam", "my Kasia").
+    static let nonPossessives: WordSet = ["the", "a", "an", "this", "that", "these", "those", "any", "some", "no", "every", "each"]
+
     static let determiners: WordSet = ["the", "a", "an", "this", "that", "these", "those", "my", "your", "his", "her", "its", "our", "their", "no", "any", "some"]
 
     /// Police ranks and titles: the name after one (with or without a first name) is an
@@ -383,7 +410,8 @@ struct NameMatcher {
         for _ in 0..<3 {
             guard let next = text.nextSolid(after: probe), next == probe + 2, tokens[probe + 1].length == 1,
                   tokens[next].kind == .word, tokens[next].capitalised, !lookup.exact.contains(tokens[next].folded),
-                  !Self.functionWords.contains(tokens[next].folded) else { break }
+                  !Self.functionWords.contains(tokens[next].folded),
+                  !(text.isAllCaps(next) && !CommonWords.institutions.contains(tokens[next].folded) && CommonWords.isCommon(tokens[next].folded)) else { break }
             if CommonWords.institutions.contains(tokens[next].folded) { return true }
             probe = next
         }
@@ -658,7 +686,7 @@ struct NameMatcher {
     /// written (`G/Medhin` for Gebremedhin, `W/Michael` for Woldemichael); returns the end token index.
     func slashed(_ text: TextTokens, from index: Int) -> Int? {
         let tokens = text.tokens
-        guard tokens[index].length == 1, tokens[index].capitalised, index + 2 < tokens.count, tokens[index + 1].scalar == "/",
+        guard tokens[index].length == 1, writtenAsName(text, index), index + 2 < tokens.count, tokens[index + 1].scalar == "/",
               tokens[index + 2].kind == .word, tokens[index + 2].folded.utf8.count >= 4 else { return nil }
         let initial = tokens[index].folded, rest = tokens[index + 2].folded
         return keys.exact.contains { $0.utf8.count > rest.utf8.count + 1 && $0.hasPrefix(initial) && $0.hasSuffix(rest) } ? index + 3 : nil
@@ -810,7 +838,7 @@ struct NameMatcher {
         if keys.firsts.contains(tokens[upper - 1].folded), upper + 1 < tokens.count, gap(upper) {
             var probe = upper + 1
             // A particle and the word after it, across a space or an apostrophe.
-            if tokens[probe].kind == .word, tokens[probe].capitalised, NameKeys.particles.contains(tokens[probe].folded), probe + 2 < tokens.count,
+            if tokens[probe].kind == .word, writtenAsName(text, probe), NameKeys.particles.contains(tokens[probe].folded), probe + 2 < tokens.count,
                Self.particleGaps.contains(tokens[probe + 1].scalar), tokens[probe + 1].length == 1 {
                 probe += 2
             }
@@ -825,7 +853,7 @@ struct NameMatcher {
     func isNameWord(_ text: TextTokens, _ index: Int) -> Bool {
         let token = text.tokens[index]
         let folded = token.folded
-        guard token.kind == .word, token.capitalised, folded.utf8.count >= 2, !(token.latin && CommonWords.isCommon(folded)),
+        guard token.kind == .word, writtenAsName(text, index), folded.utf8.count >= 2, !(token.latin && CommonWords.isCommon(folded)),
               !(text.isAllCaps(index) && folded.utf8.count <= 3) else { return false }
         for list in [Self.functionWords, Self.titles, Self.ranks, Self.groupWords, Self.notNames, Self.acronyms, Self.alwaysCapitalised, Self.honorifics]
         where list.contains(folded) {
@@ -835,13 +863,16 @@ struct NameMatcher {
     }
 
     /// Whether a title, rank or honorific stands right before the word at `index` (`Mr`, `Mr.`,
-    /// `Brother`; not a kinship word in small letters: "her brother Oleksandr").
+    /// `Brother`; not a kinship word in small letters among capitals: "her brother Oleksandr"; in a
+    /// passage with no capitals at all, "mr vinod" and "pc lauren" still have their titles).
     func titled(_ text: TextTokens, _ index: Int) -> Bool {
         guard var previous = text.previousSolid(before: index) else { return false }
         if text.tokens[previous].folded == ".", let word = text.previousSolid(before: previous) { previous = word }
         let folded = text.tokens[previous].folded
-        return text.tokens[previous].kind == .word && text.tokens[previous].capitalised
-            && (Self.titles.contains(folded) || Self.ranks.contains(folded) || Self.honorifics.contains(folded))
+        // In a passage of capitals, `BROTHER` or `SISTER` is the word; `MR` is still a title.
+        return text.tokens[previous].kind == .word && writtenAsName(text, previous)
+            && (Self.titles.contains(folded) || Self.ranks.contains(folded)
+                || Self.honorifics.contains(folded) && text.tokens[previous].capitalised && !text.isAllCaps(previous))
     }
 
     /// Words of respect or office written before a name ("Imam Hussain", "Haji Ahmed") or after

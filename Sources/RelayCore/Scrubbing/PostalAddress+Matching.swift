@@ -39,11 +39,11 @@ extension PostalAddress {
                 let typed = typeWord(text, after: end, types: { Self.streetTypes[$0] == street.type }, acrossLines: true)
                 // Without its type: after its house number ("No.16 Chatsworth"), after a word for
                 // going along a street ("lives on Brudenell"), or a long name of its own written in
-                // small letters, as graffiti and posts write it ("out of elmcroft"), though not
+                // small letters or capitals, as graffiti and posts write it ("out of elmcroft"), though not
                 // where a town's name would stand ("in hornsey": towns share street names).
                 let previous = text.previousSolid(before: index)
                 let numbered = previous.map { tokens[$0].kind == .number && street.numbers.contains(tokens[$0].folded) } ?? false
-                let lowerCaseName = street.name.count == 1 && street.name[0].utf8.count >= 6 && !tokens[index].capitalised
+                let lowerCaseName = street.name.count == 1 && street.name[0].utf8.count >= 6 && (!tokens[index].capitalised || text.isAllCaps(index))
                     && !(previous.map { Self.townPrepositions.contains(tokens[$0].folded) } ?? false) && !anotherNameFollows(text, after: end)
                 guard typed != nil || numbered || (distinctive(street.name) && (standsAlone(text, from: index, to: end) || lowerCaseName)) else { continue }
                 // "Kilburn High Road station" names the station, not the victim's home; "the
