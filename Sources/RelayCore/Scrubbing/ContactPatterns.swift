@@ -403,24 +403,35 @@ enum ContactPatterns {
         }
     }
 
-    /// One person's number in any spacing, with or without its trunk `0` or `(0)` and its country
-    /// code (`+40`, `0040`, `40`). `national` is the number without the country code and the
-    /// trunk 0.
+    /// The trunk prefix a number is dialled with inside its country: `06` in Hungary, `8` in
+    /// Russia, Kazakhstan and Belarus, `0` elsewhere (or nothing, which `0` also allows for).
+    static func trunkPrefix(_ countryCode: [Unicode.Scalar]) -> [Unicode.Scalar] {
+        switch String(String.UnicodeScalarView(countryCode)) {
+        case "36": ["0", "6"]
+        case "7", "375": ["8"]
+        default: ["0"]
+        }
+    }
+
+    /// One person's number in any spacing (a slash too: `06-30/123-4567`), with or without its
+    /// trunk prefix (``trunkPrefix(_:)``, or `(0)`) and its country code (`+40`, `0040`, `40`).
+    /// `national` is the number without the country code and the trunk prefix.
     static func phone(_ national: [Unicode.Scalar], countryCode: [Unicode.Scalar] = ["4", "4"], in scalars: Scalars) -> [Range<Int>] {
         guard national.count >= 6 else { return [] }
+        let trunk = trunkPrefix(countryCode)
         var found: [Range<Int>] = []
         var index = 0
         while index < scalars.count {
-            guard scalars[index] == national[0], canStartNational(scalars, at: index, countryCode: countryCode) else { index += 1; continue }
+            guard scalars[index] == national[0], canStartNational(scalars, at: index, countryCode: countryCode, trunk: trunk) else { index += 1; continue }
             var position = index
             var matched = 0
             while position < scalars.count, matched < national.count {
                 if scalars[position] == national[matched] { matched += 1; position += 1; continue }
-                if matched > 0, isPhoneSeparator(scalars[position]) { position += 1; continue }
+                if matched > 0, isPhoneSeparator(scalars[position]) || scalars[position] == "/" { position += 1; continue }
                 break
             }
             guard matched == national.count, position >= scalars.count || !isDigit(scalars[position]) else { index += 1; continue }
-            let start = prefixStart(scalars, before: index, countryCode: countryCode)
+            let start = prefixStart(scalars, before: index, countryCode: countryCode, trunk: trunk)
             guard start == 0 || !isDigit(scalars[start - 1]) else { index += 1; continue }
             found.append(start..<position)
             index = position
@@ -428,36 +439,43 @@ enum ContactPatterns {
         return found
     }
 
-    /// Whether `countryCode` is written right before `end`, with nothing numeric before it but an
-    /// international `00`.
-    static func countryCode(_ countryCode: [Unicode.Scalar], endsAt end: Int, in scalars: Scalars) -> Bool {
-        let start = end - countryCode.count
-        guard start >= 0, scalars[start..<end].elementsEqual(countryCode) else { return false }
-        return start == 0 || !isDigit(scalars[start - 1]) || (start >= 2 && scalars[start - 1] == "0" && scalars[start - 2] == "0")
+    /// Whether `digits` are written right before `end`, with nothing numeric before them but an
+    /// international `00` (`allowingZeros`).
+    static func written(_ digits: [Unicode.Scalar], endsAt end: Int, in scalars: Scalars, allowingZeros: Bool = true) -> Bool {
+        let start = end - digits.count
+        guard start >= 0, scalars[start..<end].elementsEqual(digits) else { return false }
+        return start == 0 || !isDigit(scalars[start - 1]) || (allowingZeros && start >= 2 && scalars[start - 1] == "0" && scalars[start - 2] == "0")
     }
 
-    /// Whether national digits may begin at `index`: nothing numeric before them but a trunk `0`
-    /// or the country code.
-    static func canStartNational(_ scalars: Scalars, at index: Int, countryCode: [Unicode.Scalar]) -> Bool {
+    /// Whether national digits may begin at `index`: nothing numeric before them but the trunk
+    /// prefix or the country code (with a separator between or not).
+    static func canStartNational(_ scalars: Scalars, at index: Int, countryCode: [Unicode.Scalar], trunk: [Unicode.Scalar]) -> Bool {
         func digit(_ i: Int) -> Bool { i >= 0 && isDigit(scalars[i]) }
         guard digit(index - 1) else { return true }
-        if Self.countryCode(countryCode, endsAt: index, in: scalars) { return true }
-        return scalars[index - 1] == "0" && (!digit(index - 2) || Self.countryCode(countryCode, endsAt: index - 1, in: scalars))
+        if written(countryCode, endsAt: index, in: scalars) { return true }
+        let trunkStart = index - trunk.count
+        guard trunkStart >= 0, scalars[trunkStart..<index].elementsEqual(trunk) else { return false }
+        return !digit(trunkStart - 1) || written(countryCode, endsAt: trunkStart, in: scalars)
     }
 
-    /// Walks back over `0`, `(0)`, the country code with `+` or `00`, and the separators between them.
-    static func prefixStart(_ scalars: Scalars, before index: Int, countryCode: [Unicode.Scalar]) -> Int {
+    /// Walks back over the trunk prefix or `(0)`, the country code with `+` or `00`, and the
+    /// separators between them.
+    static func prefixStart(_ scalars: Scalars, before index: Int, countryCode: [Unicode.Scalar], trunk: [Unicode.Scalar]) -> Int {
         var start = index
         var probe = index
         func back() { while probe > 0, Self.prefixGapsBack.contains(scalars[probe - 1]) { probe -= 1 } }
         back()
-        if probe > 0, scalars[probe - 1] == "0", probe < 2 || !isDigit(scalars[probe - 2]) || Self.countryCode(countryCode, endsAt: probe - 1, in: scalars) {
-            probe -= 1
+        for prefix in trunk == ["0"] ? [trunk] : [trunk, ["0"]] {
+            let trunkStart = probe - prefix.count
+            guard trunkStart >= 0, scalars[trunkStart..<probe].elementsEqual(prefix),
+                  trunkStart == 0 || !isDigit(scalars[trunkStart - 1]) || written(countryCode, endsAt: trunkStart, in: scalars) else { continue }
+            probe = trunkStart
             start = probe
             if probe > 0, scalars[probe - 1] == "(" { probe -= 1; start = probe }
             back()
+            break
         }
-        if Self.countryCode(countryCode, endsAt: probe, in: scalars) {
+        if written(countryCode, endsAt: probe, in: scalars) {
             var candidate = probe - countryCode.count
             if candidate > 0, scalars[candidate - 1] == "+" {
                 candidate -= 1
