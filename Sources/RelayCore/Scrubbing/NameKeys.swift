@@ -30,6 +30,9 @@ struct NameKeys {
     /// Santos), and a name registered as one word.
     var given: Set<String> = []
 
+    /// Each registered name of two words or more run together (`bridgetmcdonagh`), eight letters or more.
+    var fullNames: [String] = []
+
     /// The first word of each registered name (Maria of Maria Clara Santos), and a name
     /// registered as one word: a first name, beside which a capitalised word is a surname.
     var firsts: Set<String> = []
@@ -56,6 +59,8 @@ struct NameKeys {
             let tokens = TextTokens(name)
             let words = tokens.tokens.indices.filter { tokens.tokens[$0].kind == .word }
             addInitials(tokens, words)
+            let joined = words.map { tokens.tokens[$0].folded }.joined()
+            if !isDeclared, words.count >= 2, joined.utf8.count >= 8 { fullNames.append(joined) }
             for (position, index) in words.enumerated() {
                 let token = tokens.tokens[index]
                 let folded = token.folded

@@ -60,11 +60,7 @@ struct NameMatcher {
         self.names = names
         self.declared = declared
         self.initials = KeyFilter(keys.initials)
-        self.fullNames = names.compactMap { name in
-            let words = TextTokens(name).tokens.filter { $0.kind == .word }.map(\.folded)
-            let joined = words.joined()
-            return words.count >= 2 && joined.utf8.count >= 8 ? joined : nil
-        }
+        self.fullNames = keys.fullNames
         self.keys = keys
         self.lookup = NameLookup(keys)
         self.glueKeys = keys.exact.union(keys.familiar.filter { !CommonWords.isCommon($0) }).filter { $0.count >= 2 }.sorted().map { Array($0.utf8) }
