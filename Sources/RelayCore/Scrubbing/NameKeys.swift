@@ -191,12 +191,31 @@ struct NameKeys {
     /// that leaves short vowels out (Arabic, Persian, Urdu, Hebrew) writes of it.
     static func consonants(_ folded: String) -> String {
         // w and y (v and i in the skeleton) also write long vowels there (نور is Nour: n-w-r).
+        // Doubled letters were made one by the skeleton; a consonant repeated across a vowel
+        // stays twice (Layla, ليلى: l-l).
         let vowels: Set<UInt8> = [UInt8(ascii: "a"), UInt8(ascii: "e"), UInt8(ascii: "i"), UInt8(ascii: "o"), UInt8(ascii: "u"), UInt8(ascii: "v")]
-        var out: [UInt8] = []
-        for byte in skeleton(folded, ch: "h").utf8 where !vowels.contains(byte) {
-            if out.last != byte { out.append(byte) }
+        return String(decoding: skeleton(folded, ch: "h").utf8.filter { !vowels.contains($0) }, as: UTF8.self)
+    }
+
+    /// The readings of a word in another script, as ICU romanised it, that a name in English
+    /// letters may be written from: as it is; with `dh` read `z`, as Persian and Urdu say ذ
+    /// (ذبیح is Zabih); without a final `h`, which there writes a vowel (زرغونه is Zarghona); and
+    /// with a lone `c` read `ch`, as ICU writes the Indic letter English spells ch (চৌধুরী is
+    /// Chowdhury).
+    static func scriptReadings(_ folded: String) -> [String] {
+        let bytes = Array(folded.utf8)
+        let d = UInt8(ascii: "d"), h = UInt8(ascii: "h"), c = UInt8(ascii: "c")
+        var readings = [bytes]
+        if let index = bytes.indices.dropLast().first(where: { bytes[$0] == d && bytes[$0 + 1] == h }) {
+            var z = bytes
+            z.replaceSubrange(index...(index + 1), with: [UInt8(ascii: "z")])
+            readings.append(z)
         }
-        return String(decoding: out, as: UTF8.self)
+        if bytes.contains(c) {
+            readings += readings.map { word in word.indices.flatMap { word[$0] == c && ($0 + 1 == word.count || word[$0 + 1] != h) ? [c, h] : [word[$0]] } }
+        }
+        if bytes.count > 3, bytes.last == h { readings += readings.map { Array($0.dropLast()) } }
+        return readings.map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Gendered, married and plural endings of surnames in the languages of the communities served:

@@ -230,7 +230,8 @@ struct NameMatcher {
             guard text.lowercaseSegment[index] else { return false }
             return text.previousSolid(before: index).map { !Self.determiners.contains(text.tokens[$0].folded) } ?? true
         }
-        if !token.latin, !token.tabled, folded.utf8.count >= 2, lookup.consonants.contains(NameKeys.consonants(folded)) { return true }
+        if !token.latin, !token.tabled, folded.utf8.count >= 2,
+           NameKeys.scriptReadings(folded).contains(where: { lookup.consonants.contains(NameKeys.consonants($0)) }) { return true }
         // A family name with an Irish or Scottish particle glued on (ODonnell, McDonagh) where the
         // name was registered without it.
         if writtenAsName(text, index) {

@@ -58,6 +58,12 @@ public enum TextFolding {
                 appendASCII(scalar, to: &out)
                 continue
             }
+            // Kurdish (Sorani) writes the vowel e with ە, which ICU reads as the consonant h.
+            if scalar == "\u{06D5}" {
+                flushPending()
+                out += "e"
+                continue
+            }
             // A mark inside a run of another script is part of its spelling (Devanagari vowel
             // signs, the virama): ICU needs it. On a Latin letter it is an accent, dropped.
             if isMark(scalar) {
