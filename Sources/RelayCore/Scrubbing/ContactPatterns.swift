@@ -313,20 +313,29 @@ enum ContactPatterns {
         "seven": "7", "eight": "8", "nine": "9",
     ]
 
-    /// Numbers said digit by digit in words, with `double` and `triple` (`oh seven seven double oh,
-    /// nine double oh …`), mixed with digits (`oh-seven-seven-double-oh 900777`): each run of
-    /// three digit words or more, as (scalar range, digits).
+    /// Numbers said digit by digit in words, with `double`, `triple` and `hundred` (`oh seven
+    /// seven double oh, nine double oh …`, `oh seven seven hundred`), mixed with digits
+    /// (`oh-seven-seven-double-oh 900777`), or groups of digits read out one after another
+    /// (`07700 then 900 then 123`): each run of three digit words or more, or of groups joined by
+    /// `then`, as (scalar range, digits).
     static func spokenNumbers(in text: TextTokens) -> [(range: Range<Int>, digits: String)] {
         let tokens = text.tokens
+        func startsRun(_ index: Int) -> Bool {
+            let token = tokens[index]
+            if token.kind == .word { return digitWords[token.folded] != nil || token.folded == "double" || token.folded == "triple" }
+            guard token.kind == .number, let next = text.nextSolid(after: index) else { return false }
+            return tokens[next].folded == "then"
+        }
         var found: [(Range<Int>, String)] = []
         var index = 0
         while index < tokens.count {
-            guard tokens[index].kind == .word, digitWords[tokens[index].folded] != nil || tokens[index].folded == "double" || tokens[index].folded == "triple" else {
+            guard startsRun(index) else {
                 index += 1
                 continue
             }
             var digits = ""
             var words = 0
+            var joinedByThen = false
             var repeatCount = 1
             var position = index
             var end = index
@@ -334,12 +343,17 @@ enum ContactPatterns {
                 let token = tokens[position]
                 if token.kind == .word, token.folded == "double" || token.folded == "triple" {
                     repeatCount = token.folded == "double" ? 2 : 3
+                } else if token.kind == .word, token.folded == "hundred", words > 0, repeatCount == 1 {
+                    digits += "00"  // "seven seven hundred": 7700
+                    end = position + 1
+                } else if token.kind == .word, token.folded == "then", !digits.isEmpty, repeatCount == 1 {
+                    joinedByThen = true
                 } else if token.kind == .word, let digit = digitWords[token.folded] {
                     digits += String(repeating: digit, count: repeatCount)
                     repeatCount = 1
                     words += 1
                     end = position + 1
-                } else if token.kind == .number, words > 0, repeatCount == 1 {
+                } else if token.kind == .number, words > 0 || joinedByThen || position == index, repeatCount == 1 {
                     digits += token.folded
                     end = position + 1
                 } else {
@@ -349,11 +363,11 @@ enum ContactPatterns {
                 var next = position + 1
                 if next < tokens.count, tokens[next].kind == .punct, tokens[next].scalar == "-" || tokens[next].scalar == "," { next += 1 }
                 if next < tokens.count, tokens[next].kind == .space, !tokens[next].newline, tokens[next].length <= 2 { next += 1 }
-                guard next > position + 1 || (next < tokens.count && tokens[next].kind != .space), next < tokens.count,
-                      tokens[next].kind == .word || tokens[next].kind == .number else { break }
+                guard next < tokens.count, tokens[next].kind == .word || tokens[next].kind == .number,
+                      next > position + 1 || tokens[next].kind != tokens[position].kind else { break }
                 position = next
             }
-            if words >= 3, end > index { found.append((tokens[index].start..<tokens[end - 1].end, digits)) }
+            if (words >= 3 || joinedByThen && digits.count >= 10), end > index { found.append((tokens[index].start..<tokens[end - 1].end, digits)) }
             index = max(end, index + 1)
         }
         return found

@@ -45,6 +45,10 @@ struct NameKeys {
     /// Keys that are ordinary words (Rose, Price, Ward): case matters for them.
     var ordinary: Set<String> = []
 
+    /// Middle names nearly every Vietnamese woman (Thị) carries: no key of their own (they would
+    /// take the word from every Vietnamese witness's name), though part of the full name.
+    static let generational: WordSet = ["thi"]
+
     /// Particles written before a family name: `O'`, `Ó`, `Mc`, `Mac`, `Ní`, `Nic`, `de`, `van` …
     static let particles: WordSet = [
         "o", "mc", "mac", "ni", "nic", "ua", "ui", "mhic", "mag", "de", "da", "di", "du", "del", "della", "dos", "das",
@@ -64,7 +68,13 @@ struct NameKeys {
             for (position, index) in words.enumerated() {
                 let token = tokens.tokens[index]
                 let folded = token.folded
-                if folded.count >= 2, !Self.particles.contains(folded) || words.count == 1 { add(folded) }
+                if folded.count >= 2, !Self.particles.contains(folded) || words.count == 1, !Self.generational.contains(folded) || words.count == 1 { add(folded) }
+                // Vietnamese Đ is written D in English (Đức → Duc); the fold gives dj, as Serbian does.
+                if tokens.scalars[token.start..<token.end].contains(where: { $0 == "đ" || $0 == "Đ" }) {
+                    var bytes: [UInt8] = []
+                    for byte in folded.utf8 where !(byte == UInt8(ascii: "j") && bytes.last == UInt8(ascii: "d")) { bytes.append(byte) }
+                    add(String(decoding: bytes, as: UTF8.self))
+                }
                 if position + 1 < words.count || words.count == 1 { given.insert(folded) }
                 if position == 0, !isDeclared, !Self.particles.contains(folded) { firsts.insert(folded) }
                 // A particle joined to the next word, across an apostrophe or a space (O'Donnell, Ó Donnell).
@@ -157,6 +167,8 @@ struct NameKeys {
         var forms: [[Character]] = [groups.flatMap { $0 }]
         if let given = groups.first, given.count >= 2 { forms.append(given) }
         if groups.count >= 2 { forms.append(groups.map { $0[0] }) }
+        // The first and middle names' initials: TJ for Thomas James Reilly.
+        if groups.count >= 3 { forms.append(groups.dropLast().map { $0[0] }) }
         for form in forms where (2...3).contains(form.count) && form.allSatisfy({ $0.isASCII && $0.isLetter }) { initials.insert(String(form)) }
     }
 
@@ -220,11 +232,12 @@ struct NameKeys {
 
     /// Gendered, married and plural endings of surnames in the languages of the communities served:
     /// Czech and Slovak (-ová, -ovci, -ovi, -ý/-á), Polish (-ski/-ska/-scy, -cki/-cka, -owa, -ówna),
+    /// Polish cases of them (-skiej, -skich, -owej: `pani Kowalskiej`, `u Kowalskich`, `Nowakowej`),
     /// Russian, Bulgarian and Ukrainian (-ov/-ova, -in/-ina, -sky/-skaya), Hungarian (-né "Mrs",
     /// -ék "the family"), Lithuanian (-as/-is/-ys/-us, -ienė, -aitė, -ytė, -iūtė, -utė), Latvian and
     /// Greek (-os/-ou, -is, -as).
     static let inflections = [
-        "ovych", "ovci", "owna", "iene", "aite", "iute", "skaya", "ovi", "ova", "owa", "yte", "ute", "ska", "ski", "scy", "sky",
+        "skiej", "skich", "skimi", "skim", "ckiej", "ckich", "ckim", "owej", "owie", "ovych", "ovci", "owna", "iene", "aite", "iute", "skaya", "ovi", "ova", "owa", "yte", "ute", "ska", "ski", "scy", "sky",
         "cka", "cki", "ccy", "ina", "ova", "ov", "ne", "ek", "as", "is", "ys", "us", "os", "ou", "a", "e", "i", "y", "o",
     ]
 
@@ -243,7 +256,10 @@ struct NameKeys {
     /// as in English (`c`) and as the German-style spelling of Cyrillic `х` (`h`: `Charchenko` =
     /// `Kharchenko`), so a word with `ch` has two skeletons.
     static func skeletons(_ folded: String) -> [String] {
-        let own = textContains(folded, "ch") ? [skeleton(folded, ch: "c"), skeleton(folded, ch: "h")] : [skeleton(folded, ch: "c")]
+        var own = textContains(folded, "ch") ? [skeleton(folded, ch: "c"), skeleton(folded, ch: "h")] : [skeleton(folded, ch: "c")]
+        // Kurdish, Somali and Albanian write kh or h with x (Xalid is Khalid, Xasan is Hassan).
+        let x = UInt8(ascii: "x")
+        if folded.utf8.contains(x) { own.append(skeleton(String(decoding: folded.utf8.map { $0 == x ? UInt8(ascii: "h") : $0 }, as: UTF8.self), ch: "c")) }
         // A Russian or Ukrainian `Е` opening a name is written `Ye` or `E` (Yegor, Egor, Егор):
         // such a word also has the skeletons of its spelling without the `y`.
         let bytes = folded.utf8

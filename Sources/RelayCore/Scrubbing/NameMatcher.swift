@@ -93,7 +93,46 @@ struct NameMatcher {
         let tokenRanges = merge(text, matched).map { extend(text, widen(text, $0)) }
         var scalarRanges = tokenRanges.map { tokens[$0.lowerBound].start..<tokens[$0.upperBound - 1].end }
         scalarRanges += compounds(text)
-        return (scalarRanges, declaredNames(text, after: tokenRanges))
+        return (scalarRanges, declaredNames(text, after: tokenRanges) + namesFriendsUse(text))
+    }
+
+    /// Who calls a person by a name only those close to them use: "Her family call her Preeto",
+    /// "His classmates call him Hamoudi", "Everyone on the site calls her Nonie".
+    static let friendlyCallers: WordSet = [
+        "family", "families", "friends", "friend", "everyone", "everybody", "classmates", "colleagues", "workmates", "mates",
+        "relatives", "parents", "mum", "mother", "dad", "father", "sister", "sisters", "brother", "brothers", "siblings", "cousins",
+        "husband", "wife", "partner", "nan", "gran", "grandmother", "grandfather", "we", "aunt", "auntie", "uncle", "community",
+    ]
+    static let callWords: WordSet = ["call", "calls", "called"]
+    static let calledPronouns: WordSet = ["him", "her", "them", "me"]
+
+    /// Names the text says the victim's family, friends or everyone call them, wherever it says
+    /// so (``friendlyCallers``, up to six words before `call`); then that name is theirs in every
+    /// field. Never what others call them (abuse is written "they called him …").
+    func namesFriendsUse(_ text: TextTokens) -> [String] {
+        let tokens = text.tokens
+        var names: [String] = []
+        var index = 0
+        while index < tokens.count {
+            defer { index += 1 }
+            guard tokens[index].kind == .word, Self.callWords.contains(tokens[index].folded),
+                  var probe = text.nextSolid(after: index), Self.calledPronouns.contains(tokens[probe].folded),
+                  let next = text.nextSolid(after: probe) else { continue }
+            probe = next
+            if tokens[probe].kind == .punct, Self.quoteMarks.contains(tokens[probe].scalar), let word = text.nextSolid(after: probe) { probe = word }
+            guard tokens[probe].kind == .word else { continue }
+            // A friendly caller among the six words before, in the same sentence.
+            var back = index
+            var friendly = false
+            for _ in 0..<6 {
+                guard let previous = text.previousSolid(before: back), tokens[previous].kind == .word else { break }
+                if Self.friendlyCallers.contains(tokens[previous].folded) { friendly = true; break }
+                back = previous
+            }
+            guard friendly, isDeclarableName(text, probe, explicit: true) else { continue }
+            names.append(String(String.UnicodeScalarView(text.scalars[tokens[probe].start..<tokens[probe].end])))
+        }
+        return names
     }
 
     // MARK: Names the text declares
@@ -109,6 +148,7 @@ struct NameMatcher {
         "below", "above", "sic", "yes", "no", "ok", "also", "now", "then", "previously", "formerly", "legal", "birth", "dob",
     ]
     static let quoteMarks: ScalarSet = "\"'“‘«"
+    static let pronouns: WordSet = ["he", "she", "they"]
     static let closingQuotes: ScalarSet = "\"'”’»"
 
     /// Other names the text itself gives the victim, right after one of theirs: `Ashley Pardoe
@@ -142,12 +182,19 @@ struct NameMatcher {
             }
             if tokens[probe].kind == .word {
                 if tokens[probe].folded == "also", !advance() { continue }
+                // "(he goes by Kobby)", "(she is known as Birdie)".
+                if Self.pronouns.contains(tokens[probe].folded), !advance() { continue }
+                if tokens[probe].folded == "is" || tokens[probe].folded == "was", !advance() { continue }
                 let marker = tokens[probe].folded
                 if Self.aliasMarkers.contains(marker) {
                     guard advance() else { continue }
                     if marker == "nickname", tokens[probe].folded == "is" || tokens[probe].folded == ":", !advance() { continue }
                 } else if marker == "known" || marker == "goes" {
-                    guard advance(), tokens[probe].folded == (marker == "known" ? "as" : "by"), advance() else { continue }
+                    // "known as", and "known at work as", "known to everyone on Page Hall as".
+                    guard advance() else { continue }
+                    var words = 0
+                    while marker == "known", tokens[probe].kind == .word, tokens[probe].folded != "as", words < 6, advance() { words += 1 }
+                    guard tokens[probe].folded == (marker == "known" ? "as" : "by"), advance() else { continue }
                 } else if marker == "a", probe + 4 < tokens.count, tokens[probe + 1].folded == ".", tokens[probe + 2].folded == "k",
                           tokens[probe + 3].folded == ".", tokens[probe + 4].folded == "a" {
                     probe += 4
@@ -340,6 +387,7 @@ struct NameMatcher {
         for neighbour in neighbours {
             let word = tokens[neighbour]
             guard word.capitalised, word.length > 1, word.latin, !Self.functionWords.contains(word.folded), !Self.titles.contains(word.folded),
+                  !Self.honorifics.contains(word.folded),
                   !Self.groupWords.contains(word.folded),
                   !(neighbour < index && text.isSentenceInitial(neighbour) && CommonWords.isCommon(word.folded)),
                   !(text.isAllCaps(neighbour) && CommonWords.isCommon(word.folded)) else { continue }
@@ -878,7 +926,8 @@ struct NameMatcher {
         "imam", "sheikh", "shaikh", "haji", "hajji", "hajja", "hajjah", "mullah", "maulana", "maulvi", "ustaz", "ustadh", "sayyid",
         "rabbi", "rev", "revd", "reverend", "pastor", "father", "fr", "sister", "sr", "brother", "auntie", "aunty", "uncle", "nana",
         "baba", "mama", "bibi", "bhai", "didi", "sahib", "ji", "lady", "lord", "sir", "dame", "cllr", "bishop", "canon", "deacon",
-        "hanim", "hanimefendi", "bey", "efendi", "khanum", "khanom", "sahiba", "sahab", "jaan",
+        "hanim", "hanimefendi", "bey", "efendi", "khanum", "khanom", "sahiba", "sahab", "jaan", "kak", "kaka", "mamosta", "xanim",
+        "kyria", "kyrios",
     ]
 
     /// Takes a possessive, a leading initial and a leading particle with the name.

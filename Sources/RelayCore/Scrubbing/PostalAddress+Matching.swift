@@ -1,5 +1,5 @@
 extension PostalAddress {
-    var isEmpty: Bool { streets.isEmpty && places.isEmpty && units.isEmpty }
+    var isEmpty: Bool { streets.isEmpty && places.isEmpty && units.isEmpty && what3words.isEmpty }
 
     /// Scalar ranges of the victim's street and site or estate name in `text`, with any house
     /// number before them (the victim's or a neighbour's) and the type word after them in full or
@@ -73,6 +73,14 @@ extension PostalAddress {
             if let best {
                 found.append(tokens[best.lowerBound].start..<tokens[best.upperBound - 1].end)
                 index = best.upperBound - 1
+            }
+        }
+        // A what3words address, with or without its slashes.
+        for words in what3words {
+            for range in Scrubber.occurrences(of: words, in: text.scalars) {
+                var lower = range.lowerBound
+                while lower > 0, text.scalars[lower - 1] == "/" { lower -= 1 }
+                found.append(lower..<range.upperBound)
             }
         }
         return found

@@ -26,6 +26,9 @@ struct PostalAddress {
     var units: [(designator: String, number: String)] = []
     /// Compact upper-case postcodes (`E81AB`).
     var postcodes: [String] = []
+    /// what3words addresses in the address (`filled.count.soap`), as a roadside Traveller family's
+    /// address often is: three words joined by dots.
+    var what3words: [String] = []
     /// Folded words of the localities (kept in text).
     var localities: Set<String> = []
     /// The street and site names run together into one word, as in a hashtag (`#HeathfieldGardens`,
@@ -72,7 +75,7 @@ struct PostalAddress {
     /// often called its pitch or bay, and a flat its apartment.
     static let unitKindList: [(word: String, kind: String)] = [
         ("flat", "flat"), ("apartment", "flat"), ("apt", "flat"), ("unit", "flat"), ("plot", "pitch"), ("pitch", "pitch"), ("bay", "pitch"),
-        ("room", "room"), ("rm", "room"), ("caravan", "caravan"), ("trailer", "caravan"),
+        ("room", "room"), ("rm", "room"), ("caravan", "caravan"), ("trailer", "caravan"), ("box", "box"),
     ]
 
     /// The kind of dwelling `folded` designates, if it is a designator (a scan of the ten words).
@@ -85,19 +88,23 @@ struct PostalAddress {
     /// after it names another place.
     static let dwellingWords: WordSet = [
         "estate", "est", "block", "blocks", "flats", "apartments", "tower", "towers", "twr", "mansions", "mans", "buildings", "bldgs",
-        "cottages", "houses", "site", "sites", "camp", "encampment", "pitches",
+        "cottages", "houses", "house", "site", "sites", "camp", "encampment", "pitches",
     ]
 
     /// Abbreviated site words ("Brandon Hse", "Kingsmead Est.").
     static let abbreviatedSiteWords: WordSet = ["hse", "est", "ho", "ct", "bldgs", "twr", "mans", "cott"]
 
     /// Words before a number that are part of it ("Flat 3", "Plot 7", "No. 12").
-    static let designators: WordSet = ["flat", "apartment", "apt", "unit", "plot", "pitch", "bay", "room", "rm", "no", "number", "house", "block", "floor"]
+    static let designators: WordSet = ["flat", "apartment", "apt", "unit", "plot", "pitch", "bay", "room", "rm", "no", "number", "house", "block", "floor", "box"]
 
     init(_ address: String?) {
         guard let address, !address.isEmpty else { return }
         let text = TextTokens(address)
         postcodes = ContactPatterns.postcodes(in: text.scalars).map { ContactPatterns.compactPostcode(text.scalars[$0]) }
+        what3words = address.lowercased().split(whereSeparator: { $0 == " " || $0 == "," || $0 == "/" }).map(String.init).filter { chunk in
+            let parts = chunk.split(separator: ".", omittingEmptySubsequences: false)
+            return parts.count == 3 && parts.allSatisfy { $0.count >= 2 && $0.unicodeScalars.allSatisfy { TextTokens.isLetter($0) && $0.isASCII } }
+        }
         let postcodeRanges = ContactPatterns.postcodes(in: text.scalars)
         // Parts at commas, semicolons and line breaks; words only, numbers and designators dropped.
         var parts: [[TextTokens.Token]] = [[]]
