@@ -57,12 +57,30 @@ struct DateRecogniser {
             ["november", "nov", "noiembrie", "listopad", "listopada", "listopadu", "novembre", "noviembre", "novembro", "kasim", "lapkritis", "lapkricio"],
             ["december", "dec", "decembrie", "grudzien", "grudnia", "prosinec", "prosince", "dezember", "decembre", "diciembre", "dezembro", "dicembre", "aralik", "gruodis", "gruodzio"],
         ]
-        // Welsh, Slovak (nominative and the genitive a date uses) and Albanian.
+        // Welsh, Slovak (nominative and the genitive a date uses), Albanian, Arabic in Latin letters
+        // (Levantine and Egyptian), Kurdish (Kurmanji), and Turkish and Polish abbreviations.
         let more: [[String]] = [
             ["ionawr", "januara", "janar", "janarit"], ["chwefror", "februara", "shkurt", "shkurtit"], ["mawrth", "marec", "marsit"],
             ["ebrill", "aprila", "prill", "prillit"], ["mehefin", "maja", "majit"], ["juna", "qershor", "qershorit"],
             ["gorffennaf", "jula", "korrik", "korrikut"], ["awst", "augusta", "gusht", "gushtit"], ["medi", "septembra", "shtator", "shtatorit"],
             ["hydref", "oktobra", "tetor", "tetorit"], ["tachwedd", "novembra", "nentor", "nentorit"], ["rhagfyr", "decembra", "dhjetor", "dhjetorit"],
+        ]
+        let arabicKurdishAbbreviated: [[String]] = [
+            ["yanayir", "yanayer", "cile", "oca", "sty"], ["shubat", "shbat", "fibrayir", "febrayer", "sibat", "sub", "lut"],
+            ["adhar", "azar", "maris", "mares", "adar"], ["nis", "kwi"], ["ayyar", "ayar", "mayu", "gulan"],
+            ["yunyu", "yunya", "heziran", "haz", "cze"], ["tammuz", "tamuz", "yulyu", "yulya", "tirmeh", "tem", "lip"],
+            ["aghustus", "aghustos", "tebax", "agu", "sie"], ["aylul", "ailul", "sibtimbir", "sebtamber", "ilon", "eyl", "wrz"],
+            ["uktubar", "oktobar", "cotmeh", "eki", "paz"], ["nufimbir", "novamber", "mijdar", "kas", "lis"],
+            ["disimbir", "desamber", "berfanbar", "ara", "gru"],
+        ]
+        // In other scripts, folded as the text is (Greek genitives, Urdu, Arabic, Bengali); forms
+        // that fold to fewer than three letters are left out (Bengali মে is "me").
+        let scripts: [[String]] = [
+            ["Ιανουαρίου", "جنوری", "يناير", "জানুয়ারি"], ["Φεβρουαρίου", "فروری", "فبراير", "شباط", "ফেব্রুয়ারি"],
+            ["Μαρτίου", "مارچ", "مارس", "آذار", "মার্চ"], ["Απριλίου", "اپریل", "أبريل", "نيسان", "এপ্রিল"],
+            ["Μαΐου", "مئی", "مايو", "أيار"], ["Ιουνίου", "يونيو", "حزيران"], ["Ιουλίου", "جولائی", "يوليو", "تموز", "জুলাই"],
+            ["Αυγούστου", "اگست", "أغسطس", "আগস্ট"], ["Σεπτεμβρίου", "ستمبر", "سبتمبر", "أيلول", "সেপ্টেম্বর"],
+            ["Οκτωβρίου", "اکتوبر", "أكتوبر", "অক্টোবর"], ["Νοεμβρίου", "نومبر", "نوفمبر", "নভেম্বর"], ["Δεκεμβρίου", "دسمبر", "ديسمبر", "ডিসেম্বর"],
         ]
         // Russian, Ukrainian and Bulgarian, in the nominative and the genitive a date uses
         // (`1 вересня 1983`, `12 мая 1995`), folded through the Cyrillic table as the text is.
@@ -76,10 +94,16 @@ struct DateRecogniser {
         ]
         var table: [String: Int] = [:]
         for (index, forms) in names.enumerated() { for form in forms { table[form] = index + 1 } }
-        for (index, forms) in more.enumerated() {
+        for (index, forms) in (more + arabicKurdishAbbreviated).enumerated() {
             for form in forms {
-                precondition(table[form] == nil || table[form] == index + 1, "\(form) is another month's name")
-                table[form] = index + 1
+                precondition(table[form] == nil || table[form] == index % 12 + 1, "\(form) is another month's name")
+                table[form] = index % 12 + 1
+            }
+        }
+        for (index, forms) in scripts.enumerated() {
+            for form in forms {
+                let folded = TextFolding.fold(form)
+                if folded.utf8.count >= 3, table[folded] == nil { table[folded] = index + 1 }
             }
         }
         for (index, forms) in cyrillic.enumerated() {
@@ -128,6 +152,8 @@ struct DateRecogniser {
     static let ordinalSuffixes: WordSet = ["st", "nd", "rd", "th", "af", "il", "ydd", "ed", "fed", "eg", "ain", "er", "o", "º"]
     /// Words between a day, its month and its year: `of`, Welsh `o`, Portuguese and Spanish `de`.
     static let of: WordSet = ["of", "o", "de", "del"]
+    /// Words before a year: those, and Vietnamese `năm` ("year").
+    static let yearWords: WordSet = ["of", "o", "de", "del", "nam"]
     static let the: WordSet = ["the"]
 
     let text: TextTokens
@@ -260,6 +286,14 @@ struct DateRecogniser {
                   (1...12).contains(month), probe.index + 1 < text.tokens.count, text.tokens[probe.index + 1].kind == .word,
                   DateRecogniser.ordinalSuffixes.contains(text.tokens[probe.index + 1].folded) else { return nil }
             index = probe.index + 2
+            return month
+        }
+
+        /// A Vietnamese month: `tháng` and its number (`3 tháng 7 năm 1988`).
+        mutating func vietnameseMonth() -> Int? {
+            guard let token, token.kind == .word, token.folded == "thang", index + 2 < text.tokens.count, text.tokens[index + 1].kind == .space,
+                  text.tokens[index + 2].kind == .number, let month = Int(text.tokens[index + 2].folded), (1...12).contains(month) else { return nil }
+            index += 3
             return month
         }
 
@@ -549,16 +583,19 @@ struct DateRecogniser {
             var afterDay = attempt
             _ = afterDay.separator("/-.,", maxSpaces: 2)
             afterDay.skipWords(Self.of)
-            if let (calendar, month) = afterDay.otherMonth() {
-                // 12 Farvardin 1366, 23 Meskerem 1980: only with the year, which says the calendar.
-                _ = afterDay.separator(",", maxSpaces: 2)
-                guard let year = afterDay.year(in: calendar), let reading = Self.converted(calendar, year: year, month: month, day: day) else { return nil }
-                return finish(start, afterDay, [reading])
+            var other = afterDay
+            if let (calendar, month) = other.otherMonth() {
+                // 12 Farvardin 1366, 23 Meskerem 1980: only with the year, which says the calendar
+                // (21 Azar 1983 is Levantine Arabic for 21 March 1983).
+                _ = other.separator(",", maxSpaces: 2)
+                if let year = other.year(in: calendar), let reading = Self.converted(calendar, year: year, month: month, day: day) {
+                    return finish(start, other, [reading])
+                }
             }
-            guard let month = afterDay.monthName() ?? afterDay.ordinalMonth() else { return nil }
+            guard let month = afterDay.monthName() ?? afterDay.ordinalMonth() ?? afterDay.vietnameseMonth() else { return nil }
             var withYear = afterDay
             let yearSeparator = withYear.separator("/-.,", maxSpaces: 2)  // none at all in `07AUG1989`
-            if yearSeparator != nil { withYear.skipWords(Self.of) }  // 28 de novembro de 1993
+            if yearSeparator != nil { withYear.skipWords(Self.yearWords) }  // 28 de novembro de 1993, 3 tháng 7 năm 1988
             if let (year, twoDigit) = withYear.year() {
                 return finish(start, withYear, [Reading(day: day, month: month, year: year, twoDigitYear: twoDigit)])
             }

@@ -1,6 +1,7 @@
 /// Familiar forms of given names: each group is one name in its usual full and familiar forms
 /// (English, Irish, Scottish, Welsh, Polish, Czech, Slovak, Romanian, Hungarian, Russian,
-/// Ukrainian, Bulgarian, Balkan, Lithuanian and Romani usage), folded. A victim registered as
+/// Ukrainian, Bulgarian, Balkan, Lithuanian, Romani, Arabic, Yoruba, Igbo, Akan, Greek, Yiddish and
+/// Punjabi usage), folded. A victim registered as
 /// "Katarzyna" is also removed where the narrative says "Kasia". Groups overlap where a familiar
 /// form serves several names (Alex, Sasha); a form is then removed for any of them.
 enum FamiliarNames {
@@ -84,6 +85,20 @@ enum FamiliarNames {
         ["ibrahim", "ibra", "brahim"], ["mustafa", "mustapha", "musti"], ["fatima", "fatma", "fati"], ["khadija", "khadijah", "dija"],
         ["yusuf", "yousef", "yousuf"], ["ahmed", "ahmad"], ["hussein", "husain", "hussain"], ["aisha", "ayesha", "aysha"],
         ["tesfaye", "tesfa"], ["mehmet", "memo"], ["robiel", "robel"],
+        ["mohammed", "muhammad", "mohamed", "mohammad", "mohd", "muhd", "hamoudi", "hamoodi", "hammoudi"], ["fatima", "fatoom", "fatoum", "fatooma"],
+        // Nigerian (Yoruba, Igbo) and Ghanaian (Akan day names) short forms
+        ["olufunmilayo", "funmi", "funmilayo", "funmilola"], ["oluwatobiloba", "tobi", "tobiloba"], ["oluwaseun", "seun", "shola"],
+        ["oluwadamilare", "dami", "damilare"], ["adebayo", "bayo"], ["oluwakemi", "kemi"], ["olubunmi", "bunmi"], ["ayodele", "ayo", "dele"],
+        ["nkechi", "kechi"], ["chukwuemeka", "emeka"], ["chinonso", "nonso"], ["chidinma", "dinma"],
+        ["kwabena", "kobby", "kobina"], ["kwame", "kwamena"], ["kwaku", "kweku"], ["yaw", "yao"],
+        // Irish Traveller
+        ["cornelius", "connie", "neilus", "con", "conny"], ["honora", "honor", "nonie", "norah", "nora"], ["johanna", "josie", "hanna"],
+        
+        // Greek, Yiddish and Hebrew, Punjabi
+        ["eleni", "elena", "lenio", "elenitsa", "lena", "nitsa"], ["georgios", "giorgos", "yiorgos", "george", "giorgakis"], ["dimitrios", "dimitris", "mitsos", "takis"],
+        ["rivka", "rebecca", "rivkele", "rivky"], ["moshe", "moishe", "moishy", "moses"], ["yitzchak", "yitzi", "itzik", "isaac"], ["chaim", "chaimie", "hymie"],
+        ["harpreet", "preeto", "preet"], ["gurpreet", "preeto", "gurp", "gurps"], ["manpreet", "preeto", "mannie"], ["jaswinder", "jas", "jassi"],
+        ["rebecca", "becks"], ["aaron", "azza"],
     ]
 
     /// The familiar and full forms of the name `folded`: those of its groups, or, for a name of five

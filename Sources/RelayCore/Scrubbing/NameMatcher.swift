@@ -627,11 +627,18 @@ struct NameMatcher {
     /// or more from a consonant on, five from a vowel. This is how Igbo, Yoruba and many European
     /// names are shortened (`Nedu` for Chinedu, `Emeka` for Chukwuemeka, `Seun` for Oluwaseun,
     /// `Mena` for Philomena, `Nathan` for Jonathan).
+    /// Also one letter shorter where the name opens with two consonants (`Kechi` for Nkechi), and
+    /// the middle of a compound given name of nine letters or more (`Funmi` for Olufunmilayo,
+    /// `Tobi` for Oluwatobiloba).
     func isClipped(_ folded: String) -> Bool {
         let word = Array(folded.utf8)
         guard word.count >= 4, let first = word.first, word.count >= 5 || !Self.isVowel(first) else { return false }
-        for key in prefixKeys where key.count >= 6 && key.count >= word.count + 2 && key.last == word.last {
-            if key.suffix(word.count).elementsEqual(word) { return true }
+        for key in prefixKeys where key.count >= 6 && key.last == word.last {
+            if key.count >= word.count + 2, key.suffix(word.count).elementsEqual(word) { return true }
+            if key.count == word.count + 1, word.count >= 5, !Self.isVowel(key[0]), !Self.isVowel(key[1]), key.suffix(word.count).elementsEqual(word) { return true }
+        }
+        for key in prefixKeys where key.count >= 9 && key.count >= word.count + 4 {
+            if textContains(String(decoding: key, as: UTF8.self), folded) { return true }
         }
         return false
     }

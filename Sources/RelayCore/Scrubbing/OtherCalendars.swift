@@ -13,18 +13,19 @@ enum OtherCalendars {
     /// (Tigrinya) names in Latin letters.
     static let months = WordTable<(Kind, Int)>({
         let solar: [[String]] = [
-            ["farvardin", "farwardin", "fravardin", "hamal", "حمل", "فروردین"],
-            ["ordibehesht", "ordibehest", "urdibihisht", "ardibehesht", "sawr", "saur", "sowr", "ثور", "اردیبهشت"],
-            ["khordad", "khurdad", "jawza", "jauza", "jowza", "jawzā", "جوزا", "خرداد"],
-            ["tir", "saratan", "سرطان", "تیر"],
-            ["mordad", "amordad", "murdad", "asad", "اسد", "مرداد"],
-            ["shahrivar", "shahrewar", "shahriwar", "sonbola", "sunbula", "sunbulah", "sonbula", "سنبله", "شهریور"],
-            ["mehr", "mihr", "mizan", "ميزان", "میزان", "مهر"],
-            ["aban", "aqrab", "akrab", "عقرب", "آبان"],
-            ["azar", "adhar", "qaws", "qaus", "kaws", "قوس", "آذر"],
-            ["dey", "dei", "jadi", "jaddi", "جدی", "دی"],
-            ["bahman", "dalw", "dalv", "دلو", "بهمن"],
-            ["esfand", "espand", "isfand", "hut", "hoot", "حوت", "اسفند"],
+            // Iranian, Dari and Pashto names.
+            ["farvardin", "farwardin", "fravardin", "hamal", "wray", "حمل", "فروردین"],
+            ["ordibehesht", "ordibehest", "urdibihisht", "ardibehesht", "sawr", "saur", "sowr", "ghwayay", "ghwayai", "ثور", "اردیبهشت"],
+            ["khordad", "khurdad", "gbargolay", "ghbargolai", "jawza", "jauza", "jowza", "jawzā", "جوزا", "خرداد"],
+            ["tir", "chungash", "saratan", "سرطان", "تیر"],
+            ["mordad", "amordad", "murdad", "zmaray", "zmarai", "asad", "اسد", "مرداد"],
+            ["shahrivar", "shahrewar", "shahriwar", "sonbola", "sunbula", "sunbulah", "sonbula", "wagay", "wagai", "سنبله", "شهریور"],
+            ["mehr", "mihr", "tala", "mizan", "ميزان", "میزان", "مهر"],
+            ["aban", "laram", "aqrab", "akrab", "عقرب", "آبان"],
+            ["azar", "adhar", "lindey", "lindai", "qaws", "qaus", "kaws", "قوس", "آذر"],
+            ["dey", "dei", "marghumay", "marghumai", "jadi", "jaddi", "جدی", "دی"],
+            ["bahman", "salwagha", "dalw", "dalv", "دلو", "بهمن"],
+            ["esfand", "espand", "isfand", "kab", "hut", "hoot", "حوت", "اسفند"],
         ]
         let ethiopian: [[String]] = [
             ["meskerem", "meskerrem", "maskaram"], ["tikimt", "tikimti", "tekemt", "tiqimt", "teqemt"], ["hidar", "hedar", "hidare"],
