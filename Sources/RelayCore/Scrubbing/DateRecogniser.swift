@@ -553,6 +553,34 @@ struct DateRecogniser {
         OtherCalendars.gregorian(calendar, year: year, month: month, day: day).map { Reading(day: $0.day, month: $0.month, year: $0.year) }
     }
 
+    /// Identity numbers that carry the date of birth, found whole (the number identifies the
+    /// victim as much as the date): the date as YYMMDD at the start or after one digit of a run
+    /// of ten to thirteen digits — Polish PESEL (month + 20 after 2000), Romanian CNP, Czech and
+    /// Slovak rodné číslo (month + 50 for women, also written `820307/1234`), Bulgarian EGN
+    /// (month + 40 after 2000), Lithuanian and Estonian codes — and the date with its check
+    /// digit glued to the letters of a passport's machine-readable line (`UKR9008245F`).
+    static func identityNumbers(in text: TextTokens, bornOn date: DateOfBirth) -> [Range<Int>] {
+        let tokens = text.tokens
+        func twoDigits(_ value: Int) -> [UInt8] { [UInt8(48 + value / 10 % 10), UInt8(48 + value % 10)] }
+        let stems = [0, 20, 40, 50, 70, 80].map { twoDigits(date.year % 100) + twoDigits(date.month + $0) + twoDigits(date.day) }
+        func carries(_ digits: String, at offsets: [Int]) -> Bool {
+            let bytes = Array(digits.utf8)
+            return offsets.contains { offset in offset + 6 <= bytes.count && stems.contains { bytes[offset..<(offset + 6)].elementsEqual($0) } }
+        }
+        var found: [Range<Int>] = []
+        for (index, token) in tokens.enumerated() where token.kind == .number {
+            if (10...13).contains(token.length), carries(token.folded, at: [0, 1]) {
+                found.append(token.start..<token.end)
+            } else if token.length == 6, carries(token.folded, at: [0]), index + 2 < tokens.count, tokens[index + 1].scalar == "/",
+                      tokens[index + 2].kind == .number, (3...4).contains(tokens[index + 2].length) {
+                found.append(token.start..<tokens[index + 2].end)
+            } else if token.length == 7, carries(token.folded, at: [0]), index > 0, tokens[index - 1].kind == .word, tokens[index - 1].end == token.start {
+                found.append(tokens[index - 1].start..<token.end)
+            }
+        }
+        return found
+    }
+
     /// Eight or six digits together: `12021984`, `19840212`, `120284`.
     func compact(at start: Int) -> Expression? {
         let token = text.tokens[start]

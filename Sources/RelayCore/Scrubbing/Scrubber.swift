@@ -170,6 +170,7 @@ public struct Scrubber: Sendable {
             for expression in DateRecogniser(text: tokens).expressions() where expression.readings.contains(where: { $0.matches(dateOfBirth) }) {
                 candidates.append((.dateOfBirth, tokens.tokens[expression.tokens.lowerBound].start..<tokens.tokens[expression.tokens.upperBound - 1].end))
             }
+            candidates += DateRecogniser.identityNumbers(in: tokens, bornOn: dateOfBirth).map { (.dateOfBirth, $0) }
         }
         var declared: [String] = []
         if let names {
