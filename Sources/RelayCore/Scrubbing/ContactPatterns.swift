@@ -307,6 +307,52 @@ enum ContactPatterns {
         return found
     }
 
+    /// `scalars` with `%XX` escapes decoded (as a URL writes `ś` or `@`: `Wi%C5%9Bniewska`,
+    /// `name%40example.com`).
+    static func percentDecoded(_ scalars: some Collection<Unicode.Scalar>) -> [Unicode.Scalar] {
+        func hex(_ s: Unicode.Scalar) -> UInt8? {
+            switch s {
+            case "0"..."9": UInt8(s.value - 48)
+            case "a"..."f": UInt8(s.value - 87)
+            case "A"..."F": UInt8(s.value - 55)
+            default: nil
+            }
+        }
+        let input = Array(scalars)
+        var bytes: [UInt8] = []
+        var index = 0
+        while index < input.count {
+            if input[index] == "%", index + 2 < input.count, let high = hex(input[index + 1]), let low = hex(input[index + 2]) {
+                bytes.append(high << 4 | low)
+                index += 3
+            } else {
+                bytes += Array(String(input[index]).utf8)
+                index += 1
+            }
+        }
+        return Array(String(decoding: bytes, as: UTF8.self).unicodeScalars)
+    }
+
+    /// Email addresses written percent-encoded in a link (`mailto:tendai%2Emoyo%40gmail%2Ecom`):
+    /// the run around a `%40` that decodes to one.
+    static func percentEncodedEmails(in scalars: Scalars) -> [(range: Range<Int>, plain: String)] {
+        var found: [(Range<Int>, String)] = []
+        var index = 0
+        while index + 2 < scalars.count {
+            defer { index += 1 }
+            guard scalars[index] == "%", scalars[index + 1] == "4", scalars[index + 2] == "0" else { continue }
+            var lower = index, upper = index + 3
+            while lower > 0, !isBlank(scalars[lower - 1]), !bracketOpeners.contains(scalars[lower - 1]), scalars[lower - 1] != ":" { lower -= 1 }
+            while upper < scalars.count, !isBlank(scalars[upper]), !bracketClosers.contains(scalars[upper]), scalars[upper] != "&" { upper += 1 }
+            let decoded = percentDecoded(scalars[lower..<upper])
+            if let email = emails(in: decoded).first {
+                found.append((lower..<upper, String(String.UnicodeScalarView(decoded[email]))))
+                index = upper
+            }
+        }
+        return found
+    }
+
     /// Digit words of a number read out (a voicemail, a transcript): `oh`, `zero`, `one` … `nine`.
     static let digitWords: WordTable<Character> = [
         "oh": "0", "o": "0", "zero": "0", "nought": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",

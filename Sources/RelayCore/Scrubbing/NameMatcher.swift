@@ -28,7 +28,10 @@ struct NameMatcher {
     static let gluedParticles = ["o", "mc", "mac"]
     static let hissingEndings = ["s", "x", "z", "ch", "sh"]
     static let familyArticles: WordSet = ["the", "both", "no", "those", "these"]
-    static let diminutiveSuffixes = ["ie", "y", "i", "ey", "ek", "ka", "ko", "ica", "ika", "ita", "ito", "ci", "si", "zi", "us", "ike", "ke", "ush", "ik"]
+    /// Diminutive endings, and Polish ones with their cases (Kasiula, Kasiunia, Gosieńka,
+    /// Gosieńce, the vocative Małgosiu).
+    static let diminutiveSuffixes = ["ie", "y", "i", "ey", "ek", "ka", "ko", "ica", "ika", "ita", "ito", "ci", "si", "zi", "us", "ike", "ke", "ush", "ik",
+                                     "u", "e", "ula", "unia", "enka", "ence", "ulka", "usia", "unio"]
     static let diminutiveSuffixBytes = diminutiveSuffixes.map { Array($0.utf8) }
     static let nato: WordTable<Character> = [
         "alpha": "a", "alfa": "a", "bravo": "b", "charlie": "c", "delta": "d", "echo": "e", "foxtrot": "f", "golf": "g",
@@ -719,7 +722,15 @@ struct NameMatcher {
             guard next < tokens.count, tokens[next].kind == .word else { break }
             // Most words are followed by one plain space: joined only after a particle or an initial.
             let afterParticle = position == index && (tokens[index].length == 1 || (tokens[index].length <= 5 && NameKeys.particles.contains(folded)))
-            if next == position + 2, tokens[position + 1].kind == .space, !tokens[position + 1].newline, !afterParticle { break }
+            if next == position + 2, tokens[position + 1].kind == .space, !tokens[position + 1].newline, !afterParticle {
+                // ... or where two capitalised syllables make one registered name (`Xiao Yu` for Xiaoyu).
+                let together = folded + tokens[next].folded
+                guard writtenAsName(text, position), writtenAsName(text, next), together.utf8.count >= 5, lookup.exact.contains(together) else { break }
+                folded = together
+                position = next
+                best = position + 1
+                continue
+            }
             guard isJoiner(text, (position + 1)..<next, afterParticle: afterParticle) else { break }
             folded += tokens[next].folded
             position = next
@@ -1032,8 +1043,10 @@ struct NameMatcher {
             previous = scalar
         }
         guard hasLetter, marker || camel || hasDigit else { return nil }
-        // Trailing full stop of a sentence is not part of a handle.
-        let plain = TextFolding.foldScalars(slice.filter { !TextTokens.isDigit($0) })
+        // Trailing full stop of a sentence is not part of a handle. A link writes letters
+        // percent-encoded (`Wi%C5%9Bniewska`).
+        let decoded = slice.contains("%") ? ContactPatterns.percentDecoded(slice)[...] : slice
+        let plain = TextFolding.foldScalars(decoded.filter { !TextTokens.isDigit($0) })
         if containsKey(plain) { return lower..<upper }
         for variant in Self.leet(slice) where containsKey(variant) { return lower..<upper }
         // Segments (at punctuation, digits and capitals): a short name must be a whole segment.

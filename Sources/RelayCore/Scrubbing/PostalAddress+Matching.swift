@@ -43,6 +43,7 @@ extension PostalAddress {
                 // where a town's name would stand ("in hornsey": towns share street names).
                 let previous = text.previousSolid(before: index)
                 let numbered = previous.map { tokens[$0].kind == .number && street.numbers.contains(tokens[$0].folded) } ?? false
+                    || spokenHouseNumber(text, before: index, among: street.numbers)
                 let lowerCaseName = street.name.count == 1 && street.name[0].utf8.count >= 6 && (!tokens[index].capitalised || text.isAllCaps(index))
                     && !(previous.map { Self.townPrepositions.contains(tokens[$0].folded) } ?? false) && !anotherNameFollows(text, after: end)
                 guard typed != nil || numbered || (distinctive(street.name) && (standsAlone(text, from: index, to: end) || lowerCaseName)) else { continue }
@@ -113,6 +114,22 @@ extension PostalAddress {
         return text.tokens[next].capitalised || CommonWords.institutions.contains(text.tokens[next].folded)
     }
 
+    /// Whether one of `numbers` is said in words right before `index` (`forty-two Brackenbury`,
+    /// `number six Juniper`, `twenty seven marlow`).
+    func spokenHouseNumber(_ text: TextTokens, before index: Int, among numbers: [String]) -> Bool {
+        let tokens = text.tokens
+        guard !numbers.isEmpty else { return false }
+        // Up to three number words back (twenty-seven, twenty seven), each tried as the start.
+        var start = index
+        for _ in 0..<3 {
+            guard start >= 2, tokens[start - 1].kind == .space || tokens[start - 1].folded == "-", !tokens[start - 1].newline,
+                  tokens[start - 2].kind == .word else { break }
+            start -= 2
+            if let (number, end) = Self.spokenNumber(text, from: start), end == index - 1, numbers.contains(number) { return true }
+        }
+        return false
+    }
+
     /// The number of a flat, room or plot after its designator at `index`: digits (`214`, `RM12`,
     /// `no. 12`) or words (`twelve`, `twenty-one`, `three-one-two`). Returns the number as digits
     /// and the token index after it.
@@ -120,8 +137,13 @@ extension PostalAddress {
         let tokens = text.tokens
         var probe = index + 1
         if probe < tokens.count, tokens[probe].kind == .number { return (tokens[probe].folded, probe + 1) }  // RM12
+        if probe < tokens.count, tokens[probe].folded == "," { probe += 1 }  // "his flat, 3/2"
         guard probe < tokens.count, tokens[probe].kind == .space, !tokens[probe].newline else { return nil }
         probe += 1
+        // 3/2: a Scottish flat's floor and door.
+        if probe + 2 < tokens.count, tokens[probe].kind == .number, tokens[probe + 1].scalar == "/", tokens[probe + 2].kind == .number {
+            return (tokens[probe].folded + "/" + tokens[probe + 2].folded, probe + 3)
+        }
         // "no." or "number" between.
         if probe + 1 < tokens.count, tokens[probe].folded == "no" || tokens[probe].folded == "number" {
             var after = probe + 1
@@ -131,7 +153,13 @@ extension PostalAddress {
         }
         guard probe < tokens.count else { return nil }
         if tokens[probe].kind == .number { return (tokens[probe].folded, probe + 1) }
-        // Words: digit by digit (three-one-two, oh), or one number below a hundred.
+        return spokenNumber(text, from: probe)
+    }
+
+    /// A number said in words from `probe`: digit by digit (three-one-two, oh), or one number
+    /// below a hundred (twelve, twenty-one). Returns it as digits and the token index after it.
+    static func spokenNumber(_ text: TextTokens, from probe: Int) -> (String, Int)? {
+        let tokens = text.tokens
         var digits = ""
         var end = probe
         var position = probe

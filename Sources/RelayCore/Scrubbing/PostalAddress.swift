@@ -124,7 +124,16 @@ struct PostalAddress {
         for part in parts {
             var numbers: [String] = []
             for (index, token) in part.enumerated() where token.kind == .number {
-                if index > 0, let kind = Self.unitKind(part[index - 1].folded) { units.append((kind, token.folded)) } else { numbers.append(token.folded) }
+                if index > 0, let kind = Self.unitKind(part[index - 1].folded) {
+                    // A Scottish flat's position, floor and door: Flat 3/2.
+                    let slashed = index + 1 < part.count && part[index + 1].kind == .number && text.scalars[token.end] == "/" && part[index + 1].start == token.end + 1
+                    units.append((kind, slashed ? token.folded + "/" + part[index + 1].folded : token.folded))
+                } else if index >= 2, Self.unitKind(part[index - 2].folded) != nil, part[index - 1].kind == .number, part[index - 1].end + 1 == token.start,
+                          text.scalars[part[index - 1].end] == "/" {
+                    continue  // the 2 of 3/2
+                } else {
+                    numbers.append(token.folded)
+                }
             }
             let words = Self.stripNumbers(part)
             guard !words.isEmpty else { continue }

@@ -144,6 +144,11 @@ public struct Scrubber: Sendable {
                 candidates.append((.email, email.range))
             }
             if let ownMailbox { candidates += Self.occurrences(of: ownMailbox, in: scalars).map { (.email, $0) } }
+            if scalars.contains("%") {
+                for email in ContactPatterns.percentEncodedEmails(in: scalars) where generic || isOwnEmail(Array(email.plain.lowercased().unicodeScalars)[...]) {
+                    candidates.append((.email, email.range))
+                }
+            }
             if let ownAccount { candidates += Self.account(ownAccount, in: scalars).map { (.email, $0) } }
             // A number read out in words: any UK number, and the victim's own.
             let national = ownPhone.map { String(String.UnicodeScalarView($0)) }
