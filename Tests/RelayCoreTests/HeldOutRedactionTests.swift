@@ -14,7 +14,7 @@ import Testing
 struct HeldOutRedactionTests {
     static let directory = "\(Repository.root)/Tests/RelayCoreTests/HeldOut"
     /// Measured 2026-12-04 (587/606 removed, 15/425 lost). Raise them as the scrubber improves.
-    static let recallFloor = 0.988
+    static let recallFloor = 0.991
     static let damageCeiling = 0.036
 
     /// The normalisation the key was written for: lower case, no accents, ł/ø/đ/ß/æ/œ spelt out.

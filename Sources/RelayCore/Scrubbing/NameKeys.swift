@@ -18,6 +18,10 @@ struct NameKeys {
     var consonants: Set<String> = []
     /// Surname stems without gendered or plural endings (`horvath` for Horváthová, Horváthovci).
     var stems: Set<String> = []
+    /// Consonant skeletons of four consonants or more of the family names, with their first
+    /// letter: another Latin spelling must share both (Chaudhry for Chowdhury).
+    var familyConsonants: [(first: UInt8, skeleton: String)] = []
+
     /// The other gender's forms of the victim's family names (``NameKeys/addOtherGenderForms(_:)``):
     /// a relative's name, matched even beside another first name ("her husband Milan Dunka").
     var familyForms: Set<String> = []
@@ -122,7 +126,10 @@ struct NameKeys {
                     if candidates[1].utf8.count >= 5 { stems.insert(candidates[1]) } else if key.utf8.count - candidates[1].utf8.count == 1 { vowelStems.insert(candidates[1]) }
                 }
             }
-            if !given.contains(key) { addOtherGenderForms(key) }
+            if !given.contains(key) {
+                addOtherGenderForms(key)
+                if consonant.utf8.count >= 4, let first = key.utf8.first { familyConsonants.append((first, consonant)) }
+            }
         }
     }
 
@@ -205,8 +212,12 @@ struct NameKeys {
         // w and y (v and i in the skeleton) also write long vowels there (نور is Nour: n-w-r).
         // Doubled letters were made one by the skeleton; a consonant repeated across a vowel
         // stays twice (Layla, ليلى: l-l).
-        let vowels: Set<UInt8> = [UInt8(ascii: "a"), UInt8(ascii: "e"), UInt8(ascii: "i"), UInt8(ascii: "o"), UInt8(ascii: "u"), UInt8(ascii: "v")]
-        return String(decoding: skeleton(folded, ch: "h").utf8.filter { !vowels.contains($0) }, as: UTF8.self)
+        String(decoding: skeleton(folded, ch: "h").utf8.filter { byte in
+            switch byte {
+            case UInt8(ascii: "a"), UInt8(ascii: "e"), UInt8(ascii: "i"), UInt8(ascii: "o"), UInt8(ascii: "u"), UInt8(ascii: "v"): false
+            default: true
+            }
+        }, as: UTF8.self)
     }
 
     /// The readings of a word in another script, as ICU romanised it, that a name in English
@@ -351,7 +362,7 @@ struct KeyFilter: Sendable {
 
 /// ``NameKeys``' sets behind ``KeyFilter``s, for the per-word questions.
 struct NameLookup: Sendable {
-    let exact, familiar, ordinary, skeletons, stems, vowelStems, consonants, familyForms: KeyFilter
+    let exact, familiar, ordinary, skeletons, stems, vowelStems, consonants, familyForms, familyConsonants: KeyFilter
 
     init(_ keys: NameKeys) {
         exact = KeyFilter(keys.exact)
@@ -362,5 +373,6 @@ struct NameLookup: Sendable {
         vowelStems = KeyFilter(keys.vowelStems)
         consonants = KeyFilter(keys.consonants)
         familyForms = KeyFilter(keys.familyForms)
+        familyConsonants = KeyFilter(Set(keys.familyConsonants.map(\.skeleton)))
     }
 }

@@ -86,7 +86,7 @@ struct NameMatcher {
             defer { index += 1 }
             guard tokens[index].kind == .word else { continue }
             if let end = joined(text, from: index) ?? spelt(text, from: index) ?? natoSpelt(text, from: index) ?? initialled(text, from: index)
-                ?? slashed(text, from: index) {
+                ?? slashed(text, from: index) ?? abbreviatedAfterTitle(text, from: index) {
                 matched.append(index..<end)
                 index = end - 1
                 continue
@@ -334,6 +334,12 @@ struct NameMatcher {
         // The other gender's form of their family name: a husband's or son's (Dunka for Dunková).
         if writtenAsName(text, index), lookup.familyForms.contains(folded) { return true }
         if checkNeighbours, besideOtherName(text, index) { return false }
+        // Another spelling of their family name with the same four consonants or more and the same
+        // first letter (Chaudhry for Chowdhury); not beside another person's name (Mansoor Ahmed).
+        if writtenAsName(text, index), folded.utf8.count >= 6, !keys.familyConsonants.isEmpty, let first = folded.utf8.first {
+            let consonants = NameKeys.consonants(folded)
+            if lookup.familyConsonants.contains(consonants), keys.familyConsonants.contains(where: { $0.first == first && $0.skeleton == consonants }) { return true }
+        }
         let skeletons = NameKeys.skeletons(folded)
         if folded.utf8.count >= 4, skeletons.contains(where: lookup.skeletons.contains) { return true }
         // Where a passage has no capitals at all, case says nothing ("kept calling me jess").
@@ -743,6 +749,17 @@ struct NameMatcher {
             }
         }
         return best
+    }
+
+    /// The family name cut to its first letters and a full stop after a title (`Mr Ll.` for
+    /// Llewellyn, `Mrs K.` for Kowalska); returns the end token index.
+    func abbreviatedAfterTitle(_ text: TextTokens, from index: Int) -> Int? {
+        let tokens = text.tokens
+        let token = tokens[index]
+        guard (1...3).contains(token.length), writtenAsName(text, index), index + 1 < tokens.count, tokens[index + 1].folded == ".",
+              let previous = text.previousSolid(before: index), Self.titles.contains(tokens[previous].folded), writtenAsName(text, previous),
+              keys.exact.contains(where: { !keys.given.contains($0) && $0.utf8.count >= 4 && $0.hasPrefix(token.folded) }) else { return nil }
+        return index + 2
     }
 
     /// A name's first part cut to its initial and a slash, as Eritrean and Ethiopian names are
