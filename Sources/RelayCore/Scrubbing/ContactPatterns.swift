@@ -359,6 +359,9 @@ enum ContactPatterns {
         "seven": "7", "eight": "8", "nine": "9",
     ]
 
+    /// Words a number read out can open with.
+    static let spokenStarts = WordSet(Set(digitWords.keys).union(["double", "triple"]))
+
     /// Numbers said digit by digit in words, with `double`, `triple` and `hundred` (`oh seven
     /// seven double oh, nine double oh …`, `oh seven seven hundred`), mixed with digits
     /// (`oh-seven-seven-double-oh 900777`), or groups of digits read out one after another
@@ -368,7 +371,7 @@ enum ContactPatterns {
         let tokens = text.tokens
         func startsRun(_ index: Int) -> Bool {
             let token = tokens[index]
-            if token.kind == .word { return digitWords[token.folded] != nil || token.folded == "double" || token.folded == "triple" }
+            if token.kind == .word { return token.length <= 6 && spokenStarts.contains(token.folded) }
             guard token.kind == .number, let next = text.nextSolid(after: index) else { return false }
             return tokens[next].folded == "then"
         }

@@ -212,7 +212,12 @@ struct NameKeys {
         // w and y (v and i in the skeleton) also write long vowels there (نور is Nour: n-w-r).
         // Doubled letters were made one by the skeleton; a consonant repeated across a vowel
         // stays twice (Layla, ليلى: l-l).
-        String(decoding: skeleton(folded, ch: "h").utf8.filter { byte in
+        dropVowels(skeleton(folded, ch: "h"))
+    }
+
+    /// A skeleton without its vowels (and `v`, which writes w: a long vowel in those scripts).
+    static func dropVowels(_ skeleton: String) -> String {
+        String(decoding: skeleton.utf8.filter { byte in
             switch byte {
             case UInt8(ascii: "a"), UInt8(ascii: "e"), UInt8(ascii: "i"), UInt8(ascii: "o"), UInt8(ascii: "u"), UInt8(ascii: "v"): false
             default: true

@@ -336,11 +336,12 @@ struct NameMatcher {
         if checkNeighbours, besideOtherName(text, index) { return false }
         // Another spelling of their family name with the same four consonants or more and the same
         // first letter (Chaudhry for Chowdhury); not beside another person's name (Mansoor Ahmed).
+        let skeletons = NameKeys.skeletons(folded)
         if writtenAsName(text, index), folded.utf8.count >= 6, !keys.familyConsonants.isEmpty, let first = folded.utf8.first {
-            let consonants = NameKeys.consonants(folded)
+            // The skeleton with ch read as h, as consonants are taken (second when the word has a ch).
+            let consonants = NameKeys.dropVowels(textContains(folded, "ch") ? skeletons[1] : skeletons[0])
             if lookup.familyConsonants.contains(consonants), keys.familyConsonants.contains(where: { $0.first == first && $0.skeleton == consonants }) { return true }
         }
-        let skeletons = NameKeys.skeletons(folded)
         if folded.utf8.count >= 4, skeletons.contains(where: lookup.skeletons.contains) { return true }
         // Where a passage has no capitals at all, case says nothing ("kept calling me jess").
         guard writtenAsName(text, index) else { return false }
@@ -730,8 +731,10 @@ struct NameMatcher {
             let afterParticle = position == index && (tokens[index].length == 1 || (tokens[index].length <= 5 && NameKeys.particles.contains(folded)))
             if next == position + 2, tokens[position + 1].kind == .space, !tokens[position + 1].newline, !afterParticle {
                 // ... or where two capitalised syllables make one registered name (`Xiao Yu` for Xiaoyu).
+                guard tokens[position].capitalised || text.lowercaseSegment[position], writtenAsName(text, next),
+                      folded.utf8.count + tokens[next].folded.utf8.count >= 5 else { break }
                 let together = folded + tokens[next].folded
-                guard writtenAsName(text, position), writtenAsName(text, next), together.utf8.count >= 5, lookup.exact.contains(together) else { break }
+                guard lookup.exact.contains(together) else { break }
                 folded = together
                 position = next
                 best = position + 1

@@ -143,13 +143,15 @@ public struct Scrubber: Sendable {
             for email in ContactPatterns.disguisedEmails(in: scalars) where (generic && email.certain) || isOwnEmail(Array(email.plain.unicodeScalars)[...]) {
                 candidates.append((.email, email.range))
             }
-            if let ownMailbox { candidates += Self.occurrences(of: ownMailbox, in: scalars).map { (.email, $0) } }
+            // The local part's occurrences serve both searches (the mailbox alone, and with its provider).
+            let locals = ownAccount.map { Self.occurrences(of: $0.local, in: scalars) } ?? []
+            if let ownMailbox { candidates += (ownMailbox == ownAccount?.local ? locals : Self.occurrences(of: ownMailbox, in: scalars)).map { (.email, $0) } }
             if scalars.contains("%") {
                 for email in ContactPatterns.percentEncodedEmails(in: scalars) where generic || isOwnEmail(Array(email.plain.lowercased().unicodeScalars)[...]) {
                     candidates.append((.email, email.range))
                 }
             }
-            if let ownAccount { candidates += Self.account(ownAccount, in: scalars).map { (.email, $0) } }
+            if let ownAccount { candidates += Self.account(ownAccount, at: locals, in: scalars).map { (.email, $0) } }
             // A number read out in words: any UK number, and the victim's own.
             let national = ownPhone.map { String(String.UnicodeScalarView($0)) }
             for spoken in ContactPatterns.spokenNumbers(in: tokens)
@@ -209,12 +211,12 @@ public struct Scrubber: Sendable {
         return found
     }
 
-    /// Where the victim's `local` part stands with `@` or a written-out `at` and their provider's
+    /// Where the victim's local part (found at `locals`) stands with `@` or a written-out `at` and their provider's
     /// name after it, with or without the rest of the domain (`knowak@outlook`, `knowak at
     /// outlook`, `knowak [at] outlook.com`).
-    static func account(_ account: (local: String, provider: String), in scalars: [Unicode.Scalar]) -> [Range<Int>] {
+    static func account(_ account: (local: String, provider: String), at locals: [Range<Int>], in scalars: [Unicode.Scalar]) -> [Range<Int>] {
         var found: [Range<Int>] = []
-        for local in occurrences(of: account.local, in: scalars) {
+        for local in locals {
             var position = local.upperBound
             if position < scalars.count, scalars[position] == "@" {
                 position += 1
