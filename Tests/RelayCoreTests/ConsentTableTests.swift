@@ -149,6 +149,22 @@ struct ConsentTableTests {
         #expect(paths.contains("/victim/needs/accessibility/1") && paths.contains("/victim/needs/accessibility/2"))
     }
 
+    @Test("a shared category in ordinary words stays though it holds the victim's name (White British for a victim called White)")
+    func demographicCategories() throws {
+        let document: JSONValue = [
+            "schema": "reportrelay/report/v1",
+            "incident": ["occurred_at": "2026-11-20T18:30:00Z", "strands": ["race"], "types": ["verbal_abuse"], "narrative": "Abuse."],
+            "victim": ["name": "Maria White", "demographics": ["ethnicity": "White British", "religion": "Christian", "gender_identity": "Was Mario White until 2021"]],
+            "consent": ["level": "anonymous", "share_demographics": true],
+        ]
+        let report = try ReportValidator().validate(document: document, now: SampleReports.now)
+        let view = try #require(PoliceViewBuilder.build(report: report, consent: report.consent, context: PoliceViewContext(reportID: UUID(), centreID: "c", centreName: "C"))?.document)
+        #expect(Self.at(view, "victim", "demographics", "ethnicity") == "White British")
+        #expect(Self.at(view, "victim", "demographics", "religion") == "Christian")
+        let note = try #require(Self.at(view, "victim", "demographics", "gender_identity")?.stringValue)
+        #expect(!note.contains("Mario") && !note.contains("White"), "\(note)")
+    }
+
     @Test("the pseudonym is shown at identity and above")
     func pseudonym() throws {
         #expect(try Self.view(.identity)?["victim_pseudonym"] == "pseudo")

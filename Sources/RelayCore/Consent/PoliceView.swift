@@ -178,7 +178,10 @@ struct DocumentEditor {
         for index in 0..<(value("/victim/needs/accessibility")?.arrayValue?.count ?? 0) {
             declared += scrub("/victim/needs/accessibility/\(index)", with: scrubber)
         }
+        // A category in ordinary words ("White British", "Christian", "Gay man") is the victim's
+        // own description, not their name, even for a victim called White: only notes are scrubbed.
         for key in (value("/victim/demographics")?.objectValue?.keys).map({ $0.sorted() }) ?? [] {
+            if let text = value("/victim/demographics/\(key)")?.stringValue, Self.isOrdinaryWords(text) { continue }
             declared += scrub("/victim/demographics/\(key)", with: scrubber)
         }
         declared += scrub("/centre_reference", with: scrubber, ownOnly: true)
@@ -190,6 +193,19 @@ struct DocumentEditor {
             declared += scrub("/incident/offenders/\(index)/description", with: scrubber, ownOnly: true)
         }
         return declared
+    }
+
+    /// Whether `text` is only ordinary words and words for a people or faith, with no digits
+    /// (a category such as "White British" or "Muslim", not a note).
+    static func isOrdinaryWords(_ text: String) -> Bool {
+        let tokens = TextTokens(text).tokens
+        return tokens.allSatisfy { token in
+            switch token.kind {
+            case .word: token.latin && (CommonWords.isCommon(token.folded) || NameMatcher.groupWords.contains(token.folded))
+            case .number: false
+            case .space, .punct: true
+            }
+        }
     }
 
     /// Scrubs the text at `pointer`; returns the other names it gave the victim.

@@ -347,8 +347,8 @@ enum ContactPatterns {
             let decoded = percentDecoded(scalars[lower..<upper])
             if let email = emails(in: decoded).first {
                 found.append((lower..<upper, String(String.UnicodeScalarView(decoded[email]))))
-                index = upper
             }
+            index = upper  // each run once, found or not
         }
         return found
     }
@@ -467,11 +467,12 @@ enum ContactPatterns {
     }
 
     /// The trunk prefix a number is dialled with inside its country: `06` in Hungary, `8` in
-    /// Russia, Kazakhstan and Belarus, `0` elsewhere (or nothing, which `0` also allows for).
+    /// Russia, Kazakhstan and Lithuania, `80` in Belarus, `0` elsewhere (or nothing, which `0` also allows for).
     static func trunkPrefix(_ countryCode: [Unicode.Scalar]) -> [Unicode.Scalar] {
         switch String(String.UnicodeScalarView(countryCode)) {
         case "36": ["0", "6"]
-        case "7", "375": ["8"]
+        case "7", "370": ["8"]
+        case "375": ["8", "0"]
         default: ["0"]
         }
     }

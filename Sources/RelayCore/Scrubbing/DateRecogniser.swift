@@ -61,7 +61,7 @@ struct DateRecogniser {
         // (Levantine and Egyptian), Kurdish (Kurmanji), and Turkish and Polish abbreviations.
         let more: [[String]] = [
             ["ionawr", "januara", "janar", "janarit"], ["chwefror", "februara", "shkurt", "shkurtit"], ["mawrth", "marec", "marsit"],
-            ["ebrill", "aprila", "prill", "prillit"], ["mehefin", "maja", "majit"], ["juna", "qershor", "qershorit"],
+            ["ebrill", "aprila", "prill", "prillit"], ["maja", "majit"], ["mehefin", "juna", "qershor", "qershorit"],
             ["gorffennaf", "jula", "korrik", "korrikut"], ["awst", "augusta", "gusht", "gushtit"], ["medi", "septembra", "shtator", "shtatorit"],
             ["hydref", "oktobra", "tetor", "tetorit"], ["tachwedd", "novembra", "nentor", "nentorit"], ["rhagfyr", "decembra", "dhjetor", "dhjetorit"],
         ]
@@ -556,7 +556,8 @@ struct DateRecogniser {
     /// Identity numbers that carry the date of birth, found whole (the number identifies the
     /// victim as much as the date): the date as YYMMDD at the start or after one digit of a run
     /// of ten to thirteen digits — Polish PESEL (month + 20 after 2000), Romanian CNP, Czech and
-    /// Slovak rodné číslo (month + 50 for women, also written `820307/1234`), Bulgarian EGN
+    /// Slovak rodné číslo (month + 50 for women, also written `820307/1234` or with a space),
+    /// Bulgarian EGN
     /// (month + 40 after 2000), Lithuanian and Estonian codes — and the date with its check
     /// digit glued to the letters of a passport's machine-readable line (`UKR9008245F`).
     static func identityNumbers(in text: TextTokens, bornOn date: DateOfBirth) -> [Range<Int>] {
@@ -571,8 +572,9 @@ struct DateRecogniser {
         for (index, token) in tokens.enumerated() where token.kind == .number {
             if (10...13).contains(token.length), carries(token.folded, at: [0, 1]) {
                 found.append(token.start..<token.end)
-            } else if token.length == 6, carries(token.folded, at: [0]), index + 2 < tokens.count, tokens[index + 1].scalar == "/",
-                      tokens[index + 2].kind == .number, (3...4).contains(tokens[index + 2].length) {
+            } else if token.length == 6, carries(token.folded, at: [0]), index + 2 < tokens.count,
+                      tokens[index + 1].scalar == "/" || tokens[index + 1].kind == .space && tokens[index + 1].length == 1 && !tokens[index + 1].newline,
+                      tokens[index + 2].kind == .number, (3...5).contains(tokens[index + 2].length) {
                 found.append(token.start..<tokens[index + 2].end)
             } else if token.length == 7, carries(token.folded, at: [0]), index > 0, tokens[index - 1].kind == .word, tokens[index - 1].end == token.start {
                 found.append(tokens[index - 1].start..<token.end)

@@ -52,6 +52,8 @@ struct NameKeys {
     /// Middle names nearly every Vietnamese woman (Thị) carries: no key of their own (they would
     /// take the word from every Vietnamese witness's name), though part of the full name.
     static let generational: WordSet = ["thi"]
+    /// The generational words the registered names carry (glued into handles only).
+    var generationalWords: Set<String> = []
 
     /// Particles written before a family name: `O'`, `Ó`, `Mc`, `Mac`, `Ní`, `Nic`, `de`, `van` …
     static let particles: WordSet = [
@@ -73,6 +75,7 @@ struct NameKeys {
                 let token = tokens.tokens[index]
                 let folded = token.folded
                 if folded.count >= 2, !Self.particles.contains(folded) || words.count == 1, !Self.generational.contains(folded) || words.count == 1 { add(folded) }
+                if Self.generational.contains(folded) { generationalWords.insert(folded) }
                 // Vietnamese Đ is written D in English (Đức → Duc); the fold gives dj, as Serbian does.
                 if tokens.scalars[token.start..<token.end].contains(where: { $0 == "đ" || $0 == "Đ" }) {
                     var bytes: [UInt8] = []

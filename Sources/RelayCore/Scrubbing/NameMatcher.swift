@@ -28,10 +28,10 @@ struct NameMatcher {
     static let gluedParticles = ["o", "mc", "mac"]
     static let hissingEndings = ["s", "x", "z", "ch", "sh"]
     static let familyArticles: WordSet = ["the", "both", "no", "those", "these"]
-    /// Diminutive endings, and Polish ones with their cases (Kasiula, Kasiunia, Gosieńka,
-    /// Gosieńce, the vocative Małgosiu).
+    /// Diminutive endings, and Polish ones with their cases (Kasiula, Kasiunia, Gosieńka, the
+    /// vocative Małgosiu, Gosieńce; not -e or a bare -ence, which make other names: Terence, Dane).
     static let diminutiveSuffixes = ["ie", "y", "i", "ey", "ek", "ka", "ko", "ica", "ika", "ita", "ito", "ci", "si", "zi", "us", "ike", "ke", "ush", "ik",
-                                     "u", "e", "ula", "unia", "enka", "ence", "ulka", "usia", "unio"]
+                                     "u", "ula", "unia", "enka", "ience", "ulka", "usia", "unio"]
     static let diminutiveSuffixBytes = diminutiveSuffixes.map { Array($0.utf8) }
     static let nato: WordTable<Character> = [
         "alpha": "a", "alfa": "a", "bravo": "b", "charlie": "c", "delta": "d", "echo": "e", "foxtrot": "f", "golf": "g",
@@ -66,7 +66,9 @@ struct NameMatcher {
         self.fullNames = keys.fullNames
         self.keys = keys
         self.lookup = NameLookup(keys)
-        self.glueKeys = keys.exact.union(keys.familiar.filter { !CommonWords.isCommon($0) }).filter { $0.count >= 2 }.sorted().map { Array($0.utf8) }
+        // Thị is no key alone, but is part of the name run together in a handle (`@thilan`).
+        self.glueKeys = keys.exact.union(keys.familiar.filter { !CommonWords.isCommon($0) }).union(keys.generationalWords)
+            .filter { $0.count >= 2 }.sorted().map { Array($0.utf8) }
         self.fuzzyKeys = keys.fuzzy.map { Array($0.utf8) }
         self.prefixKeys = keys.prefixes.map { Array($0.utf8) }
     }
@@ -102,11 +104,14 @@ struct NameMatcher {
     /// Who calls a person by a name only those close to them use: "Her family call her Preeto",
     /// "His classmates call him Hamoudi", "Everyone on the site calls her Nonie".
     static let friendlyCallers: WordSet = [
-        "family", "families", "friends", "friend", "everyone", "everybody", "classmates", "colleagues", "workmates", "mates",
-        "relatives", "parents", "mum", "mother", "dad", "father", "sister", "sisters", "brother", "brothers", "siblings", "cousins",
-        "husband", "wife", "partner", "nan", "gran", "grandmother", "grandfather", "we", "aunt", "auntie", "uncle", "community",
+        "family", "families", "friends", "friend", "everyone", "everybody", "relatives", "parents", "mum", "mother", "dad", "father",
+        "sister", "sisters", "brother", "brothers", "siblings", "cousins", "husband", "wife", "partner", "nan", "gran", "grandmother",
+        "grandfather", "we", "aunt", "auntie", "uncle",
     ]
     static let callWords: WordSet = ["call", "calls", "called"]
+    static let hostileGroups: WordSet = [
+        "youths", "youth", "lads", "kids", "gang", "boys", "men", "offenders", "offender", "locals", "neighbours", "bullies", "thugs", "police",
+    ]
     static let calledPronouns: WordSet = ["him", "her", "them", "me"]
 
     /// Names the text says the victim's family, friends or everyone call them, wherever it says
@@ -196,7 +201,14 @@ struct NameMatcher {
                     // "known as", and "known at work as", "known to everyone on Page Hall as".
                     guard advance() else { continue }
                     var words = 0
-                    while marker == "known", tokens[probe].kind == .word, tokens[probe].folded != "as", words < 6, advance() { words += 1 }
+                    var byHostile = false
+                    while marker == "known", tokens[probe].kind == .word, tokens[probe].folded != "as", words < 6 {
+                        byHostile = byHostile || Self.hostileGroups.contains(tokens[probe].folded)
+                        guard advance() else { break }
+                        words += 1
+                    }
+                    // What the youths or the lads know them as is abuse, not a name of theirs.
+                    guard !byHostile else { continue }
                     guard tokens[probe].folded == (marker == "known" ? "as" : "by"), advance() else { continue }
                 } else if marker == "a", probe + 4 < tokens.count, tokens[probe + 1].folded == ".", tokens[probe + 2].folded == "k",
                           tokens[probe + 3].folded == ".", tokens[probe + 4].folded == "a" {
@@ -420,6 +432,8 @@ struct NameMatcher {
         "muslim", "sikh", "hindu", "arab", "african", "asian", "european", "eastern", "foreign", "migrant", "refugee", "immigrant",
         "trans", "gay", "lesbian", "queer", "deaf", "blind", "disabled", "gypo", "gyppo", "gippo", "pikey", "pikie", "piky", "knacker",
         "tinker", "paki", "tranny", "spaz", "spastic", "retard", "mong", "pole", "polack", "romanians", "bulgars",
+        "nazi", "nazis", "kafir", "kuffar", "raghead", "towelhead", "diddicoy", "didicoy", "pikeys", "paedo", "wog", "wogs", "chink",
+        "darkie", "sambo", "golliwog", "spic", "yid", "kike", "dyke", "shemale", "jihadi", "taliban", "isis", "gyppos", "pakis",
     ]
 
     static let titles: WordSet = ["mr", "mrs", "ms", "miss", "mx", "master", "pani", "pan", "dna", "domnul", "doamna", "herr", "frau", "madame", "monsieur"]
@@ -732,7 +746,8 @@ struct NameMatcher {
             if next == position + 2, tokens[position + 1].kind == .space, !tokens[position + 1].newline, !afterParticle {
                 // ... or where two capitalised syllables make one registered name (`Xiao Yu` for Xiaoyu).
                 guard tokens[position].capitalised || text.lowercaseSegment[position], writtenAsName(text, next),
-                      folded.utf8.count + tokens[next].folded.utf8.count >= 5 else { break }
+                      folded.utf8.count + tokens[next].folded.utf8.count >= 5,
+                      !CommonWords.isCommon(folded), !CommonWords.isCommon(tokens[next].folded) else { break }
                 let together = folded + tokens[next].folded
                 guard lookup.exact.contains(together) else { break }
                 folded = together
@@ -936,7 +951,7 @@ struct NameMatcher {
     func isNameWord(_ text: TextTokens, _ index: Int) -> Bool {
         let token = text.tokens[index]
         let folded = token.folded
-        guard token.kind == .word, writtenAsName(text, index), folded.utf8.count >= 2, !(token.latin && CommonWords.isCommon(folded)),
+        guard token.kind == .word, writtenAsName(text, index), !token.innerCapital, folded.utf8.count >= 2, !(token.latin && CommonWords.isCommon(folded)),
               !(text.isAllCaps(index) && folded.utf8.count <= 3) else { return false }
         for list in [Self.functionWords, Self.titles, Self.ranks, Self.groupWords, Self.notNames, Self.acronyms, Self.alwaysCapitalised, Self.honorifics]
         where list.contains(folded) {

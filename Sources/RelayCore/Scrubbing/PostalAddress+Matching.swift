@@ -46,7 +46,10 @@ extension PostalAddress {
                     || spokenHouseNumber(text, before: index, among: street.numbers)
                 let lowerCaseName = street.name.count == 1 && street.name[0].utf8.count >= 6 && (!tokens[index].capitalised || text.isAllCaps(index))
                     && !(previous.map { Self.townPrepositions.contains(tokens[$0].folded) } ?? false) && !anotherNameFollows(text, after: end)
-                guard typed != nil || numbered || (distinctive(street.name) && (standsAlone(text, from: index, to: end) || lowerCaseName)) else { continue }
+                // After a house number, a name of ordinary words only as a name ("3 Market
+                // traders" are traders): capitalised, or no ordinary word.
+                let named = distinctive(street.name) || (index..<end).allSatisfy { tokens[$0].kind != .word || tokens[$0].capitalised && !text.isAllCaps($0) }
+                guard typed != nil || numbered && named || (distinctive(street.name) && (standsAlone(text, from: index, to: end) || lowerCaseName)) else { continue }
                 // "Kilburn High Road station" names the station, not the victim's home; "the
                 // Cranbrook Road estate" is housing on or by the victim's street.
                 if !dwellingFollows(text, after: typed ?? end), CommonWords.namesAnotherPlace(text, after: typed ?? end) { continue }
@@ -137,7 +140,10 @@ extension PostalAddress {
         let tokens = text.tokens
         var probe = index + 1
         if probe < tokens.count, tokens[probe].kind == .number { return (tokens[probe].folded, probe + 1) }  // RM12
-        if probe < tokens.count, tokens[probe].folded == "," { probe += 1 }  // "his flat, 3/2"
+        // "his flat, 3/2", "Rm. 214", "room: 214", "plot #12".
+        if probe < tokens.count, tokens[probe].kind == .punct, ",.:#".unicodeScalars.contains(tokens[probe].scalar) { probe += 1 }
+        if probe + 1 < tokens.count, tokens[probe].kind == .space, tokens[probe + 1].scalar == "#" { probe += 2 }
+        if probe < tokens.count, tokens[probe].kind == .number { return (tokens[probe].folded, probe + 1) }
         guard probe < tokens.count, tokens[probe].kind == .space, !tokens[probe].newline else { return nil }
         probe += 1
         // 3/2: a Scottish flat's floor and door.

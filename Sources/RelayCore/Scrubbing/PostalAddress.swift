@@ -66,6 +66,9 @@ struct PostalAddress {
         "hse", "est", "bldgs", "twr", "mans", "cott",
     ]
 
+    /// Street types that also end the names of districts (Harold Hill, Palmers Green, Mile End).
+    static let localityTypes: WordSet = ["hill", "green", "end", "park", "vale", "field", "fields", "gate"]
+
     /// Welsh words for a street that stand before its name (`Heol y Bont`, `Ffordd Las`, `Lôn
     /// Isaf`): such a street is matched as a named place, type word and all.
     static let welshStreetWords: WordSet = ["heol", "ffordd", "lon", "stryd", "rhodfa", "cilgant", "teras", "llys", "clos", "maes", "cae", "allt"]
@@ -101,7 +104,7 @@ struct PostalAddress {
         guard let address, !address.isEmpty else { return }
         let text = TextTokens(address)
         postcodes = ContactPatterns.postcodes(in: text.scalars).map { ContactPatterns.compactPostcode(text.scalars[$0]) }
-        what3words = address.lowercased().split(whereSeparator: { $0 == " " || $0 == "," || $0 == "/" }).map(String.init).filter { chunk in
+        what3words = address.lowercased().split(whereSeparator: { !($0.isLetter || $0 == ".") }).map(String.init).filter { chunk in
             let parts = chunk.split(separator: ".", omittingEmptySubsequences: false)
             return parts.count == 3 && parts.allSatisfy { $0.count >= 2 && $0.unicodeScalars.allSatisfy { TextTokens.isLetter($0) && $0.isASCII } }
         }
@@ -116,8 +119,9 @@ struct PostalAddress {
             }
         }
         var streetSeen = false
-        // A street written with its house number: a later part with a street type but no number
-        // is a locality (`9 Juniper Chase, Harold Hill`, `40 Ashfield Avenue, Palmers Green`).
+        // A street written with its house number: a later part without a number whose type word
+        // also ends district names is a locality (`9 Juniper Chase, Harold Hill`, `40 Ashfield
+        // Avenue, Palmers Green`); `14 Kingsley Court, Wellington Road` is a block on a street.
         var numberedStreetSeen = false
         var unknownBeforeStreet: [[String]] = []
         var unknownAfter: [[String]] = []
@@ -153,7 +157,7 @@ struct PostalAddress {
                 continue
             }
             if let typeIndex = words.indices.last(where: { $0 > 0 && Self.streetTypes[words[$0]] != nil }) {
-                if numberedStreetSeen, numbers.isEmpty {
+                if numberedStreetSeen, numbers.isEmpty, Self.localityTypes.contains(words[typeIndex]) {
                     localities.formUnion(words)
                     continue
                 }
