@@ -409,8 +409,11 @@ enum ContactPatterns {
                     break
                 }
                 // The next element after a space, a hyphen or a comma and a space, on the same line.
+                // (A spaced dash too: "seven – oh".)
                 var next = position + 1
-                if next < tokens.count, tokens[next].kind == .punct, tokens[next].scalar == "-" || tokens[next].scalar == "," { next += 1 }
+                if next + 1 < tokens.count, tokens[next].kind == .space, !tokens[next].newline, tokens[next].length <= 2,
+                   tokens[next + 1].kind == .punct, "–—".unicodeScalars.contains(tokens[next + 1].scalar) { next += 1 }
+                if next < tokens.count, tokens[next].kind == .punct, "-,–—".unicodeScalars.contains(tokens[next].scalar) { next += 1 }
                 if next < tokens.count, tokens[next].kind == .space, !tokens[next].newline, tokens[next].length <= 2 { next += 1 }
                 guard next < tokens.count, tokens[next].kind == .word || tokens[next].kind == .number,
                       next > position + 1 || tokens[next].kind != tokens[position].kind else { break }

@@ -616,8 +616,8 @@ struct DateRecogniser {
             var other = afterDay
             if let (calendar, month) = other.otherMonth() {
                 // 12 Farvardin 1366, 23 Meskerem 1980: only with the year, which says the calendar
-                // (21 Azar 1983 is Levantine Arabic for 21 March 1983).
-                _ = other.separator(",", maxSpaces: 2)
+                // (21 Azar 1983 is Levantine Arabic for 21 March 1983). 12-Farvardin-1366 too.
+                _ = other.separator("/-.,", maxSpaces: 2)
                 if let year = other.year(in: calendar), let reading = Self.converted(calendar, year: year, month: month, day: day) {
                     return finish(start, other, [reading])
                 }

@@ -149,7 +149,8 @@ struct NameKeys {
             let stem = String(key.dropLast(3))
             forms += [stem, stem + "a"]
         }
-        if key.hasSuffix("a") { forms += [String(key.dropLast()), String(key.dropLast()) + "s"] }
+        // -a → -y as well: Czech and Slovak adjectival names (Černá → Černý, Novotná → Novotný).
+        if key.hasSuffix("a") { forms += [String(key.dropLast()), String(key.dropLast()) + "s", String(key.dropLast()) + "y"] }
         if key.hasSuffix("e") { forms.append(String(key.dropLast()) + "is") }
         for form in forms where form.utf8.count >= 5 || (form.utf8.count == 4 && !CommonWords.isCommon(form)) {
             if form != key { familyForms.insert(form) }

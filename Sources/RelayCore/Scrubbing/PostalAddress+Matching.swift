@@ -42,7 +42,12 @@ extension PostalAddress {
                 // small letters or capitals, as graffiti and posts write it ("out of elmcroft"), though not
                 // where a town's name would stand ("in hornsey": towns share street names).
                 let previous = text.previousSolid(before: index)
-                let numbered = previous.map { tokens[$0].kind == .number && street.numbers.contains(tokens[$0].folded) } ?? false
+                // The house number right before, or with a letter glued to it or a comma after it (16a, "16, Chatsworth").
+                var numberIndex = previous
+                if let letter = numberIndex, tokens[letter].kind == .word, tokens[letter].length == 1, letter > 0,
+                   tokens[letter - 1].kind == .number, tokens[letter - 1].end == tokens[letter].start { numberIndex = letter - 1 }
+                if let comma = numberIndex, tokens[comma].folded == ",", let before = text.previousSolid(before: comma) { numberIndex = before }
+                let numbered = numberIndex.map { tokens[$0].kind == .number && street.numbers.contains(tokens[$0].folded) } ?? false
                     || spokenHouseNumber(text, before: index, among: street.numbers)
                 let lowerCaseName = street.name.count == 1 && street.name[0].utf8.count >= 6 && (!tokens[index].capitalised || text.isAllCaps(index))
                     && !(previous.map { Self.townPrepositions.contains(tokens[$0].folded) } ?? false) && !anotherNameFollows(text, after: end)

@@ -78,7 +78,7 @@ struct PostalAddress {
     /// often called its pitch or bay, and a flat its apartment.
     static let unitKindList: [(word: String, kind: String)] = [
         ("flat", "flat"), ("apartment", "flat"), ("apt", "flat"), ("unit", "flat"), ("plot", "pitch"), ("pitch", "pitch"), ("bay", "pitch"),
-        ("room", "room"), ("rm", "room"), ("caravan", "caravan"), ("trailer", "caravan"), ("box", "box"),
+        ("room", "room"), ("rm", "room"), ("caravan", "caravan"), ("trailer", "caravan"), ("box", "box"), ("pob", "box"),
     ]
 
     /// The kind of dwelling `folded` designates, if it is a designator (a scan of the ten words).
@@ -98,7 +98,7 @@ struct PostalAddress {
     static let abbreviatedSiteWords: WordSet = ["hse", "est", "ho", "ct", "bldgs", "twr", "mans", "cott"]
 
     /// Words before a number that are part of it ("Flat 3", "Plot 7", "No. 12").
-    static let designators: WordSet = ["flat", "apartment", "apt", "unit", "plot", "pitch", "bay", "room", "rm", "no", "number", "house", "block", "floor", "box"]
+    static let designators: WordSet = ["flat", "apartment", "apt", "unit", "plot", "pitch", "bay", "room", "rm", "no", "number", "house", "block", "floor", "box", "pob"]
 
     init(_ address: String?) {
         guard let address, !address.isEmpty else { return }
