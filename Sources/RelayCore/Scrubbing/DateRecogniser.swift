@@ -57,13 +57,15 @@ struct DateRecogniser {
             ["november", "nov", "noiembrie", "listopad", "listopada", "listopadu", "novembre", "noviembre", "novembro", "kasim", "lapkritis", "lapkricio"],
             ["december", "dec", "decembrie", "grudzien", "grudnia", "prosinec", "prosince", "dezember", "decembre", "diciembre", "dezembro", "dicembre", "aralik", "gruodis", "gruodzio"],
         ]
-        // Welsh, Slovak (nominative and the genitive a date uses), Albanian, Arabic in Latin letters
+        // Welsh (also mutated after "o": o Fawrth, o Dachwedd), Slovak (nominative and the genitive a
+        // date uses), Albanian, Arabic in Latin letters
         // (Levantine and Egyptian), Kurdish (Kurmanji), and Turkish and Polish abbreviations.
         let more: [[String]] = [
-            ["ionawr", "januara", "janar", "janarit"], ["chwefror", "februara", "shkurt", "shkurtit"], ["mawrth", "marec", "marsit"],
-            ["ebrill", "aprila", "prill", "prillit"], ["maja", "majit"], ["mehefin", "juna", "qershor", "qershorit"],
-            ["gorffennaf", "jula", "korrik", "korrikut"], ["awst", "augusta", "gusht", "gushtit"], ["medi", "septembra", "shtator", "shtatorit"],
-            ["hydref", "oktobra", "tetor", "tetorit"], ["tachwedd", "novembra", "nentor", "nentorit"], ["rhagfyr", "decembra", "dhjetor", "dhjetorit"],
+            ["ionawr", "januara", "janar", "janarit"], ["chwefror", "februara", "shkurt", "shkurtit"], ["mawrth", "fawrth", "marec", "marsit"],
+            ["ebrill", "aprila", "prill", "prillit"], ["fai", "maja", "majit"], ["mehefin", "fehefin", "juna", "qershor", "qershorit"],
+            ["gorffennaf", "orffennaf", "jula", "korrik", "korrikut"], ["awst", "augusta", "gusht", "gushtit"],
+            ["medi", "fedi", "septembra", "shtator", "shtatorit"], ["hydref", "oktobra", "tetor", "tetorit"],
+            ["tachwedd", "dachwedd", "novembra", "nentor", "nentorit"], ["rhagfyr", "decembra", "dhjetor", "dhjetorit"],
         ]
         let arabicKurdishAbbreviated: [[String]] = [
             ["yanayir", "yanayer", "cile", "oca", "sty"], ["shubat", "shbat", "fibrayir", "febrayer", "sibat", "sub", "lut"],
