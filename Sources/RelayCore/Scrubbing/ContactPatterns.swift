@@ -326,7 +326,7 @@ enum ContactPatterns {
                 bytes.append(high << 4 | low)
                 index += 3
             } else {
-                bytes += Array(String(input[index]).utf8)
+                Unicode.UTF8.encode(input[index]) { bytes.append($0) }
                 index += 1
             }
         }

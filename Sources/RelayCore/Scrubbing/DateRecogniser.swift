@@ -275,7 +275,7 @@ struct DateRecogniser {
         /// A year of `calendar` in four digits (`1366`, `۱۳۶۶`; `1980` in the Ethiopian calendar).
         mutating func year(in calendar: OtherCalendars.Kind) -> Int? {
             guard let token, token.kind == .number, token.length == 4, let value = Int(token.folded),
-                  calendar == .solarHijri ? OtherCalendars.solarYears.contains(value) : (1850...2100).contains(value) else { return nil }
+                  (calendar == .solarHijri ? OtherCalendars.solarYears : OtherCalendars.ethiopianYears).contains(value) else { return nil }
             index += 1
             return value
         }

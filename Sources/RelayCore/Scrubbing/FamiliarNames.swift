@@ -33,7 +33,7 @@ enum FamiliarNames {
         ["matthew", "matt", "matty"], ["michael", "mick", "micky", "mickey", "mike", "mikey", "mikie"],
         ["nicholas", "nick", "nicky", "nico"], ["nicola", "nicole", "nicky", "nikki"], ["patrick", "paddy", "pat", "patsy", "padraig", "packie"],
         ["patricia", "pat", "patty", "patsy", "tricia", "trish"], ["peter", "pete"], ["philip", "phillip", "phil", "pip"],
-        ["rebecca", "becky", "becca", "bex"], ["richard", "rick", "ricky", "dick", "rich", "richie"],
+        ["rebecca", "becky", "becca", "bex", "becks"], ["richard", "rick", "ricky", "dick", "rich", "richie"],
         ["robert", "rob", "robbie", "bob", "bobby", "bert", "rab"], ["ronald", "ron", "ronnie"],
         ["samantha", "sam", "sammy"], ["samuel", "sam", "sammy"], ["sarah", "sara", "sally", "sadie"],
         ["stephen", "steven", "steve", "stevie"], ["stephanie", "steph", "stevie"], ["susan", "susanne", "sue", "susie", "suzy"],
@@ -41,7 +41,7 @@ enum FamiliarNames {
         ["timothy", "tim", "timmy"], ["victoria", "vicky", "vicki", "tori"], ["vincent", "vince", "vinnie"],
         ["william", "bill", "billy", "will", "willie", "willy"], ["winifred", "winnie", "freda"],
         ["zachary", "zach", "zack"], ["abigail", "abby", "abbie"], ["agnes", "aggie", "nessa"], ["anne", "ann", "annie", "nan", "nancy"],
-        ["cornelius", "con"], ["dermot", "derry"], ["eugene", "gene"], ["siobhan", "shiv"], ["sinead", "shinny"],
+        ["dermot", "derry"], ["eugene", "gene"], ["siobhan", "shiv"], ["sinead", "shinny"],
         ["bartholomew", "bart", "bartley"], ["martin", "marty", "mart"], ["cecilia", "cissy", "cecily"],
         // Polish, Czech, Slovak
         ["katarzyna", "kasia", "kaska", "kasienka", "kate"], ["malgorzata", "gosia", "gosha", "malgosia", "margaret"],
@@ -81,11 +81,11 @@ enum FamiliarNames {
         // Lithuanian, Latvian
         ["jonas", "jonukas"], ["ruta", "rutele"], ["aleksandras", "aleksas", "alex"], ["arturas", "arturs", "art"],
         // Arabic, Kurdish, Persian, Afghan, Somali, Eritrean common short forms
-        ["mohammed", "muhammad", "mohamed", "mohammad", "mo", "moe", "hamudi"], ["abdullah", "abdul", "abdi"], ["abdirahman", "abdi"],
-        ["ibrahim", "ibra", "brahim"], ["mustafa", "mustapha", "musti"], ["fatima", "fatma", "fati"], ["khadija", "khadijah", "dija"],
+        ["mohammed", "muhammad", "mohamed", "mohammad", "mo", "moe", "hamudi", "mohd", "muhd", "hamoudi", "hamoodi", "hammoudi"],
+        ["abdullah", "abdul", "abdi"], ["abdirahman", "abdi"],
+        ["ibrahim", "ibra", "brahim"], ["mustafa", "mustapha", "musti"], ["fatima", "fatma", "fati", "fatoom", "fatoum", "fatooma"], ["khadija", "khadijah", "dija"],
         ["yusuf", "yousef", "yousuf"], ["ahmed", "ahmad"], ["hussein", "husain", "hussain"], ["aisha", "ayesha", "aysha"],
         ["tesfaye", "tesfa"], ["mehmet", "memo"], ["robiel", "robel"],
-        ["mohammed", "muhammad", "mohamed", "mohammad", "mohd", "muhd", "hamoudi", "hamoodi", "hammoudi"], ["fatima", "fatoom", "fatoum", "fatooma"],
         // Nigerian (Yoruba, Igbo) and Ghanaian (Akan day names) short forms
         ["olufunmilayo", "funmi", "funmilayo", "funmilola"], ["oluwatobiloba", "tobi", "tobiloba"], ["oluwaseun", "seun", "shola"],
         ["oluwadamilare", "dami", "damilare"], ["adebayo", "bayo"], ["oluwakemi", "kemi"], ["olubunmi", "bunmi"], ["ayodele", "ayo", "dele"],
@@ -98,7 +98,7 @@ enum FamiliarNames {
         ["eleni", "elena", "lenio", "elenitsa", "lena", "nitsa"], ["georgios", "giorgos", "yiorgos", "george", "giorgakis"], ["dimitrios", "dimitris", "mitsos", "takis"],
         ["rivka", "rebecca", "rivkele", "rivky"], ["moshe", "moishe", "moishy", "moses"], ["yitzchak", "yitzi", "itzik", "isaac"], ["chaim", "chaimie", "hymie"],
         ["harpreet", "preeto", "preet"], ["gurpreet", "preeto", "gurp", "gurps"], ["manpreet", "preeto", "mannie"], ["jaswinder", "jas", "jassi"],
-        ["rebecca", "becks"], ["aaron", "azza"],
+        ["aaron", "azza"],
     ]
 
     /// The familiar and full forms of the name `folded`: those of its groups, or, for a name of five

@@ -18,9 +18,12 @@ struct NameKeys {
     var consonants: Set<String> = []
     /// Surname stems without gendered or plural endings (`horvath` for Horváthová, Horváthovci).
     var stems: Set<String> = []
-    /// Consonant skeletons of four consonants or more of the family names, with their first
-    /// letter: another Latin spelling must share both (Chaudhry for Chowdhury).
-    var familyConsonants: [(first: UInt8, skeleton: String)] = []
+    /// Consonant skeletons of four consonants or more of the family names, keyed with their first
+    /// letter (``familyConsonantKey(_:_:)``): another Latin spelling must share both (Chaudhry for
+    /// Chowdhury).
+    var familyConsonants: Set<String> = []
+
+    static func familyConsonantKey(_ first: Character, _ consonants: String) -> String { String(first) + consonants }
 
     /// The other gender's forms of the victim's family names (``NameKeys/addOtherGenderForms(_:)``):
     /// a relative's name, matched even beside another first name ("her husband Milan Dunka").
@@ -74,7 +77,8 @@ struct NameKeys {
             for (position, index) in words.enumerated() {
                 let token = tokens.tokens[index]
                 let folded = token.folded
-                if folded.count >= 2, !Self.particles.contains(folded) || words.count == 1, !Self.generational.contains(folded) || words.count == 1 { add(folded) }
+                // A particle or Thị alone is no key, unless it is the whole name.
+                if folded.count >= 2, words.count == 1 || !(Self.particles.contains(folded) || Self.generational.contains(folded)) { add(folded) }
                 if Self.generational.contains(folded) { generationalWords.insert(folded) }
                 // Vietnamese Đ is written D in English (Đức → Duc); the fold gives dj, as Serbian does.
                 if tokens.scalars[token.start..<token.end].contains(where: { $0 == "đ" || $0 == "Đ" }) {
@@ -131,7 +135,7 @@ struct NameKeys {
             }
             if !given.contains(key) {
                 addOtherGenderForms(key)
-                if consonant.utf8.count >= 4, let first = key.utf8.first { familyConsonants.append((first, consonant)) }
+                if consonant.utf8.count >= 4, let first = key.first { familyConsonants.insert(Self.familyConsonantKey(first, consonant)) }
             }
         }
     }
@@ -382,6 +386,6 @@ struct NameLookup: Sendable {
         vowelStems = KeyFilter(keys.vowelStems)
         consonants = KeyFilter(keys.consonants)
         familyForms = KeyFilter(keys.familyForms)
-        familyConsonants = KeyFilter(Set(keys.familyConsonants.map(\.skeleton)))
+        familyConsonants = KeyFilter(keys.familyConsonants)
     }
 }

@@ -349,10 +349,10 @@ struct NameMatcher {
         // Another spelling of their family name with the same four consonants or more and the same
         // first letter (Chaudhry for Chowdhury); not beside another person's name (Mansoor Ahmed).
         let skeletons = NameKeys.skeletons(folded)
-        if writtenAsName(text, index), folded.utf8.count >= 6, !keys.familyConsonants.isEmpty, let first = folded.utf8.first {
+        if writtenAsName(text, index), folded.utf8.count >= 6, !keys.familyConsonants.isEmpty, let first = folded.first {
             // The skeleton with ch read as h, as consonants are taken (second when the word has a ch).
             let consonants = NameKeys.dropVowels(textContains(folded, "ch") ? skeletons[1] : skeletons[0])
-            if lookup.familyConsonants.contains(consonants), keys.familyConsonants.contains(where: { $0.first == first && $0.skeleton == consonants }) { return true }
+            if lookup.familyConsonants.contains(NameKeys.familyConsonantKey(first, consonants)) { return true }
         }
         if folded.utf8.count >= 4, skeletons.contains(where: lookup.skeletons.contains) { return true }
         // Where a passage has no capitals at all, case says nothing ("kept calling me jess").
@@ -978,7 +978,7 @@ struct NameMatcher {
     static let honorifics: WordSet = [
         "imam", "sheikh", "shaikh", "haji", "hajji", "hajja", "hajjah", "mullah", "maulana", "maulvi", "ustaz", "ustadh", "sayyid",
         "rabbi", "rev", "revd", "reverend", "pastor", "father", "fr", "sister", "sr", "brother", "auntie", "aunty", "uncle", "nana",
-        "baba", "mama", "bibi", "bhai", "didi", "sahib", "ji", "lady", "lord", "sir", "dame", "cllr", "bishop", "canon", "deacon",
+        "baba", "mama", "bibi", "bhai", "didi", "sahib", "ji", "lady", "lord", "sir", "dame", "bishop", "canon", "deacon",
         "hanim", "hanimefendi", "bey", "efendi", "khanum", "khanom", "sahiba", "sahab", "jaan", "kak", "kaka", "mamosta", "xanim",
         "kyria", "kyrios",
     ]

@@ -7,6 +7,8 @@ enum OtherCalendars {
 
     /// Solar Hijri years a living person's birth falls in (1921–2071).
     static let solarYears = 1300...1450
+    /// Ethiopian years the recogniser reads (those of Gregorian dates, 1857–2107).
+    static let ethiopianYears = 1850...2100
 
     /// Folded month names → (calendar, month number). Iranian Persian and Afghan Dari names in
     /// their usual Latin spellings and in Persian script; Ethiopian (Amharic) and Eritrean
@@ -50,7 +52,7 @@ enum OtherCalendars {
             return civil(daysFromCivil(gregorianYear, 3, marchDay) + offset)
         case .ethiopian:
             // Twelve months of 30 days and Pagume of 5 (6 in a leap year: accepted).
-            guard (1850...2100).contains(year), (1...13).contains(month), day >= 1, day <= (month <= 12 ? 30 : 6) else { return nil }
+            guard ethiopianYears.contains(year), (1...13).contains(month), day >= 1, day <= (month <= 12 ? 30 : 6) else { return nil }
             // 1 Meskerem is 11 September of the Gregorian year seven later, or the 12th after an
             // Ethiopian leap year (one whose number leaves 3 divided by 4); right for 1900–2099.
             let newYear = daysFromCivil(year + 7, 9, year % 4 == 0 ? 12 : 11)

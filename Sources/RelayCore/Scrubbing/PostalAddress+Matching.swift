@@ -108,11 +108,7 @@ extension PostalAddress {
     func standsAlone(_ text: TextTokens, from start: Int, to end: Int) -> Bool {
         let tokens = text.tokens
         guard let previous = text.previousSolid(before: start), Self.streetPrepositions.contains(tokens[previous].folded) else { return false }
-        if let next = text.nextSolid(after: end - 1), tokens[next].kind == .word,
-           tokens[next].capitalised || CommonWords.institutions.contains(tokens[next].folded) {
-            return false
-        }
-        return true
+        return !anotherNameFollows(text, after: end)
     }
 
     /// Whether a capitalised word or a word for an institution comes right after `end` (the name is
@@ -144,8 +140,7 @@ extension PostalAddress {
     static func unitNumber(_ text: TextTokens, after index: Int) -> (String, Int)? {
         let tokens = text.tokens
         var probe = index + 1
-        if probe < tokens.count, tokens[probe].kind == .number { return (tokens[probe].folded, probe + 1) }  // RM12
-        // "his flat, 3/2", "Rm. 214", "room: 214", "plot #12".
+        // Glued (`RM12`), or after a mark: "his flat, 3/2", "Rm. 214", "room: 214", "plot #12".
         if probe < tokens.count, tokens[probe].kind == .punct, ",.:#".unicodeScalars.contains(tokens[probe].scalar) { probe += 1 }
         if probe + 1 < tokens.count, tokens[probe].kind == .space, tokens[probe + 1].scalar == "#" { probe += 2 }
         if probe < tokens.count, tokens[probe].kind == .number { return (tokens[probe].folded, probe + 1) }
@@ -176,7 +171,7 @@ extension PostalAddress {
         var position = probe
         while position < tokens.count, tokens[position].kind == .word {
             let word = tokens[position].folded
-            if let unit = DateRecogniser.unitNumbers[word] { digits += String(unit) } else if word == "oh" || word == "zero" { digits += "0" }
+            if let digit = ContactPatterns.digitWords[word] { digits.append(digit) }
             else if let teen = DateRecogniser.teenNumbers[word], digits.isEmpty { digits = String(teen); end = position + 1; break }
             else if let tens = DateRecogniser.tensNumbers[word], digits.isEmpty {
                 digits = String(tens)
